@@ -1,0 +1,183 @@
+"""The `inspector` command line: a thin click layer over the Python API."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import UserError
+
+
+def _as_of(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def with_workspace(fn):
+    """Add --workspace and turn a UserError into one clean line and exit code 1."""
+
+    @click.option("--workspace", "-w", default=".", show_default=True,
+                  type=click.Path(file_okay=False, path_type=Path),
+                  help="Folder holding inspector.db, evidence/ and screenshots/.")
+    @functools.wraps(fn)
+    def wrapper(*args, workspace: Path, **kwargs):
+        from .workspace import Workspace
+
+        try:
+            ws = Workspace(workspace)
+            try:
+                return fn(ws, *args, **kwargs)
+            finally:
+                ws.close()
+        except UserError as exc:
+            click.echo(f"Lỗi: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(__version__, prog_name="inspector")
+def cli():
+    """Automated inspection of state agencies' portals and online public services
+    (Quyết định 1040/QĐ-UBND method: appendices 1B, 2B, 3B)."""
+
+
+@cli.group()
+def registry():
+    """The register of agencies, their portals and declared online services."""
+
+
+@registry.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@with_workspace
+def registry_import(ws, files):
+    """Import agencies and declared services from YAML, CSV or XLSX files.
+
+    All files are checked first and written in one transaction: on any fault nothing changes.
+    Importing the same file again changes nothing.
+
+    Example: inspector registry import register.yaml
+    """
+    from .register.importer import import_register
+
+    summary = import_register(ws, list(files))
+    click.echo(f"Đã nhập: {summary}")
+
+
+@cli.group()
+def catalog():
+    """The approved catalogue of administrative procedures (bộ TTHC)."""
+
+
+@catalog.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_workspace
+def catalog_import(ws, file):
+    """Import the approved TTHC catalogue (columns: code, name, field, level, agency).
+
+    Example: inspector catalog import tthc.xlsx
+    """
+    from .register.importer import import_catalog
+
+    summary = import_catalog(ws, file)
+    click.echo(f"Đã nhập danh mục TTHC: {summary}")
+
+
+@cli.group()
+def checklist():
+    """The seed's criteria as data (checklists/*.yaml)."""
+
+
+@checklist.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print every category and criterion as JSON.")
+def checklist_list(as_json):
+    """List the loaded checklists and their points.
+
+    Example: inspector checklist list --json
+    """
+    from .scoring.checklist import items_sum, load_all
+
+    try:
+        checklists = load_all()
+    except UserError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps({"categories": [c.as_dict() for c in checklists]},
+                              ensure_ascii=False, indent=2))
+        return
+    for c in checklists:
+        click.echo(f"{c.id:<12} {c.level:<9} {len(c.criteria):>3} tiêu chí  "
+                   f"{items_sum(c.criteria):>6g}/{c.max_points:g} điểm  {c.title}")
+
+
+@cli.command()
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Date of the inspection (default: today); the year is the 12 months to it.")
+@click.option("--agency", "agencies", multiple=True, metavar="ID", help="Only these agencies.")
+@with_workspace
+def score(ws, as_of, agencies):
+    """Score every agency from the stored observations.
+
+    Example: inspector score --as-of 2026-11-30
+    """
+    from .scoring.store import score_workspace
+
+    day = _as_of(as_of)
+    results = score_workspace(ws, day, list(agencies) or None)
+    for result in results:
+        parts = []
+        for cat in result.categories:
+            rating = cat.rating or f"chưa đủ dữ liệu ({len(cat.missing)} tiêu chí)"
+            parts.append(f"{cat.id} {cat.points:g}/{cat.max_points:g} {rating}")
+        click.echo(f"{result.agency_id}: " + "; ".join(parts))
+    click.echo(f"Đã chấm điểm {len(results)} cơ quan, ngày đánh giá {day:%d/%m/%Y}.")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (JSON and CSV go to standard output without it).")
+@with_workspace
+def export(ws, fmt, output):
+    """Export the stored results for the scoring pipeline.
+
+    Example: inspector export --format xlsx -o ket-qua.xlsx
+    """
+    from .export.results import results_document
+    from .export.writers import to_csv, to_json, write_xlsx
+
+    document = results_document(ws)
+    if fmt == "xlsx":
+        if output is None:
+            raise UserError("--format xlsx needs -o FILE")
+        write_xlsx(document, output)
+    else:
+        text = to_json(document) if fmt == "json" else to_csv(document)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+    if output is not None:
+        click.echo(f"Đã ghi {output}", err=True)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

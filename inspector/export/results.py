@@ -1,0 +1,105 @@
+"""Build the results document (schema inspector-results/1) from the workspace's stored scores."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import UserError
+from ..scoring.engine import window_dict
+from ..workspace import Workspace, loads
+
+SCHEMA = "inspector-results/1"
+
+
+def results_document(ws: Workspace) -> dict[str, Any]:
+    as_of_rows = ws.db.execute("select distinct as_of from findings").fetchall()
+    if not as_of_rows:
+        raise UserError("nothing scored yet: run 'inspector score' first")
+    if len(as_of_rows) > 1:
+        dates = ", ".join(sorted(r[0] for r in as_of_rows))
+        raise UserError(f"the stored scores mix as-of dates ({dates}): run 'inspector score' "
+                        "for all agencies with one --as-of")
+    as_of = as_of_rows[0][0]
+    from datetime import date
+
+    agencies = []
+    for agency in ws.db["agencies"].rows_where(order_by="id"):
+        aid = agency["id"]
+        categories = [{
+            "id": c["category_id"], "title": c["title"], "points": c["points"],
+            "max_points": c["max_points"], "rating": c["rating"], "complete": bool(c["complete"]),
+            **({"missing": loads(c["missing"])} if loads(c["missing"]) else {}),
+            **({"provisional": loads(c["provisional"])} if c["provisional"] else {}),
+            **({"scale": c["scale"]} if c["scale"] not in (None, 1.0) else {}),
+        } for c in ws.db["categories"].rows_where("agency_id = ?", [aid], order_by="rowid")]
+        criteria = [{
+            "id": f["criterion_id"], "category": f["category_id"], "title": f["title"],
+            "points": f["points"], "max_points": f["max_points"], "status": f["status"],
+            **({"reason": f["reason"]} if f["reason"] else {}),
+            "auto_points": f["auto_points"],
+            "metrics": loads(f["metrics"], {}), "evidence": loads(f["evidence"], []),
+            **({"override": loads(f["override"])} if f["override"] else {}),
+            **({"flags": loads(f["flags"])} if f["flags"] else {}),
+        } for f in ws.db["findings"].rows_where("agency_id = ?", [aid], order_by="rowid")]
+        if not criteria:
+            continue
+        overall = ws.db["overall"].get(aid) if ws.db.execute(
+            "select 1 from overall where agency_id = ?", [aid]).fetchone() else None
+        observations = {r["key"]: r for r in ws.db["observations"].rows_where(
+            "agency_id = ? and key like 'service/%'", [aid])}
+        services = []
+        for s in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null", [aid],
+                                              order_by="id"):
+            verdict = loads(observations.get(f"service/{s['id']}", {}).get("value"), {}) or {}
+            procedures = loads(s["procedures"], [])
+            services.append({
+                "name": s["name"], "url": s["url"], "group": s["group_name"],
+                "declared_level": s["level"],
+                "catalog_code": procedures[0] if len(procedures) == 1 else
+                (procedures or verdict.get("catalog_code")),
+                "recognised": verdict.get("recognised"),
+                "online_dossiers": s["online_dossiers"], "total_dossiers": s["total_dossiers"],
+                "attempts": verdict.get("attempts", []),
+            })
+        audit_count = ws.db.execute(
+            "select count(*) from audit_log where subject like ?", [f"{aid}/%"]).fetchone()[0]
+        agencies.append({
+            "id": aid, "name": agency["name"], "level": agency["level"],
+            "parent": agency["parent"], "portal": agency["portal"],
+            "categories": categories,
+            **({"overall": loads(overall["value"])} if overall else {}),
+            "criteria": criteria, "services": services, "audit_entries": audit_count,
+        })
+    return {"schema": SCHEMA, "as_of": as_of, "window": window_dict(date.fromisoformat(as_of)),
+            "agencies": agencies}
+
+
+FLAT_COLUMNS = ["as_of", "agency_id", "agency_name", "level", "category_id", "criterion_id",
+                "title", "points", "max_points", "status", "reason", "auto_points",
+                "reviewed_by", "review_reason", "posts_counted", "evidence_files",
+                "category_points", "category_max", "category_rating"]
+
+
+def flat_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per agency × criterion (CSV and XLSX flatten the JSON the same way)."""
+    rows = []
+    for agency in document["agencies"]:
+        cats = {c["id"]: c for c in agency["categories"]}
+        for crit in agency["criteria"]:
+            cat = cats.get(crit["category"], {})
+            override = crit.get("override") or {}
+            rows.append({
+                "as_of": document["as_of"], "agency_id": agency["id"],
+                "agency_name": agency["name"], "level": agency["level"],
+                "category_id": crit["category"], "criterion_id": crit["id"],
+                "title": crit["title"], "points": crit["points"],
+                "max_points": crit["max_points"], "status": crit["status"],
+                "reason": crit.get("reason"), "auto_points": crit.get("auto_points"),
+                "reviewed_by": override.get("reviewer"), "review_reason": override.get("reason"),
+                "posts_counted": len(crit["metrics"].get("posts", []))
+                if isinstance(crit["metrics"], dict) else 0,
+                "evidence_files": len(crit["evidence"]),
+                "category_points": cat.get("points"), "category_max": cat.get("max_points"),
+                "category_rating": cat.get("rating"),
+            })
+    return rows

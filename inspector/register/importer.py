@@ -1,0 +1,335 @@
+"""Validate register and catalogue records and write them in one transaction.
+
+Nothing is written unless every record of every file is valid; importing the same files again
+changes nothing; a changed row updates that row; a service no longer declared is marked
+withdrawn, never deleted (its check history stays).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import RegisterError
+from ..textnorm import nfc
+from ..workspace import Workspace, dumps, utcnow
+from .reader import Record, read_csv, read_register_file, read_xlsx
+
+LEVELS = ("province", "district", "commune")
+SERVICE_LEVELS = {"3": 3, "4": 4, "mức 3": 3, "mức 4": 4, "muc 3": 3, "muc 4": 4,
+                  "một phần": 3, "mot phan": 3, "toàn trình": 4, "toan trinh": 4}
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_CODE = re.compile(r"^\d+\.\d+$")
+_HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$")
+_AGENCY_FIELDS = {"id", "name", "level", "parent", "portal", "tthc_total", "sections",
+                  "obey_robots", "__has_services__"}
+_SERVICE_FIELDS = {"agency", "name", "group", "level", "url", "online_dossiers",
+                   "total_dossiers", "procedures", "playbook"}
+
+
+@dataclass
+class ImportSummary:
+    added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    withdrawn: int = 0
+
+    def count(self, bucket: str, kind: str) -> None:
+        counts = getattr(self, bucket)
+        counts[kind] = counts.get(kind, 0) + 1
+
+    def __str__(self) -> str:
+        def fmt(counts: dict[str, int]) -> str:
+            return ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "0"
+        text = (f"added {fmt(self.added)}; updated {fmt(self.updated)}; "
+                f"unchanged {fmt(self.unchanged)}")
+        return text + (f"; withdrawn {self.withdrawn} service(s)" if self.withdrawn else "")
+
+
+# --- field checks -------------------------------------------------------------------------
+
+def _text(rec: Record, name: str, *, required: bool = True) -> str | None:
+    value = rec.values.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise rec.fail(name, "is required")
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(str(value).strip())
+
+
+def _count(rec: Record, name: str, *, required: bool = False) -> int | None:
+    value = rec.values.get(name)
+    if value is None or value == "":
+        if required:
+            raise rec.fail(name, "is required")
+        return None
+    if isinstance(value, bool):
+        raise rec.fail(name, f"{value!r} is not a number")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        cleaned = value.strip().replace(".", "").replace(",", "").replace(" ", "")
+        if not re.fullmatch(r"-?\d+", cleaned):
+            raise rec.fail(name, f"{value!r} is not a whole number")
+        value = int(cleaned)
+    if not isinstance(value, int):
+        raise rec.fail(name, f"{value!r} is not a whole number")
+    if value < 0:
+        raise rec.fail(name, f"{value} is negative")
+    return value
+
+
+def check_url(rec: Record, name: str, value: Any) -> str:
+    from w3lib.url import canonicalize_url
+
+    text = str(value or "").strip()
+    scheme, sep, rest = text.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if scheme.lower() not in ("http", "https") or not sep or not host or not _HOST.match(host):
+        raise rec.fail(name, f"{text!r} is not a valid http(s) URL")
+    if "." not in host and not host.startswith(("localhost", "[")):
+        raise rec.fail(name, f"{text!r} has no valid host name")
+    return canonicalize_url(text, keep_fragments=False)
+
+
+def _bool(rec: Record, name: str) -> int | None:
+    value = rec.values.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "có", "co"):
+        return 1
+    if text in ("0", "false", "no", "không", "khong"):
+        return 0
+    raise rec.fail(name, f"{value!r} is not yes/no")
+
+
+def _sections(rec: Record) -> dict[str, list[str]] | None:
+    raw = rec.values.get("sections")
+    if raw in (None, "", {}):
+        return None
+    if isinstance(raw, str):  # CSV/XLSX: "1B/III/2=http://a http://b; 1B/III/3.1=http://c"
+        parsed: dict[str, list[str]] = {}
+        for part in filter(None, (p.strip() for p in raw.split(";"))):
+            key, sep, urls = part.partition("=")
+            if not sep:
+                raise rec.fail("sections", f"{part!r} is not CRITERION=URL [URL…]")
+            parsed[key.strip()] = urls.split()
+        raw = parsed
+    if not isinstance(raw, dict):
+        raise rec.fail("sections", "expected a mapping of criterion id to URLs")
+    result = {}
+    for key, urls in raw.items():
+        urls = [urls] if isinstance(urls, str) else urls
+        if not isinstance(urls, list) or not urls:
+            raise rec.fail(f"sections.{key}", "expected a list of URLs")
+        result[str(key)] = [check_url(rec, f"sections.{key}", u) for u in urls]
+    return result
+
+
+def _unknown_fields(rec: Record, allowed: set[str]) -> None:
+    for name in rec.values:
+        if name not in allowed:
+            raise rec.fail(name, f"unknown field (allowed: {', '.join(sorted(allowed - {'__has_services__'}))})")
+
+
+# --- records to rows ----------------------------------------------------------------------
+
+def agency_row(rec: Record) -> dict[str, Any]:
+    _unknown_fields(rec, _AGENCY_FIELDS)
+    agency_id = _text(rec, "id")
+    if not _SLUG.match(agency_id):
+        raise rec.fail("id", f"{agency_id!r} is not a slug (lower-case letters, digits, - . _)")
+    level = (_text(rec, "level") or "").lower()
+    if level not in LEVELS:
+        raise rec.fail("level", f"unknown level {level!r} (one of {', '.join(LEVELS)})")
+    portal = rec.values.get("portal")
+    return {
+        "id": agency_id, "name": _text(rec, "name"), "level": level,
+        "parent": _text(rec, "parent", required=False),
+        "portal": check_url(rec, "portal", portal) if portal not in (None, "") else None,
+        "tthc_total": _count(rec, "tthc_total"),
+        "sections": dumps(_sections(rec)) if _sections(rec) else None,
+        "obey_robots": _bool(rec, "obey_robots"),
+    }
+
+
+def service_id(agency_id: str, name: str) -> str:
+    digest = hashlib.sha1(f"{agency_id}\n{nfc(name).casefold()}".encode()).hexdigest()[:12]
+    return f"{agency_id}:{digest}"
+
+
+def service_row(rec: Record) -> dict[str, Any]:
+    _unknown_fields(rec, _SERVICE_FIELDS)
+    agency_id = _text(rec, "agency")
+    name = _text(rec, "name")
+    level_text = _text(rec, "level").lower()
+    if level_text not in SERVICE_LEVELS:
+        raise rec.fail("level", f"unknown service level {level_text!r} (3, 4, "
+                                "'một phần' or 'toàn trình')")
+    online, total = _count(rec, "online_dossiers"), _count(rec, "total_dossiers")
+    if online is not None and total is not None and online > total:
+        raise rec.fail("online_dossiers", f"{online} exceeds total_dossiers ({total})")
+    procedures = rec.values.get("procedures")
+    if isinstance(procedures, str):
+        procedures = [p for p in re.split(r"[\s,;]+", procedures) if p]
+    procedures = [str(p) for p in procedures or []]
+    for code in procedures:
+        if not _CODE.match(code):
+            raise rec.fail("procedures", f"{code!r} is not a procedure code like 1.004194")
+    return {
+        "id": service_id(agency_id, name), "agency_id": agency_id, "name": name,
+        "group_name": _text(rec, "group", required=False), "level": SERVICE_LEVELS[level_text],
+        "url": check_url(rec, "url", rec.values.get("url")), "online_dossiers": online,
+        "total_dossiers": total, "procedures": dumps(procedures) if procedures else None,
+        "playbook": _text(rec, "playbook", required=False),
+    }
+
+
+def procedure_row(rec: Record) -> dict[str, Any]:
+    _unknown_fields(rec, {"code", "name", "field", "level", "agency"})
+    code = _text(rec, "code")
+    if not _CODE.match(code):
+        raise rec.fail("code", f"{code!r} is not a procedure code like 1.004194")
+    level = _count(rec, "level")
+    if level is not None and not 1 <= level <= 4:
+        raise rec.fail("level", f"{level} is not a service level 1-4")
+    return {"code": code, "name": _text(rec, "name"), "field": _text(rec, "field", required=False),
+            "level": level, "agency": _text(rec, "agency", required=False)}
+
+
+def province_row(rec: Record) -> dict[str, Any]:
+    _unknown_fields(rec, {"name", "tthc_total"})
+    return {"id": 1, "name": _text(rec, "name"), "tthc_total": _count(rec, "tthc_total")}
+
+
+# --- import -------------------------------------------------------------------------------
+
+def _upsert(ws: Workspace, table: str, pk: str, row: dict[str, Any], kind: str,
+            summary: ImportSummary, source: str, extra_pk: Any = None) -> None:
+    key = row[pk]
+    try:
+        current = ws.db[table].get(key)
+    except Exception:  # sqlite_utils.db.NotFoundError
+        current = None
+    if current is not None:
+        same = all(current.get(k) == v for k, v in row.items())
+        if same and not current.get("withdrawn_at"):
+            summary.count("unchanged", kind)
+            return
+        summary.count("updated", kind)
+    else:
+        summary.count("added", kind)
+    ws.db[table].upsert({**row, "source": source, "updated_at": utcnow(),
+                         **({"withdrawn_at": None} if table == "services" else {})}, pk=pk)
+
+
+def import_register(ws: Workspace, paths: list[Path]) -> ImportSummary:
+    records: list[Record] = []
+    for path in paths:
+        records += read_register_file(Path(path))
+    return _import_records(ws, records)
+
+
+def _import_records(ws: Workspace, records: list[Record]) -> ImportSummary:
+    provinces, agencies, services, procedures = [], {}, {}, {}
+    agency_where: dict[str, Record] = {}
+    replaces_services: set[str] = set()
+    for rec in records:
+        if rec.kind == "province":
+            provinces.append((rec, province_row(rec)))
+        elif rec.kind == "agency":
+            row = agency_row(rec)
+            if row["id"] in agencies:
+                raise rec.fail("id", f"duplicate agency id {row['id']!r} "
+                                     f"(first at {agency_where[row['id']].where})")
+            agencies[row["id"]] = row
+            agency_where[row["id"]] = rec
+            if rec.values.get("__has_services__"):
+                replaces_services.add(row["id"])
+        elif rec.kind == "service":
+            row = service_row(rec)
+            if row["id"] in services:
+                raise rec.fail("name", f"service {row['name']!r} is declared twice for "
+                                       f"agency {row['agency_id']!r}")
+            services[row["id"]] = (rec, row)
+            replaces_services.add(row["agency_id"])
+        elif rec.kind == "procedure":
+            row = procedure_row(rec)
+            if row["code"] in procedures:
+                raise rec.fail("code", f"duplicate procedure code {row['code']!r}")
+            procedures[row["code"]] = (rec, row)
+    if len(provinces) > 1:
+        raise provinces[1][0].fail("province", "the province is given more than once")
+    if not (provinces or agencies or services or procedures):
+        raise RegisterError("nothing to import: the files hold no province, agency, service "
+                            "or procedure")
+
+    existing = {r["id"]: r for r in ws.db["agencies"].rows}
+    known = {**existing, **agencies}
+    for agency_id, row in agencies.items():
+        rec = agency_where[agency_id]
+        parent = row["parent"]
+        if parent is not None:
+            if parent not in known:
+                raise rec.fail("parent", f"unknown parent agency {parent!r}")
+            parent_level = known[parent]["level"]
+            allowed = {"commune": ("district", "province"), "district": ("province",),
+                       "province": ()}[row["level"]]
+            if parent_level not in allowed:
+                raise rec.fail("parent", f"a {row['level']} cannot sit under the "
+                                         f"{parent_level} {parent!r}")
+        elif row["level"] == "commune" and any(a["level"] == "district" for a in known.values()):
+            raise rec.fail("parent", "a commune needs its district (parent) when the register "
+                                     "holds districts")
+    for rec, row in services.values():
+        if row["agency_id"] not in known:
+            raise rec.fail("agency", f"unknown agency {row['agency_id']!r}")
+
+    summary = ImportSummary()
+    source = ", ".join(sorted({r.where.split(":")[0] for r in records}))
+    with ws.transaction():
+        for rec, row in provinces:
+            _upsert(ws, "province", "id", row, "province", summary, source)
+        # Parents before children, so that the foreign key holds within the transaction.
+        order = sorted(agencies.values(), key=lambda r: LEVELS.index(r["level"]))
+        for row in order:
+            _upsert(ws, "agencies", "id", row, "agency", summary, source)
+        for rec, row in services.values():
+            _upsert(ws, "services", "id", row, "service", summary, source)
+        for agency_id in replaces_services:
+            stale = ws.db.execute(
+                "select id from services where agency_id = ? and withdrawn_at is null",
+                [agency_id]).fetchall()
+            for (sid,) in stale:
+                if sid not in services:
+                    ws.db["services"].update(sid, {"withdrawn_at": utcnow()})
+                    summary.withdrawn += 1
+        for rec, row in procedures.values():
+            _upsert(ws, "catalog", "code", row, "procedure", summary, source)
+        if summary.added or summary.updated or summary.withdrawn:
+            ws.audit("cli", "registry.import", source, new=str(summary))
+    return summary
+
+
+def import_catalog(ws: Workspace, path: Path) -> ImportSummary:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        records = read_csv(path, expected="procedure")
+    elif suffix in (".xlsx", ".xlsm"):
+        records = [r for r in read_xlsx(path) if r.kind == "procedure"]
+        if not records:
+            raise RegisterError(f"{path}: no catalogue sheet (name a sheet 'catalog' or give it "
+                                "the columns code, name, field, level, agency)")
+    else:
+        raise RegisterError(f"{path}: unsupported file type {suffix or '(none)'!r} "
+                            "(use .csv or .xlsx)")
+    return _import_records(ws, records)

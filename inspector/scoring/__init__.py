@@ -1,0 +1,1 @@
+"""Scoring: checklists as data, the evaluation window, and the pure scoring engine."""

@@ -1,0 +1,181 @@
+"""The scoring engine: (checklists, observations, as-of date, overrides) → findings. No I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from .checklist import Checklist, Criterion
+from .periods import Window
+from .quantities import Context, Unknown
+from .ratings import RatingTables
+from .rules import evaluate_criterion
+
+AUTO, REVIEWED, NOT_ASSESSED = "auto", "reviewed", "not_assessed"
+
+
+@dataclass(frozen=True)
+class Override:
+    """A reviewer's points for a criterion; it stands until a reviewer clears it."""
+
+    points: float
+    reason: str
+    reviewer: str
+    at: str
+    auto_points: float | None = None  # the automatic value the reviewer saw
+
+
+@dataclass
+class Finding:
+    agency_id: str
+    criterion_id: str
+    category_id: str
+    title: str
+    points: float | None
+    max_points: float
+    status: str
+    reason: str | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    auto_points: float | None = None
+    override: dict[str, Any] | None = None
+    flags: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.criterion_id, "category": self.category_id, "title": self.title,
+            "points": self.points, "max_points": self.max_points, "status": self.status,
+            **({"reason": self.reason} if self.reason else {}),
+            "auto_points": self.auto_points, "metrics": self.metrics, "evidence": self.evidence,
+            **({"override": self.override} if self.override else {}),
+            **({"flags": self.flags} if self.flags else {}),
+        }
+
+
+@dataclass
+class CategoryResult:
+    id: str
+    title: str
+    level: str
+    points: float
+    max_points: float
+    complete: bool
+    rating: str | None
+    missing: list[str] = field(default_factory=list)
+    provisional: dict[str, Any] | None = None
+    scale: float = 1.0
+    source: str = "checklist"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "points": self.points,
+            "max_points": self.max_points, "rating": self.rating, "complete": self.complete,
+            **({"missing": self.missing} if self.missing else {}),
+            **({"provisional": self.provisional} if self.provisional else {}),
+            **({"scale": self.scale} if self.scale != 1.0 else {}),
+            "source": self.source,
+        }
+
+
+@dataclass
+class AgencyResult:
+    agency_id: str
+    as_of: date
+    findings: list[Finding]
+    categories: list[CategoryResult]
+    overall: dict[str, Any] | None = None
+
+
+def _round(value: Fraction) -> float:
+    return round(float(value), 4)
+
+
+def score_criterion(criterion: Criterion, ctx: Context, as_of: date,
+                    override: Override | None = None) -> Finding:
+    base = dict(agency_id=ctx.agency_id, criterion_id=criterion.id,
+                category_id=criterion.category_id, title=criterion.title,
+                max_points=criterion.max_points)
+    try:
+        result = evaluate_criterion(criterion, ctx, as_of)
+    except Unknown as exc:
+        finding = Finding(**base, points=None, status=NOT_ASSESSED, reason=str(exc))
+    else:
+        points = _round(result.points)
+        finding = Finding(**base, points=points, status=AUTO, metrics=result.metrics,
+                          evidence=result.evidence, auto_points=points)
+    if override is not None:
+        finding.override = {"points": override.points, "reason": override.reason,
+                            "reviewer": override.reviewer, "at": override.at,
+                            "auto_points_then": override.auto_points}
+        finding.points = override.points
+        finding.status = REVIEWED
+        if override.auto_points != finding.auto_points:
+            # The automatic value moved beneath the override: a reviewer should look again.
+            finding.flags.append("auto_changed_since_review")
+    return finding
+
+
+def score_category(checklist: Checklist, findings: list[Finding],
+                   tables: RatingTables) -> CategoryResult:
+    assessed = [f for f in findings if f.points is not None]
+    missing = [f.criterion_id for f in findings if f.points is None]
+    scale = checklist.scale
+    points = sum((Fraction(str(f.points)) for f in assessed), Fraction(0)) * scale
+    row = tables.row_for(checklist.rating, checklist.id) if checklist.rating != "province_rating" \
+        else None
+    row_key = row[0] if row else (checklist.rating_key or "")
+
+    def rate(value: Fraction) -> str:
+        return tables.category_rating(checklist.rating, row_key, float(value),
+                                      checklist.max_points)
+
+    result = CategoryResult(checklist.id, checklist.title, checklist.level, _round(points),
+                            checklist.max_points, complete=not missing, rating=None,
+                            missing=missing, scale=float(scale))
+    if not missing:
+        result.rating = rate(points)
+    else:
+        # Not assessed is never 0: give the range the rating could still fall in.
+        open_points = sum((Fraction(str(f.max_points)) for f in findings if f.points is None),
+                          Fraction(0)) * scale
+        result.provisional = {"low": rate(points), "high": rate(points + open_points),
+                              "points_open": _round(open_points)}
+    return result
+
+
+def score_agency(checklists: list[Checklist], ctx: Context, as_of: date,
+                 tables: RatingTables, overrides: dict[str, Override] | None = None,
+                 external_categories: dict[str, float] | None = None) -> AgencyResult:
+    """Score one agency with every checklist of its level.
+
+    `external_categories` gives the points of categories the inspection does not score itself
+    (readiness, interaction, conversion: from the agency's survey), by category id, so that the
+    overall Mức of a district or commune can be computed when every category is known.
+    """
+    overrides = overrides or {}
+    findings: list[Finding] = []
+    categories: list[CategoryResult] = []
+    for checklist in checklists:
+        if checklist.level != ctx.level:
+            continue
+        cat_findings = [score_criterion(c, ctx, as_of, overrides.get(c.id))
+                        for c in checklist.criteria]
+        findings += cat_findings
+        categories.append(score_category(checklist, cat_findings, tables))
+    overall = None
+    scheme = {"district": "district_level", "commune": "commune_level"}.get(ctx.level)
+    if scheme:
+        known = {c.id: (c.points if c.complete else None) for c in categories}
+        for cid, pts in (external_categories or {}).items():
+            known.setdefault(cid, pts)
+        by_row = {key: known.get(row["id"])
+                  for key, row in tables.scheme(scheme)["categories"].items()}
+        overall = tables.overall(scheme, by_row)
+    return AgencyResult(ctx.agency_id, as_of, findings, categories, overall)
+
+
+def window_dict(as_of: date) -> dict[str, str]:
+    window = Window.ending(as_of)
+    return {"start": window.start.isoformat(), "end": window.end.isoformat()}

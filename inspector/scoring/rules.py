@@ -1,0 +1,425 @@
+"""The rule types of docs/checklists.md: pure functions from observations to points and metrics."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any, Callable
+
+from ..textnorm import Matcher
+from .checklist import Criterion
+from .periods import Period, Span, Window, periods
+from .quantities import Context, Unknown, resolve
+
+
+@dataclass
+class Evaluation:
+    """What one rule gives: points (exact), the metrics that explain them, the evidence used."""
+
+    points: Fraction
+    metrics: dict[str, Any]
+    evidence: list[dict[str, Any]]
+
+
+@dataclass
+class _Env:
+    criterion: Criterion
+    ctx: Context
+    as_of: date
+    window: Window
+
+    @property
+    def lag(self) -> Span | None:
+        return self.criterion.update_lag
+
+
+def F(value: Any) -> Fraction:
+    """Exact arithmetic for points such as 0.25 and 2.5 (floats would drift at band edges)."""
+    return Fraction(str(value))
+
+
+# --- observations -------------------------------------------------------------------------
+
+def _observation(env: _Env, key: str, what: str) -> dict[str, Any]:
+    obs = env.ctx.observations.get(key)
+    if obs is None:
+        raise Unknown(f"{what} has not been observed yet ({key})")
+    if obs.get("status") == "failed":
+        raise Unknown(obs.get("reason") or f"{what} could not be observed")
+    return obs
+
+
+def _parse_day(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Posts:
+    obs: dict[str, Any]
+    dated: list[tuple[date, dict[str, Any]]]  # every dated post of the topic, newest first
+    undated: int
+
+    def in_window(self, window: Window) -> list[tuple[date, dict[str, Any]]]:
+        return [(day, post) for day, post in self.dated if day in window]
+
+    @property
+    def newest(self) -> date | None:
+        return self.dated[0][0] if self.dated else None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.dated) or self.undated > 0
+
+
+def _posts(env: _Env, spec: dict[str, Any]) -> _Posts:
+    topic = spec["topic"]
+    obs = _observation(env, f"posts/{topic}", f"the section for topic {topic!r}")
+    keywords, exclude = spec.get("title_keywords"), spec.get("title_exclude")
+    seen: set[str] = set()
+    dated, undated = [], 0
+    for post in obs.get("posts", []):
+        if keywords or exclude:
+            title = Matcher(post.get("title", ""))
+            if keywords and not title.find(keywords):
+                continue
+            if exclude and title.find(exclude):
+                continue
+        key = post.get("url") or post.get("title", "")
+        if key in seen:  # the same post under several listings counts once
+            continue
+        seen.add(key)
+        day = _parse_day(post.get("published"))
+        if day is None:
+            undated += 1
+        elif day <= env.as_of:  # a post dated after the inspection date cannot count yet
+            dated.append((day, post))
+    dated.sort(key=lambda item: item[0], reverse=True)
+    return _Posts(obs, dated, undated)
+
+
+def _post_metrics(env: _Env, posts: _Posts, counted: list[tuple[date, dict]]) -> dict[str, Any]:
+    section = posts.obs.get("section") or {}
+    return {
+        "posts": [{"url": p.get("url"), "title": p.get("title"), "published": d.isoformat()}
+                  for d, p in counted],
+        "section": {k: section.get(k) for k in ("found", "own", "how", "urls") if k in section},
+        "topic_matched": bool(section.get("found")) and not section.get("own", True),
+        "newest": posts.newest.isoformat() if posts.newest else None,
+        "undated": posts.undated,
+        "window": {"start": env.window.start.isoformat(), "end": env.window.end.isoformat()},
+    }
+
+
+def _evidence(obs: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(obs.get("evidence") or [])
+
+
+def _timely(env: _Env, posts: _Posts) -> bool:
+    """The newest post lies within the update lag of the as-of date (no lag: within the year)."""
+    if posts.newest is None:
+        return False
+    if env.lag is None:
+        return posts.newest in env.window
+    return posts.newest >= env.lag.before(env.as_of)
+
+
+def _coverage(env: _Env, posts: _Posts, span: Span) -> tuple[int, int, list[dict[str, Any]]]:
+    """How many of the window's periods hold a post; an open last period younger than the lag
+    is excused (the seed allows exactly that delay)."""
+    days = [d for d, _ in posts.in_window(env.window)]
+    covered, rows = 0, []
+    parts = periods(env.window, span)
+    for i, period in enumerate(parts):
+        count = sum(1 for d in days if d in period)
+        excused = (count == 0 and i == len(parts) - 1 and env.lag is not None
+                   and env.lag.before(env.as_of) < period.start)
+        covered += bool(count) or excused
+        rows.append({"start": period.start.isoformat(), "end": period.end.isoformat(),
+                     "posts": count, **({"excused": True} if excused else {})})
+    return covered, len(parts), rows
+
+
+def _band(value: Fraction, bands: list[dict], *, timely_ok: bool = True) -> tuple[Fraction, dict]:
+    for band in bands:
+        if value >= F(band["min"]) and (timely_ok or not band.get("timely")):
+            return F(band["points"]), band
+    return Fraction(0), {}
+
+
+# --- rules --------------------------------------------------------------------------------
+
+def _feature(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    obs = _observation(env, f"feature/{spec['name']}", f"the feature {spec['name']!r}")
+    present = bool(obs.get("present"))
+    top = F(rule.get("points", env.criterion.max_points))
+    return Evaluation(top if present else Fraction(0),
+                      {"feature": spec["name"], "present": present,
+                       **({"where": obs["where"]} if obs.get("where") else {})}, _evidence(obs))
+
+
+def _fields(env: _Env, spec: dict) -> tuple[dict, list[str], list[str]]:
+    obs = _observation(env, f"fields/{spec['set']}", f"the {spec['set']!r} information")
+    present = [f for f in spec["required"] if f in set(obs.get("present") or [])]
+    missing = [f for f in spec["required"] if f not in present]
+    return obs, present, missing
+
+
+def _declared(env: _Env, spec: dict) -> tuple[list[str], list[str], dict[str, float]]:
+    present, missing, values = [], [], {}
+    for name in spec["required"]:
+        try:
+            values[name] = resolve(name, env.ctx)
+            present.append(name)
+        except Unknown:
+            missing.append(name)
+    return present, missing, values
+
+
+def _presence(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    top, partial = F(env.criterion.max_points), F(rule["partial_points"])
+    if spec["kind"] == "posts":
+        posts = _posts(env, spec)
+        if not posts.any:
+            points = Fraction(0)
+        else:
+            points = top if _timely(env, posts) else partial
+        recent = posts.in_window(env.window)
+        metrics = _post_metrics(env, posts, recent)
+        metrics["timely"] = _timely(env, posts)
+        return Evaluation(points, metrics, _evidence(posts.obs))
+    if spec["kind"] == "fields":
+        obs, present, missing = _fields(env, spec)
+        evidence = _evidence(obs)
+        metrics = {"fields_present": present, "fields_missing": missing,
+                   **({"url": obs["url"]} if obs.get("url") else {})}
+    else:
+        present, missing, values = _declared(env, spec)
+        evidence, metrics = [], {"declared": values, "not_declared": missing}
+    points = top if not missing else (partial if present else Fraction(0))
+    return Evaluation(points, metrics, evidence)
+
+
+def _floor_to_step(ratio: Fraction, top: Fraction, step: Fraction) -> Fraction:
+    ratio = max(Fraction(0), min(Fraction(1), ratio))
+    return math.floor(ratio * top / step) * step
+
+
+def _completeness(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    top, step = F(env.criterion.max_points), F(rule["step"])
+    if spec["kind"] == "posts":
+        posts = _posts(env, spec)
+        covered, total, rows = _coverage(env, posts, Span.parse(rule["period"]))
+        ratio = Fraction(covered, total) if total else Fraction(0)
+        metrics = _post_metrics(env, posts, posts.in_window(env.window))
+        metrics.update(periods=rows, covered=covered, of=total)
+        evidence = _evidence(posts.obs)
+    elif spec["kind"] == "fields":
+        obs, present, missing = _fields(env, spec)
+        ratio = Fraction(len(present), len(spec["required"]))
+        metrics = {"fields_present": present, "fields_missing": missing,
+                   **({"url": obs["url"]} if obs.get("url") else {})}
+        evidence = _evidence(obs)
+    else:
+        numerator, denominator, metrics = _ratio_values(env, spec)
+        ratio, evidence = numerator / denominator, []
+    metrics["ratio"] = float(ratio)
+    metrics["step"] = float(step)
+    return Evaluation(_floor_to_step(ratio, top, step), metrics, evidence)
+
+
+def _additions(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    points, found, evidence = Fraction(0), {}, []
+    for name, value in rule["points"].items():
+        obs = _observation(env, f"feature/{name}", f"the feature {name!r}")
+        found[name] = bool(obs.get("present"))
+        if found[name]:
+            points += F(value)
+            evidence += _evidence(obs)
+    return Evaluation(points, {"features": found}, evidence)
+
+
+def _count_bands(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    posts = _posts(env, spec)
+    counted = posts.in_window(env.window)
+    timely = _timely(env, posts)
+    points, band = _band(Fraction(len(counted)), rule["bands"], timely_ok=timely)
+    metrics = _post_metrics(env, posts, counted)
+    metrics.update(count=len(counted), timely=timely, band=band)
+    return Evaluation(points, metrics, _evidence(posts.obs))
+
+
+def _period_bands(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    posts = _posts(env, spec)
+    covered, total, rows = _coverage(env, posts, Span.parse(rule["period"]))
+    timely = _timely(env, posts)
+    points, band = _band(Fraction(covered), rule["bands"], timely_ok=timely)
+    metrics = _post_metrics(env, posts, posts.in_window(env.window))
+    metrics.update(periods=rows, covered=covered, of=total, timely=timely, band=band)
+    return Evaluation(points, metrics, _evidence(posts.obs))
+
+
+def _cadence(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    posts = _posts(env, spec)
+    counted = posts.in_window(env.window)
+    metrics = _post_metrics(env, posts, counted)
+    for level in rule["levels"]:
+        covered, total, rows = _coverage(env, posts, Span.parse(level["every"]))
+        if counted and covered == total:
+            metrics.update(cadence=level["every"], periods=rows)
+            return Evaluation(F(level["points"]), metrics, _evidence(posts.obs))
+    metrics["cadence"] = "within the year" if counted else None
+    return Evaluation(F(rule["any_points"]) if counted else Fraction(0), metrics,
+                      _evidence(posts.obs))
+
+
+def _age_band(env: _Env, newest: date | None, rule: dict) -> tuple[Fraction, dict]:
+    if newest is None:
+        return Fraction(0), {}
+    for band in rule["bands"]:
+        if newest >= Span.parse(band["within"]).before(env.as_of):
+            return F(band["points"]), band
+    return F(rule["older_points"]), {"older": True}
+
+
+def _records(env: _Env, spec: dict) -> tuple[dict, list[tuple[date | None, dict]]]:
+    obs = _observation(env, f"records/{spec['set']}", f"the {spec['set']!r} records")
+    records = [(_parse_day(r.get("updated")), r) for r in obs.get("records", [])]
+    return obs, records
+
+
+def _recency_bands(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    if spec["kind"] == "posts":
+        posts = _posts(env, spec)
+        if not posts.any:
+            return Evaluation(Fraction(0), _post_metrics(env, posts, []), _evidence(posts.obs))
+        points, band = _age_band(env, posts.newest, rule)
+        if posts.newest is None:  # posts exist, but none could be dated: the oldest band
+            points, band = F(rule["older_points"]), {"older": True, "undated": True}
+        metrics = _post_metrics(env, posts, posts.dated[:1])
+        metrics["band"] = band
+        return Evaluation(points, metrics, _evidence(posts.obs))
+    obs, records = _records(env, spec)
+    if not records:
+        return Evaluation(Fraction(0), {"records": 0}, _evidence(obs))
+    newest = max((d for d, _ in records if d), default=None)
+    points, band = _age_band(env, newest, rule)
+    if newest is None:
+        points, band = F(rule["older_points"]), {"older": True, "undated": True}
+    return Evaluation(points, {"records": len(records), "newest": newest and newest.isoformat(),
+                               "band": band}, _evidence(obs))
+
+
+def _record_fields(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    obs, records = _records(env, spec)
+    if not records:
+        return Evaluation(Fraction(0), {"records": 0}, _evidence(obs))
+    newest = max((d for d, _ in records if d), default=None)
+    base, band = _age_band(env, newest, rule)
+    if newest is None:
+        base, band = F(rule["older_points"]), {"older": True, "undated": True}
+    worst: list[str] = []
+    for _, record in records:
+        missing = [f for f in spec["required"] if f not in set(record.get("fields") or [])]
+        if len(missing) > len(worst):
+            worst = missing
+    points = max(Fraction(0), base - F(rule["missing_field_penalty"]) * len(worst))
+    return Evaluation(points, {"records": len(records), "newest": newest and newest.isoformat(),
+                               "band": band, "least_complete_missing": worst}, _evidence(obs))
+
+
+def _section_own(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    posts = _posts(env, spec)
+    section = posts.obs.get("section") or {}
+    own = bool(section.get("found")) and bool(section.get("own", True))
+    return Evaluation(F(rule["points"]) if own else Fraction(0),
+                      {"own_section": own, "section": section}, _evidence(posts.obs))
+
+
+def _ratio_values(env: _Env, spec: dict) -> tuple[Fraction, Fraction, dict[str, Any]]:
+    numerator = resolve(spec["numerator"], env.ctx)
+    denominator = resolve(spec["denominator"], env.ctx)
+    if denominator <= 0:
+        raise Unknown(f"{spec['denominator']} is {denominator:g}: the ratio is undefined")
+    return F(numerator), F(denominator), {spec["numerator"]: numerator,
+                                          spec["denominator"]: denominator}
+
+
+def _ratio(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    numerator, denominator, metrics = _ratio_values(env, spec)
+    ratio = min(Fraction(1), numerator / denominator)
+    metrics["ratio"] = float(numerator / denominator)
+    return Evaluation(ratio * F(env.criterion.max_points), metrics, [])
+
+
+def _ratio_bands(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    numerator, denominator, metrics = _ratio_values(env, spec)
+    points, band = _band(numerator / denominator, rule["bands"])
+    metrics.update(ratio=float(numerator / denominator), band=band)
+    return Evaluation(points, metrics, [])
+
+
+def _quantity_bands(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    value = resolve(spec["value"], env.ctx)
+    points, band = _band(F(value), rule["bands"])
+    return Evaluation(points, {spec["value"]: value, "band": band}, [])
+
+
+def _dvctt_formula(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    ct, dt = rule["count_term"], rule["dossier_term"]
+    inputs = {name: resolve(name, env.ctx)
+              for name in (ct["count"], ct["per"], dt["share"], dt["count"], dt["per"])}
+    for name in (ct["per"], dt["per"]):
+        if inputs[name] <= 0:
+            raise Unknown(f"{name} is {inputs[name]:g}: the formula is undefined")
+    count_term = F(inputs[ct["count"]]) * F(ct["per_service"]) / F(inputs[ct["per"]])
+    dossier_term = (F(inputs[dt["share"]]) * F(inputs[dt["count"]]) * F(dt["per_service"])
+                    / F(inputs[dt["per"]]))
+    metrics = {"inputs": inputs, "count_term": float(count_term),
+               "dossier_term": float(dossier_term),
+               "formula": f"{ct['count']} × {ct['per_service']}/{ct['per']} + "
+                          f"{dt['share']} × {dt['count']} × {dt['per_service']}/{dt['per']}"}
+    return Evaluation(count_term + dossier_term, metrics, [])
+
+
+def _sum(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    total, parts, evidence = Fraction(0), [], []
+    for part in rule["parts"]:
+        result = evaluate(env, part, part.get("input", spec))
+        total += result.points
+        parts.append({"type": part["type"], "points": float(result.points), **result.metrics})
+        evidence += [e for e in result.evidence if e not in evidence]
+    return Evaluation(total, {"parts": parts}, evidence)
+
+
+RULES: dict[str, Callable[[_Env, dict, dict], Evaluation]] = {
+    "feature": _feature, "presence": _presence, "completeness": _completeness,
+    "additions": _additions, "count_bands": _count_bands, "period_bands": _period_bands,
+    "cadence": _cadence, "recency_bands": _recency_bands, "section_own": _section_own,
+    "ratio": _ratio, "ratio_bands": _ratio_bands, "quantity_bands": _quantity_bands,
+    "record_fields": _record_fields, "dvctt_formula": _dvctt_formula, "sum": _sum,
+}
+
+
+def evaluate(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    return RULES[rule["type"]](env, rule, spec)
+
+
+def evaluate_criterion(criterion: Criterion, ctx: Context, as_of: date) -> Evaluation:
+    """Points (capped at the criterion's max) and metrics; raises `Unknown` when the inputs
+    could not be observed."""
+    env = _Env(criterion, ctx, as_of, Window.ending(as_of))
+    result = evaluate(env, criterion.rule, criterion.input)
+    result.points = min(result.points, F(criterion.max_points))
+    return result
+
+
+__all__ = ["Evaluation", "evaluate_criterion", "RULES", "Period"]

@@ -1,0 +1,138 @@
+"""Score from the workspace: build each agency's context from the database, run the pure engine,
+and store findings, category totals and overall levels in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..errors import UserError
+from ..workspace import Workspace, dumps, loads, utcnow
+from .checklist import Checklist, load_all
+from .engine import AgencyResult, Override, score_agency
+from .quantities import ChildSummary, Context, ServiceResult, Unknown, resolve
+from .ratings import RatingTables
+
+
+def _observations(ws: Workspace, agency_id: str) -> dict[str, dict[str, Any]]:
+    result = {}
+    for row in ws.db["observations"].rows_where("agency_id = ?", [agency_id]):
+        value = loads(row["value"], {})
+        if not isinstance(value, dict):
+            value = {"value": value}
+        value["status"] = row["status"]
+        if row["reason"]:
+            value["reason"] = row["reason"]
+        result[row["key"]] = value
+    return result
+
+
+def _services(ws: Workspace, agency_id: str,
+              observations: dict[str, dict[str, Any]]) -> list[ServiceResult]:
+    services = []
+    for row in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null",
+                                            [agency_id], order_by="id"):
+        verdict = observations.get(f"service/{row['id']}") or {}
+        recognised = verdict.get("recognised") if verdict.get("status") != "failed" else None
+        services.append(ServiceResult(
+            name=row["name"], level=row["level"], procedures=loads(row["procedures"], []),
+            recognised=recognised, online_dossiers=row["online_dossiers"],
+            total_dossiers=row["total_dossiers"], reason=verdict.get("reason")))
+    return services
+
+
+def build_context(ws: Workspace, agency: dict[str, Any], province_tthc: int | None,
+                  *, with_children: bool = True) -> Context:
+    observations = _observations(ws, agency["id"])
+    ctx = Context(agency_id=agency["id"], level=agency["level"],
+                  tthc_total=agency["tthc_total"], province_tthc_total=province_tthc,
+                  services=_services(ws, agency["id"], observations),
+                  observations=observations)
+    if with_children and agency["level"] == "district":
+        children = []
+        for child in ws.db["agencies"].rows_where("parent = ? and level = 'commune'",
+                                                  [agency["id"]], order_by="id"):
+            child_ctx = build_context(ws, child, province_tthc, with_children=False)
+            children.append(ChildSummary(
+                id=child["id"], has_portal=child["portal"] is not None,
+                recognised_level3=_maybe(resolve, "services.recognised_level3", child_ctx),
+                recognised_level4=_maybe(resolve, "services.recognised_level4", child_ctx),
+                tthc_total=child["tthc_total"],
+                services_level12=_maybe(resolve, "survey.services_level12", child_ctx)))
+        ctx.children = children
+    return ctx
+
+
+def _maybe(fn, name: str, ctx: Context):
+    try:
+        value = fn(name, ctx)
+    except Unknown:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _overrides(ws: Workspace, agency_id: str) -> dict[str, Override]:
+    return {row["criterion_id"]: Override(row["points"], row["reason"], row["reviewer"],
+                                          row["at"], row["auto_points"])
+            for row in ws.db["overrides"].rows_where("agency_id = ?", [agency_id])}
+
+
+def _external_categories(observations: dict[str, dict[str, Any]]) -> dict[str, float]:
+    result = {}
+    for key, obs in observations.items():
+        if key.startswith("category/") and obs.get("status") != "failed" \
+                and isinstance(obs.get("points"), (int, float)):
+            result[key.split("/", 1)[1]] = float(obs["points"])
+    return result
+
+
+def score_workspace(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
+                    checklists: list[Checklist] | None = None,
+                    tables: RatingTables | None = None) -> list[AgencyResult]:
+    checklists = checklists if checklists is not None else load_all()
+    tables = tables or RatingTables.load()
+    agencies = list(ws.db["agencies"].rows_where(order_by="id"))
+    if agency_ids:
+        known = {a["id"] for a in agencies}
+        for agency_id in agency_ids:
+            if agency_id not in known:
+                raise UserError(f"unknown agency {agency_id!r} (see the register)")
+        agencies = [a for a in agencies if a["id"] in agency_ids]
+    if not agencies:
+        raise UserError("the register holds no agency: run 'inspector registry import' first")
+    province = ws.db["province"].get(1) if ws.db["province"].count else None
+    province_tthc = province["tthc_total"] if province else None
+    results = []
+    for agency in agencies:
+        ctx = build_context(ws, agency, province_tthc)
+        observations = ctx.observations
+        results.append(score_agency(checklists, ctx, as_of, tables, _overrides(ws, agency["id"]),
+                                    _external_categories(observations)))
+    now = utcnow()
+    with ws.transaction():
+        for result in results:
+            aid = result.agency_id
+            for table in ("findings", "categories", "overall"):
+                ws.db.execute(f"delete from {table} where agency_id = ?", [aid])
+            ws.db["findings"].insert_all([{
+                "agency_id": aid, "criterion_id": f.criterion_id, "category_id": f.category_id,
+                "title": f.title, "points": f.points, "max_points": f.max_points,
+                "status": f.status, "reason": f.reason, "auto_points": f.auto_points,
+                "metrics": dumps(f.metrics), "evidence": dumps(f.evidence),
+                "override": dumps(f.override) if f.override else None,
+                "flags": dumps(f.flags) if f.flags else None,
+                "as_of": as_of.isoformat(), "scored_at": now} for f in result.findings])
+            ws.db["categories"].insert_all([{
+                "agency_id": aid, "category_id": c.id, "title": c.title, "points": c.points,
+                "max_points": c.max_points, "rating": c.rating, "complete": int(c.complete),
+                "missing": dumps(c.missing), "provisional": dumps(c.provisional)
+                if c.provisional else None, "scale": c.scale, "as_of": as_of.isoformat(),
+                "scored_at": now} for c in result.categories])
+            if result.overall is not None:
+                ws.db["overall"].insert({"agency_id": aid, "value": dumps(result.overall),
+                                         "as_of": as_of.isoformat(), "scored_at": now})
+        ws.db["runs"].insert({"id": f"score-{now}-{len(results)}", "command": "score",
+                              "as_of": as_of.isoformat(), "started_at": now,
+                              "finished_at": utcnow(), "status": "ok",
+                              "counts": dumps({"agencies": len(results)})}, replace=True)
+    return results

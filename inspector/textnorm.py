@@ -1,0 +1,75 @@
+"""Vietnamese text normalisation for comparisons: NFC, case, tone placement, diacritic folding."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[\s\u00a0\u200b]+")
+_PUNCT = re.compile(r"[-–—_/|,.;:()\[\]\"'“”‘’!?…*+&]+")
+# The five tone marks, as combining characters after NFD. Vowel-quality marks (circumflex,
+# breve, horn) are not tones and stay where they are.
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_MARKS_OTHER_THAN_TONE = {"\u0302", "\u0306", "\u031b"}
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text or "")
+
+
+def _clean(text: str) -> str:
+    return _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
+
+
+def fold(text: str) -> str:
+    """All diacritics away, đ → d: 'Chỉ đạo - Điều hành' → 'chi dao dieu hanh'."""
+    text = nfc(text).replace("Đ", "D").replace("đ", "d").lower()
+    decomposed = unicodedata.normalize("NFD", text)
+    return _clean("".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn"))
+
+
+def toneless_placement(text: str) -> str:
+    """Lower case with diacritics kept, but each word's tone mark moved to the word's end, so
+    that old and new tone placement agree ('hoà' and 'hòa', 'thuỷ' and 'thủy')."""
+    words = []
+    for word in _clean(nfc(text).lower()).split(" "):
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = [ch for ch in decomposed if ch in _TONES]
+        base = "".join(ch for ch in decomposed if ch not in _TONES)
+        words.append(unicodedata.normalize("NFC", base) + "".join(tones[:1]))
+    return " ".join(words)
+
+
+def has_diacritics(text: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", nfc(text))
+    return "đ" in text.lower() or any(
+        ch in _TONES or ch in _MARKS_OTHER_THAN_TONE for ch in decomposed)
+
+
+class Matcher:
+    """Whole-word keyword matching that respects diacritics when the keyword has them ('quý'
+    is not 'quy định', 'năm' is not 'Nam') and falls back to folded text when the keyword or the
+    text has none (abbreviations like 'PBGDPL', or a portal written without accents)."""
+
+    def __init__(self, text: str):
+        self.accented = f" {toneless_placement(text)} "
+        self.folded = f" {fold(text)} "
+        self.text_has_diacritics = has_diacritics(text)
+
+    def find(self, keywords: list[str]) -> str | None:
+        for keyword in keywords:
+            if self.has(keyword):
+                return keyword
+        return None
+
+    def has(self, keyword: str) -> bool:
+        if has_diacritics(keyword) and self.text_has_diacritics:
+            needle = toneless_placement(keyword)
+            return bool(needle) and f" {needle} " in self.accented
+        needle = fold(keyword)
+        return bool(needle) and f" {needle} " in self.folded
+
+
+def contains_any(text: str, keywords: list[str]) -> str | None:
+    """The first keyword found in the text as whole words, or None."""
+    return Matcher(text).find(keywords)

@@ -1,0 +1,159 @@
+"""The workspace: inspector.db (SQLite through sqlite-utils) with its schema migrations, and the
+evidence/ and screenshots/ folders."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import sqlite_utils
+
+from .errors import UserError
+
+DB_NAME = "inspector.db"
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["province"].create({"id": int, "name": str, "tthc_total": int, "source": str,
+                        "updated_at": str}, pk="id")
+    db["agencies"].create({
+        "id": str, "name": str, "level": str, "parent": str, "portal": str, "tthc_total": int,
+        "sections": str, "obey_robots": int, "source": str, "updated_at": str,
+    }, pk="id", foreign_keys=[("parent", "agencies", "id")])
+    db["services"].create({
+        "id": str, "agency_id": str, "name": str, "group_name": str, "level": int, "url": str,
+        "online_dossiers": int, "total_dossiers": int, "procedures": str, "playbook": str,
+        "withdrawn_at": str, "source": str, "updated_at": str,
+    }, pk="id", foreign_keys=[("agency_id", "agencies", "id")])
+    db["services"].create_index(["agency_id"])
+    db["catalog"].create({"code": str, "name": str, "field": str, "level": int, "agency": str,
+                          "source": str, "updated_at": str}, pk="code")
+    # One row per agency and observation key (posts/<topic>, feature/<name>, survey/<name>…);
+    # a newer crawl replaces the value, and the run that wrote it is recorded.
+    db["observations"].create({
+        "agency_id": str, "key": str, "status": str, "reason": str, "value": str,
+        "observed_at": str, "run_id": str,
+    }, pk=("agency_id", "key"), foreign_keys=[("agency_id", "agencies", "id")])
+    db["findings"].create({
+        "agency_id": str, "criterion_id": str, "category_id": str, "title": str,
+        "points": float, "max_points": float, "status": str, "reason": str, "auto_points": float,
+        "metrics": str, "evidence": str, "override": str, "flags": str, "as_of": str,
+        "scored_at": str,
+    }, pk=("agency_id", "criterion_id"), foreign_keys=[("agency_id", "agencies", "id")])
+    db["categories"].create({
+        "agency_id": str, "category_id": str, "title": str, "points": float,
+        "max_points": float, "rating": str, "complete": int, "missing": str,
+        "provisional": str, "scale": float, "as_of": str, "scored_at": str,
+    }, pk=("agency_id", "category_id"), foreign_keys=[("agency_id", "agencies", "id")])
+    db["overall"].create({"agency_id": str, "value": str, "as_of": str, "scored_at": str},
+                         pk="agency_id", foreign_keys=[("agency_id", "agencies", "id")])
+    db["overrides"].create({
+        "agency_id": str, "criterion_id": str, "points": float, "reason": str,
+        "reviewer": str, "at": str, "auto_points": float,
+    }, pk=("agency_id", "criterion_id"))
+    db["audit_log"].create({"id": int, "at": str, "actor": str, "action": str,
+                            "subject": str, "old": str, "new": str, "reason": str}, pk="id")
+    db["evidence"].create({"sha256": str, "path": str, "kind": str, "url": str,
+                           "captured_at": str, "size": int}, pk="sha256")
+    db["runs"].create({"id": str, "command": str, "as_of": str, "started_at": str,
+                       "finished_at": str, "status": str, "counts": str}, pk="id")
+
+
+# Forward migrations: index i brings the schema from version i to i + 1. Never edit a shipped
+# one; append a new function.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Workspace:
+    """A folder holding inspector.db, evidence/ and screenshots/."""
+
+    def __init__(self, root: Path | str = ".", *, create: bool = True):
+        self.root = Path(root).resolve()
+        if not self.root.exists():
+            if not create:
+                raise UserError(f"workspace {self.root}: no such directory")
+            try:
+                self.root.mkdir(parents=True)
+            except OSError as exc:
+                raise UserError(f"workspace {self.root}: cannot create it: {exc.strerror}") from None
+        if not self.root.is_dir():
+            raise UserError(f"workspace {self.root}: not a directory")
+        for sub in ("evidence", "screenshots"):
+            try:
+                (self.root / sub).mkdir(exist_ok=True)
+            except OSError as exc:
+                raise UserError(f"workspace {self.root}: cannot create {sub}/: {exc.strerror}") \
+                    from None
+        try:
+            conn = sqlite3.connect(self.root / DB_NAME, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error as exc:
+            raise UserError(f"workspace {self.root}: cannot open {DB_NAME}: {exc}") from None
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        self.db = sqlite_utils.Database(conn)
+        self._migrate()
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise UserError(f"workspace {self.root}: {DB_NAME} has schema version {version}, "
+                            f"newer than this inspector ({SCHEMA_VERSION}); upgrade inspector")
+        for index in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                MIGRATIONS[index](self.db)
+                self.db.execute(f"PRAGMA user_version={index + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One all-or-nothing transaction: any exception leaves the database as it was."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # --- small shared helpers ---------------------------------------------------------------
+
+    def audit(self, actor: str, action: str, subject: str, old: Any = None, new: Any = None,
+              reason: str | None = None) -> None:
+        self.db["audit_log"].insert({
+            "at": utcnow(), "actor": actor, "action": action, "subject": subject,
+            "old": dumps(old) if old is not None else None,
+            "new": dumps(new) if new is not None else None, "reason": reason,
+        })
+
+    def put_observation(self, agency_id: str, key: str, value: dict[str, Any] | None = None, *,
+                        status: str = "ok", reason: str | None = None,
+                        run_id: str | None = None) -> None:
+        self.db["observations"].upsert({
+            "agency_id": agency_id, "key": key, "status": status, "reason": reason,
+            "value": dumps(value or {}), "observed_at": utcnow(), "run_id": run_id,
+        }, pk=("agency_id", "key"))
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def loads(text: str | None, default: Any = None) -> Any:
+    return default if text in (None, "") else json.loads(text)
