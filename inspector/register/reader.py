@@ -182,6 +182,8 @@ def read_csv(path: Path, expected: str | None = None) -> list[Record]:
 
 
 def read_xlsx(path: Path) -> list[Record]:
+    import zipfile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -189,11 +191,9 @@ def read_xlsx(path: Path) -> list[Record]:
         book = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise RegisterError(f"{path}: no such file") from None
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise RegisterError(f"{path}: not a readable XLSX workbook ({exc.__class__.__name__})") \
             from None
-    import zipfile
-
     records: list[Record] = []
     try:
         for sheet in book.worksheets:

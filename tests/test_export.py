@@ -1,0 +1,134 @@
+"""Score from stored observations and export: the JSON contract of DESIGN.md, CSV and XLSX rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from inspector.cli import cli
+from inspector.scoring.checklist import load_all
+from inspector.workspace import Workspace
+
+DATA = Path(__file__).parent / "data"
+AS_OF = "2026-11-30"
+
+
+def invoke(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture()
+def scored(tmp_path: Path) -> Path:
+    ws_dir = tmp_path / "ws"
+    invoke("registry", "import", "-w", str(ws_dir), str(DATA / "register.yaml"))
+    ws = Workspace(ws_dir)
+    # What a crawl would have stored: news every month of the year, a complete contact page,
+    # a hotline, and a portal that timed out on the legal documents section.
+    news = [{"url": f"http://127.0.0.1:8101/tin-tuc/{m}", "title": f"Tin hoạt động tháng {m}",
+             "published": f"2026-{m:02d}-15"} for m in range(1, 12)]
+    news.append({"url": "http://127.0.0.1:8101/tin-tuc/12", "title": "Tin tháng 12",
+                 "published": "2025-12-20"})
+    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", {
+        "section": {"found": True, "own": True, "how": "register",
+                    "urls": ["http://127.0.0.1:8101/tin-tuc"]},
+        "posts": news,
+        "evidence": [{"kind": "screenshot", "path": "screenshots/ab12.png", "sha256": "ab12"}]})
+    ws.put_observation("so-tttt", "fields/lien-he",
+                       {"present": ["dia_chi", "dien_thoai", "email"], "url": "http://x/lien-he"})
+    ws.put_observation("so-tttt", "feature/hotline", {"present": True})
+    ws.put_observation("so-tttt", "posts/van-ban-qppl", status="failed",
+                       reason="timeout: http://127.0.0.1:8101/van-ban did not answer in 30 s")
+    ws.close()
+    invoke("score", "-w", str(ws_dir), "--as-of", AS_OF)
+    return ws_dir
+
+
+def test_json_export_follows_the_contract(scored: Path):
+    doc = json.loads(invoke("export", "-w", str(scored), "--format", "json"))
+    assert doc["schema"] == "inspector-results/1"
+    assert doc["as_of"] == AS_OF
+    assert doc["window"] == {"start": "2025-12-01", "end": "2026-11-30"}
+    agencies = {a["id"]: a for a in doc["agencies"]}
+    assert set(agencies) == {"so-tttt", "huyen-cho-moi", "xa-kien-an"}
+    sotttt = agencies["so-tttt"]
+    assert sotttt["level"] == "province"
+    assert [c["id"] for c in sotttt["categories"]] == ["1B/III", "1B/IV"]
+    criteria = {c["id"]: c for c in sotttt["criteria"]}
+    news = criteria["1B/III/2"]
+    # 12 of 12 months hold news: full 5 points, and the 12 counted posts are listed.
+    assert (news["points"], news["max_points"], news["status"]) == (5, 5, "auto")
+    assert len(news["metrics"]["posts"]) == 12
+    assert {"url", "title", "published"} <= set(news["metrics"]["posts"][0])
+    assert news["evidence"] == [{"kind": "screenshot", "path": "screenshots/ab12.png",
+                                 "sha256": "ab12"}]
+    # Contact data lacks the fax: "có cung cấp nhưng không cập nhật" 0,5 of 5.
+    assert criteria["1B/III/10"]["points"] == 0.5
+    assert criteria["1B/III/10"]["metrics"]["fields_missing"] == ["fax"]
+    assert criteria["1B/III/12"]["points"] == 5
+    # The section that timed out is not assessed, with its reason, never 0.
+    legal = criteria["1B/III/6.1"]
+    assert legal["status"] == "not_assessed" and legal["points"] is None
+    assert "timeout" in legal["reason"]
+    # Nothing observed yet for the rest: not assessed, and the category has no rating.
+    portal = sotttt["categories"][0]
+    assert portal["rating"] is None and portal["complete"] is False
+    assert "1B/III/6.1" in portal["missing"]
+    assert portal["points"] == pytest.approx((5 + 0.5 + 5) * 100 / 96, abs=1e-3)
+    # 1B/IV/1: the register declares the TTHC total and the services per level: 20 points.
+    assert criteria["1B/IV/1"]["points"] == 20
+    services = {s["name"]: s for s in sotttt["services"]}
+    assert services["Cấp giấy phép xuất bản bản tin"]["catalog_code"] == "1.004194"
+    assert services["Cấp giấy phép xuất bản bản tin"]["declared_level"] == 3
+    assert services["Cấp phép hoạt động in"]["recognised"] is None
+    district = agencies["huyen-cho-moi"]
+    assert district["overall"]["level"] is None
+    assert "2B/I/I (Hạ tầng)" in district["overall"]["missing"]
+
+
+def test_rescoring_the_same_captures_gives_the_same_export(scored: Path):
+    first = invoke("export", "-w", str(scored))
+    invoke("score", "-w", str(scored), "--as-of", AS_OF)
+    assert invoke("export", "-w", str(scored)) == first
+
+
+def test_csv_and_xlsx_have_one_row_per_agency_and_criterion(scored: Path, tmp_path: Path):
+    per_level = {}
+    for checklist in load_all():
+        per_level[checklist.level] = per_level.get(checklist.level, 0) + len(checklist.criteria)
+    expected = per_level["province"] + per_level["district"] + per_level["commune"]
+    rows = list(csv.DictReader(io.StringIO(invoke("export", "-w", str(scored), "--format", "csv"))))
+    assert len(rows) == expected
+    assert len({(r["agency_id"], r["criterion_id"]) for r in rows}) == expected
+    news = next(r for r in rows if r["criterion_id"] == "1B/III/2")
+    assert (news["points"], news["posts_counted"], news["status"]) == ("5.0", "12", "auto")
+    out = tmp_path / "ket-qua.xlsx"
+    invoke("export", "-w", str(scored), "--format", "xlsx", "-o", str(out))
+    book = load_workbook(out, read_only=True)
+    sheet = list(book["findings"].iter_rows(values_only=True))
+    header, headings, data = sheet[0], sheet[1], sheet[2:]
+    assert headings[header.index("points")] == "Điểm"
+    assert len(data) == expected
+    record = dict(zip(header, next(r for r in data if r[header.index("criterion_id")] == "1B/III/10")))
+    assert record["points"] == 0.5 and record["max_points"] == 5 and record["agency_id"] == "so-tttt"
+    assert {r[1] for r in list(book["categories"].iter_rows(values_only=True))[1:]} == \
+        {"so-tttt", "huyen-cho-moi", "xa-kien-an"}
+
+
+def test_export_before_scoring_is_a_clean_error(tmp_path: Path):
+    result = CliRunner().invoke(cli, ["export", "-w", str(tmp_path / "empty")])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Lỗi: nothing scored yet: run 'inspector score' first"
+
+
+def test_score_unknown_agency_is_a_clean_error(scored: Path):
+    result = CliRunner().invoke(cli, ["score", "-w", str(scored), "--agency", "so-khong-co"])
+    assert result.exit_code == 1
+    assert "unknown agency 'so-khong-co'" in result.output
