@@ -87,8 +87,14 @@ def _recognised(ctx: Context, levels: tuple[int, ...]) -> float:
 
 
 def _mean_share(ctx: Context, level: int) -> float:
-    shares = [s.online_share() for s in _checked(ctx) if s.recognised and s.level == level]
-    return sum(shares) / len(shares) if shares else 0.0
+    """Tỷ lệ TBHSTT: the mean dossier share over the same units the count counts (procedures:
+    a bundle weighs as its procedures; a procedure offered twice counts once, at its best)."""
+    shares: dict[str, float] = {}
+    for service in _checked(ctx):
+        if service.recognised and service.level == level:
+            for key in _procedure_keys(service):
+                shares[key] = max(shares.get(key, 0.0), service.online_share())
+    return sum(shares.values()) / len(shares) if shares else 0.0
 
 
 def _declared_count(ctx: Context, level: int) -> float:

@@ -140,7 +140,9 @@ def _coverage(env: _Env, posts: _Posts, span: Span) -> tuple[int, int, list[dict
     parts = periods(env.window, span)
     for i, period in enumerate(parts):
         count = sum(1 for d in days if d in period)
-        excused = (count == 0 and i == len(parts) - 1 and env.lag is not None
+        # Excused only for a topic that is kept up at all: with no post in the year there is
+        # nothing the lag could be delaying ("Không cung cấp: 0 điểm").
+        excused = (count == 0 and bool(days) and i == len(parts) - 1 and env.lag is not None
                    and env.lag.before(env.as_of) < period.start)
         covered += bool(count) or excused
         rows.append({"start": period.start.isoformat(), "end": period.end.isoformat(),
@@ -292,7 +294,11 @@ def _age_band(env: _Env, newest: date | None, rule: dict) -> tuple[Fraction, dic
 
 def _records(env: _Env, spec: dict) -> tuple[dict, list[tuple[date | None, dict]]]:
     obs = _observation(env, f"records/{spec['set']}", f"the {spec['set']!r} records")
-    records = [(_parse_day(r.get("updated")), r) for r in obs.get("records", [])]
+    records = []
+    for record in obs.get("records", []):
+        day = _parse_day(record.get("updated"))
+        # An update dated after the inspection cannot make the list fresh at the as-of date.
+        records.append((day if day is None or day <= env.as_of else None, record))
     return obs, records
 
 
