@@ -149,6 +149,45 @@ def test_window_and_periods_for_the_as_of_date():
     assert (weeks[0].start, len(weeks)) == (date(2025, 12, 5), 51)
 
 
+# The seed's "biên độ trễ" per item or per section heading, read by hand. A lag decides the
+# excuse, the timely bands and presence, so moving one in a checklist file must fail here even
+# where the rule does not use it today (e.g. 2B/II/I/9-16, whose bands never say "kịp thời").
+SEED_LAGS = {
+    "1w": [
+        "1B/III/3.1",   # "Cập nhật thường xuyên (biên độ trễ thời gian cập nhật: 1 tuần)"
+        "1B/III/3.4",   # "Đề xuất: Biên độ trễ thời gian cập nhật là 1 tuần"
+        "2B/II/I/5", "2B/II/I/6", "2B/II/I/7",  # Chỉ đạo, điều hành: "01 tuần"
+    ],
+    "1m": [
+        "1B/III/2",     # no lag in the seed; the checklist's reading takes one month
+        *[f"2B/II/I/{i}" for i in range(8, 17)],  # Thông tin tuyên truyền: "01 tháng"
+        "3B/II/I/4", "3B/II/I/5",                # Chỉ đạo, điều hành (xã): "01 tháng"
+    ],
+    "6m": [
+        "1B/III/3.2", "1B/III/4.3", "1B/III/4.5", "1B/III/6.1", "1B/III/15",  # "06 tháng"
+        "2B/II/I/17", "2B/II/I/18", "2B/II/I/19",  # Quy hoạch, chiến lược: "06 tháng"
+        "2B/II/I/20", "2B/II/I/21",                # Văn bản QPPL: "06 tháng"
+        "2B/II/I/24", "2B/II/I/25",                # Chương trình, đề tài NCKH: "06 tháng"
+        *[f"3B/II/I/{i}" for i in range(6, 14)],    # Thông tin tuyên truyền (xã): "06 tháng"
+        "3B/II/I/14", "3B/II/I/15", "3B/II/I/16",  # Quy hoạch; Văn bản QPPL (xã): "06 tháng"
+    ],
+    "12m": [
+        "1B/III/3.3", "1B/III/4.1", "1B/III/4.2", "1B/III/4.4",           # "12 tháng"
+        *[f"1B/III/5.{i}" for i in range(1, 6)], "1B/III/7.1", "1B/III/7.2",
+        "1B/III/8.2",   # no lag for item 8 in the seed; the checklist's reading takes 12 months
+        "2B/II/I/22", "2B/II/I/23",                  # Dự án, hạng mục đầu tư: "12 tháng"
+        *[f"2B/II/I/{i}" for i in range(26, 32)],    # Thống kê, báo cáo: "12 tháng"
+        "3B/II/I/17", "3B/II/I/18",                  # Dự án (xã): "12 tháng"
+        *[f"3B/II/I/{i}" for i in range(19, 24)],    # Thống kê, báo cáo (xã): "12 tháng"
+    ],
+}
+
+
+def test_update_lags_are_the_seeds():
+    lags = {cid: str(c.update_lag) for cid, c in CRITERIA.items() if c.update_lag}
+    assert lags == {cid: lag for lag, ids in SEED_LAGS.items() for cid in ids}
+
+
 # --- count_bands -----------------------------------------------------------------------------
 
 # criterion id, the seed's bands, [(posts in the year, all recent, expected points)]
@@ -455,16 +494,22 @@ def test_completeness_of_periods(cid, days, expected):
     assert points(cid, on_topic(cid, *days)) == expected
 
 
+# Regression (bug found by these tests, fixed in rules._coverage): the open last period was
+# excused even with no post in the year, so an empty topic scored 0.25 (1B/III/2), 1 (3.2),
+# 0.75 (5.1), 1 (5.3).
 @pytest.mark.parametrize("cid,items", [
-    pytest.param("1B/III/2", [], id="1B/III/2 no post: got 0.25"),
-    pytest.param("1B/III/2", [date(2024, 3, 1)], id="1B/III/2 only a 2024 post: got 0.25"),
-    pytest.param("1B/III/3.2", [], id="1B/III/3.2 no post: got 1.0"),
-    pytest.param("1B/III/5.1", [], id="1B/III/5.1 no post: got 0.75"),
-    pytest.param("1B/III/5.3", [], id="1B/III/5.3 no post: got 1.0"),
+    pytest.param("1B/III/2", [], id="1B/III/2 no post"),
+    pytest.param("1B/III/2", [date(2024, 3, 1)], id="1B/III/2 only a 2024 post"),
+    pytest.param("1B/III/3.2", [], id="1B/III/3.2 no post"),
+    pytest.param("1B/III/5.1", [], id="1B/III/5.1 no post"),
+    pytest.param("1B/III/5.3", [], id="1B/III/5.3 no post"),
+    pytest.param("3B/II/I/4", [], id="3B/II/I/4 no post (period_bands)"),
 ])
 def test_completeness_no_post_in_the_year_scores_zero(cid, items):
     # "Không cung cấp: 0 điểm" — a section observed empty gives nothing to excuse
-    assert points(cid, on_topic(cid, *items)) == 0
+    finding = score(cid, on_topic(cid, *items))
+    assert finding.points == 0
+    assert finding.metrics["covered"] == 0
 
 
 @pytest.mark.parametrize("answered,questions,expected", [
@@ -740,6 +785,8 @@ def test_record_fields_projects_1B_III_7_2(records, expected):
     assert points("1B/III/7.2", projects(*records)) == expected
 
 
+# Regression (bug found by these tests, fixed in rules._records): an update dated after the
+# as-of date made the list fresh (3), while posts dated after it were already ignored.
 def test_record_updated_after_the_as_of_date_does_not_count_as_fresh():
     # as of 2026-11-26 the only dated update that can count is 2024-01-01: "không được cập nhật
     # trong vòng 12 tháng: 1.5"
@@ -933,15 +980,20 @@ def test_dvctt_a_bundle_counts_as_its_procedures():
 
 def test_dvctt_one_procedure_offered_twice_counts_once():
     # V.4.2.b: "Một thủ tục hành chính được nhiều điểm xây dựng thành DVCTT … chỉ được tính là
-    # một DVCTT": 1 × 15/120 + 1 × 1 × 50/1850
+    # một DVCTT": one DVCTT, with the better of its two shares (1 and 0.2; the engine's reading,
+    # the seed does not say which share a merged procedure keeps):
+    # 1 × 15/120 + 1 × 1 × 50/1850
     twice = [ServiceResult("Cấp phép - chi cục A", 3, ["1.001"], True, 10, 10),
-             ServiceResult("Cấp phép - chi cục B", 3, ["1.001"], True, 5, 5)]
+             ServiceResult("Cấp phép - chi cục B", 3, ["1.001"], True, 1, 5)]
     finding = score("1B/IV/2", tthc_total=120, province_tthc_total=1850, services=twice)
     assert finding.metrics["inputs"]["services.recognised_level34"] == 1
     assert finding.points == pytest.approx(0.125 + 50 / 1850, abs=1e-4)
 
 
+# Regression (bug found by these tests, fixed in quantities._mean_share): Tỷ lệ TBHSTT3 was
+# averaged over declared services (0.5 here) while Số lượng DVCTT3 counted procedures.
 def test_dvctt_mean_share_counts_a_bundle_as_its_procedures():
+    # Seed: "Tỷ lệTBHSTT3 = (Tổng tỷ lệ HSTT của các DVCTT mức độ 3)/(Số lượng DVCTT mức độ 3)"
     # 4 DVCTT mức 3 (a bundle of 3, share 1; a single one, share 0):
     # Tỷ lệTBHSTT3 = (1 + 1 + 1 + 0) / 4 = 0.75
     # Điểm = 4 × 15/120 + 0.75 × 4 × 50/1850 = 0.5 + 150/1850 = 0.5811
