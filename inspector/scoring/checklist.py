@@ -59,7 +59,7 @@ _RULES: dict[str, tuple[dict[str, bool], tuple[str, ...] | None]] = {
     "cadence": ({"levels": True, "any_points": True}, ("posts",)),
     "recency_bands": ({"bands": True, "older_points": True}, ("posts", "records")),
     "section_own": ({"points": True}, ("posts",)),
-    "ratio": ({"cap": False}, ("ratio",)),
+    "ratio": ({}, ("ratio",)),
     "ratio_bands": ({"bands": True}, ("ratio",)),
     "quantity_bands": ({"bands": True}, ("quantity",)),
     "record_fields": ({"bands": True, "older_points": True, "missing_field_penalty": True},
@@ -333,8 +333,6 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
             raise w.fail(f"{where}.points", f"exceeds the max {max_points}")
     elif kind == "section_own":
         _number(w, f"{where}.points", rule["points"])
-    elif kind == "ratio" and "cap" in rule:
-        _number(w, f"{where}.cap", rule["cap"], positive=True)
     elif kind == "dvctt_formula":
         for term, keys in (("count_term", {"count": True, "per_service": True, "per": True}),
                            ("dossier_term", {"share": True, "count": True,
