@@ -151,12 +151,13 @@ def agency_row(rec: Record) -> dict[str, Any]:
     if level not in LEVELS:
         raise rec.fail("level", f"unknown level {level!r} (one of {', '.join(LEVELS)})")
     portal = rec.values.get("portal")
+    sections = _sections(rec)
     return {
         "id": agency_id, "name": _text(rec, "name"), "level": level,
         "parent": _text(rec, "parent", required=False),
         "portal": check_url(rec, "portal", portal) if portal not in (None, "") else None,
         "tthc_total": _count(rec, "tthc_total"),
-        "sections": dumps(_sections(rec)) if _sections(rec) else None,
+        "sections": dumps(sections) if sections else None,
         "obey_robots": _bool(rec, "obey_robots"),
     }
 

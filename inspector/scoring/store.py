@@ -55,17 +55,19 @@ def build_context(ws: Workspace, agency: dict[str, Any], province_tthc: int | No
             child_ctx = build_context(ws, child, province_tthc, with_children=False)
             children.append(ChildSummary(
                 id=child["id"], has_portal=child["portal"] is not None,
-                recognised_level3=_maybe(resolve, "services.recognised_level3", child_ctx),
-                recognised_level4=_maybe(resolve, "services.recognised_level4", child_ctx),
+                recognised_level3=_maybe("services.recognised_level3", child_ctx),
+                recognised_level4=_maybe("services.recognised_level4", child_ctx),
                 tthc_total=child["tthc_total"],
-                services_level12=_maybe(resolve, "survey.services_level12", child_ctx)))
+                services_level12=_maybe("survey.services_level12", child_ctx)))
         ctx.children = children
     return ctx
 
 
-def _maybe(fn, name: str, ctx: Context):
+def _maybe(name: str, ctx: Context):
+    """A quantity of a commune, or None while it cannot be known (the district's criterion then
+    says which commune is missing what)."""
     try:
-        value = fn(name, ctx)
+        value = resolve(name, ctx)
     except Unknown:
         return None
     return int(value) if float(value).is_integer() else value
