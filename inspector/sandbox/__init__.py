@@ -1,0 +1,1 @@
+"""The sandbox province: simulated agency portals and online-service portals on loopback."""
