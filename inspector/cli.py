@@ -175,6 +175,86 @@ def export(ws, fmt, output):
         click.echo(f"Đã ghi {output}", err=True)
 
 
+@cli.group()
+def sandbox():
+    """The simulated province on loopback: agency portals, online-service portals, ground truth."""
+
+
+@sandbox.command("serve")
+@click.option("--seed", default=1, show_default=True, help="Seed of the generated content.")
+@click.option("--agencies", "count", default=None, type=click.IntRange(1, 1000),
+              help="Number of agencies (default 17: every rating of every portal category).")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Inspection date the content is dated against (default: today).")
+@click.option("--out", "out_dir", default="sandbox", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for register.yaml, catalog.csv, ground_truth.json, mail/.")
+@click.option("--base-port", default=8100, show_default=True, type=click.IntRange(0, 65000),
+              help="Agency i listens on BASE+1+i, then the service portals, SMTP sink and "
+                   "clock control; 0 picks free ports.")
+def sandbox_serve(seed, count, as_of, out_dir, base_port):
+    """Serve the sandbox province on 127.0.0.1 until interrupted.
+
+    Example: inspector sandbox serve --seed 1 --as-of 2026-11-30 --out sandbox
+    then: inspector registry import sandbox/register.yaml
+    """
+    import signal
+    import threading
+    import time
+
+    from .sandbox.province import DEFAULT_AGENCIES, generate_province
+    from .sandbox.server import Sandbox
+
+    started = time.monotonic()
+    try:
+        province = generate_province(seed, count or DEFAULT_AGENCIES, _as_of(as_of))
+        running = Sandbox(province, out_dir, base_port=base_port).start()
+    except OSError as exc:
+        click.echo(f"Lỗi: cannot start the sandbox: {exc}", err=True)
+        sys.exit(1)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo(f"Sandbox sẵn sàng sau {time.monotonic() - started:.1f} s: "
+               f"{len(province.agencies)} cơ quan, {len(province.services)} DVCTT "
+               f"(seed {seed}, ngày đánh giá {province.as_of:%d/%m/%Y})")
+    for agency in province.agencies:
+        state = " (ngừng hoạt động)" if agency.has("down") else ""
+        click.echo(f"  {agency.id:<22} {agency.platform:<10} {agency.base_url}{state}")
+    for name, url in sorted(running.urls.items()):
+        click.echo(f"  {name:<22} {url}")
+    click.echo(f"Sổ đăng ký: {out_dir / 'register.yaml'}; kết quả chuẩn: "
+               f"{out_dir / 'ground_truth.json'}. Ctrl-C để dừng.", err=False)
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()
+
+
+@sandbox.command("write")
+@click.option("--seed", default=1, show_default=True, help="Seed of the generated content.")
+@click.option("--agencies", "count", default=None, type=click.IntRange(1, 1000),
+              help="Number of agencies (default 17).")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Inspection date (default: today).")
+@click.option("--out", "out_dir", default="sandbox", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path))
+@click.option("--base-port", default=8100, show_default=True, type=click.IntRange(1, 65000))
+def sandbox_write(seed, count, as_of, out_dir, base_port):
+    """Write the sandbox's register, catalogue and ground truth without serving (the same files
+    `sandbox serve` writes with the same options).
+
+    Example: inspector sandbox write --out demo/sandbox && inspector registry import -w demo demo/sandbox/register.yaml
+    """
+    from .sandbox.province import DEFAULT_AGENCIES, generate_province
+    from .sandbox.server import Sandbox
+
+    province = generate_province(seed, count or DEFAULT_AGENCIES, _as_of(as_of))
+    paths = Sandbox(province, out_dir, base_port=base_port).write()
+    click.echo(f"Đã ghi {paths['register']}, {paths['catalog']}, {paths['ground_truth']}")
+
+
 def main() -> None:
     cli()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -63,11 +64,17 @@ class Matcher:
         return None
 
     def has(self, keyword: str) -> bool:
-        if has_diacritics(keyword) and self.text_has_diacritics:
-            needle = toneless_placement(keyword)
-            return bool(needle) and f" {needle} " in self.accented
-        needle = fold(keyword)
-        return bool(needle) and f" {needle} " in self.folded
+        accented, folded = _needles(keyword)
+        if accented is not None and self.text_has_diacritics:
+            return bool(accented) and f" {accented} " in self.accented
+        return bool(folded) and f" {folded} " in self.folded
+
+
+@functools.lru_cache(maxsize=4096)
+def _needles(keyword: str) -> tuple[str | None, str]:
+    """A keyword's accented form (None when it has no diacritics) and its folded form; keywords
+    come from a few checklists, so they are normalised once."""
+    return (toneless_placement(keyword) if has_diacritics(keyword) else None), fold(keyword)
 
 
 def contains_any(text: str, keywords: list[str]) -> str | None:

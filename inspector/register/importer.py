@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import RegisterError
 from ..textnorm import nfc
-from ..workspace import Workspace, dumps, utcnow
+from ..workspace import Workspace, dumps, loads, utcnow
 from .reader import Record, read_csv, read_register_file, read_xlsx
 
 LEVELS = ("province", "district", "commune")
@@ -25,7 +25,8 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _CODE = re.compile(r"^\d+\.\d+$")
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$")
 _AGENCY_FIELDS = {"id", "name", "level", "parent", "portal", "tthc_total", "sections",
-                  "obey_robots", "__has_services__"}
+                  "obey_robots", "survey", "__has_services__"}
+_SURVEY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _SERVICE_FIELDS = {"agency", "name", "group", "level", "url", "online_dossiers",
                    "total_dossiers", "procedures", "playbook"}
 
@@ -131,6 +132,36 @@ def _sections(rec: Record) -> dict[str, list[str]] | None:
         if not isinstance(urls, list) or not urls:
             raise rec.fail(f"sections.{key}", "expected a list of URLs")
         result[str(key)] = [check_url(rec, f"sections.{key}", u) for u in urls]
+    return result
+
+
+def survey_values(rec: Record) -> dict[str, float]:
+    """The agency's self-reported figures (appendices 2A/3A) the checklists read as survey.*:
+    a mapping in YAML, "name=value; name=value" in CSV/XLSX."""
+    raw = rec.values.get("survey")
+    if raw in (None, "", {}):
+        return {}
+    if isinstance(raw, str):
+        parsed = {}
+        for part in filter(None, (p.strip() for p in raw.split(";"))):
+            key, sep, value = part.partition("=")
+            if not sep:
+                raise rec.fail("survey", f"{part!r} is not NAME=NUMBER")
+            parsed[key.strip()] = value.strip()
+        raw = parsed
+    if not isinstance(raw, dict):
+        raise rec.fail("survey", "expected a mapping of survey figure to number")
+    result = {}
+    for key, value in raw.items():
+        if not _SURVEY_NAME.match(str(key)):
+            raise rec.fail(f"survey.{key}", "is not a survey figure name like services_level12")
+        try:
+            number = float(str(value).replace(",", "."))
+        except ValueError:
+            raise rec.fail(f"survey.{key}", f"{value!r} is not a number") from None
+        if number < 0:
+            raise rec.fail(f"survey.{key}", f"{value!r} is negative")
+        result[str(key)] = int(number) if number.is_integer() else number
     return result
 
 
@@ -241,6 +272,7 @@ def import_register(ws: Workspace, paths: list[Path]) -> ImportSummary:
 
 def _import_records(ws: Workspace, records: list[Record]) -> ImportSummary:
     provinces, agencies, services, procedures = [], {}, {}, {}
+    surveys: dict[str, dict[str, float]] = {}
     agency_where: dict[str, Record] = {}
     replaces_services: set[str] = set()
     for rec in records:
@@ -253,6 +285,7 @@ def _import_records(ws: Workspace, records: list[Record]) -> ImportSummary:
                                      f"(first at {agency_where[row['id']].where})")
             agencies[row["id"]] = row
             agency_where[row["id"]] = rec
+            surveys[row["id"]] = survey_values(rec)
             if rec.values.get("__has_services__"):
                 replaces_services.add(row["id"])
         elif rec.kind == "service":
@@ -303,6 +336,15 @@ def _import_records(ws: Workspace, records: list[Record]) -> ImportSummary:
         order = sorted(agencies.values(), key=lambda r: LEVELS.index(r["level"]))
         for row in order:
             _upsert(ws, "agencies", "id", row, "agency", summary, source)
+        for agency_id, figures in surveys.items():
+            for name, value in figures.items():
+                key = f"survey/{name}"
+                current = ws.db.execute("select value from observations where agency_id = ? "
+                                        "and key = ?", [agency_id, key]).fetchone()
+                if current is None or loads(current[0], {}).get("value") != value:
+                    ws.put_observation(agency_id, key, {"value": value, "source": source},
+                                       run_id="register")
+                    summary.count("updated" if current else "added", "survey figure")
         for rec, row in services.values():
             _upsert(ws, "services", "id", row, "service", summary, source)
         for agency_id in replaces_services:

@@ -134,6 +134,7 @@ class Agency:
     services: list[Service] = field(default_factory=list)
     survey: dict[str, float] = field(default_factory=dict)  # self-reported (appendices 2A/3A)
     troubles: list[str] = field(default_factory=list)
+    targets: dict[str, str] = field(default_factory=dict)   # category id → rating generated for
     # filled by the server: the portal's base URL, e.g. http://127.0.0.1:8101/
     base_url: str = ""
 

@@ -5,6 +5,10 @@ A platform module (``inspector/sandbox/platforms/<name>.py``) subclasses `Portal
 URLs and markup, and answers requests. The meaning of what is shown comes from the `Agency`
 model; only the markup, the URLs, the date formats and the pagination differ between platforms.
 
+Field labels are shown in a page's main content only; menus, headers and footers may hold
+words that are also field keywords (a footer link "Lấy ý kiến dự thảo văn bản"), so a field
+check reads the main content block.
+
 Feature contract (what "present" means on every platform; absent = not rendered at all, except
 alt_text and mobile whose absence is visible as described):
 
@@ -15,7 +19,10 @@ font_size                   two controls labelled "A+" / "A-" titled "Tăng cỡ
 text_to_speech              a control "Đọc bài viết" on every article page
 contrast                    a control "Tương phản cao" (switches a CSS class)
 access_keys                 ``accesskey`` attributes on the main menu links
-alt_text                    every <img> has a non-empty alt; absent: illustrations have alt=""
+alt_text                    every illustration (post images) has a non-empty alt; absent:
+                            illustrations have alt="". Sidebar banners that stand for a section
+                            keep alt="" on every portal (as on real ones), so an alt-text check
+                            judges illustrations, not image-only navigation links
 help_text_alternatives      a "Trợ giúp" page explaining the text alternatives of images
 multimedia                  a "Video" block with a <video> element on the home page
 mobile                      <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -85,7 +92,7 @@ FIELD_LABELS = {
                 "file": "Tải về", "hinh_thuc": "Loại văn bản", "ngay_hieu_luc": "Ngày hiệu lực"},
     "du-an": {"ten": "Tên dự án", "muc_tieu": "Mục tiêu", "linh_vuc": "Lĩnh vực",
               "loai_du_an": "Nhóm dự án", "thoi_gian": "Thời gian thực hiện",
-              "kinh_phi": "Tổng mức đầu tư", "loai_tai_tro": "Nguồn vốn",
+              "kinh_phi": "Tổng mức đầu tư", "loai_tai_tro": "Loại hình tài trợ",
               "nha_tai_tro": "Nhà tài trợ", "tinh_trang": "Tình trạng"},
 }
 

@@ -1,0 +1,141 @@
+"""Write what the sandbox hands over: the register (for `inspector registry import`), the TTHC
+catalogue, and ground_truth.json (what a perfect inspection must find)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..register.importer import service_id as register_service_id
+from ..scoring.periods import Window
+from .model import Agency, Province
+from .portal import Portal
+from .truth import child_summary, context, observations, score, service_verdict
+
+GROUND_TRUTH_SCHEMA = "inspector-sandbox-truth/1"
+
+
+def _absolute(agency: Agency, path: str) -> str:
+    return agency.base_url.rstrip("/") + path
+
+
+def register_document(province: Province, urls: dict[str, str]) -> dict[str, Any]:
+    agencies = []
+    for agency in province.agencies:
+        entry: dict[str, Any] = {"id": agency.id, "name": agency.name, "level": agency.level,
+                                 "parent": agency.parent, "portal": agency.base_url,
+                                 "tthc_total": agency.tthc_total}
+        if agency.survey:
+            entry["survey"] = dict(agency.survey)
+        entry["services"] = [{
+            "name": s.name, "group": s.group, "level": s.level,
+            "url": urls[s.portal] + s.path,
+            **({"procedures": list(s.procedures)} if s.procedures else {}),
+            "online_dossiers": s.online_dossiers, "total_dossiers": s.total_dossiers}
+            for s in agency.services]
+        agencies.append(entry)
+    return {"province": {"name": province.name, "tthc_total": province.tthc_total},
+            "agencies": agencies,
+            "catalog": [{"code": p.code, "name": p.name, "field": p.field, "level": p.level}
+                        for p in province.catalogue]}
+
+
+def catalogue_csv(province: Province) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["code", "name", "field", "level"])
+    for p in province.catalogue:
+        writer.writerow([p.code, p.name, p.field, p.level])
+    return out.getvalue()
+
+
+def ground_truth(province: Province, portals: dict[str, Portal], urls: dict[str, str]) -> dict[str, Any]:
+    codes = {p.code for p in province.catalogue}
+    verdicts = {s.id: service_verdict(s, codes) for s in province.services}
+    obs_by_agency = {}
+    for agency in province.agencies:
+        portal = portals[agency.id]
+
+        def post_url(section, post, agency=agency, portal=portal):
+            return _absolute(agency, portal.post_path(section, post))
+
+        def listing_urls(section, agency=agency, portal=portal):
+            return [_absolute(agency, page.url) for page in portal.listing_pages(section)
+                    if page.postback is None]
+
+        obs_by_agency[agency.id] = observations(agency, post_url, listing_urls, verdicts)
+    window = Window.ending(province.as_of)
+    result = {"schema": GROUND_TRUTH_SCHEMA, "seed": province.seed,
+              "as_of": province.as_of.isoformat(),
+              "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
+              "province": {"name": province.name, "tthc_total": province.tthc_total},
+              "service_portals": {k: v for k, v in sorted(urls.items())},
+              "agencies": []}
+    for agency in province.agencies:
+        portal = portals[agency.id]
+        children = None
+        if agency.level == "district":
+            children = [child_summary(c, context(c, province, obs_by_agency[c.id]))
+                        for c in province.agencies if c.parent == agency.id]
+        scored = score(agency, province, obs_by_agency[agency.id], children)
+        result["agencies"].append({
+            "id": agency.id, "name": agency.name, "level": agency.level, "parent": agency.parent,
+            "platform": agency.platform, "profile": agency.profile, "portal": agency.base_url,
+            "troubles": list(agency.troubles), "targets": dict(agency.targets),
+            "sections": [_section(agency, portal, s) for s in agency.sections],
+            "fields": {k: list(v) for k, v in sorted(agency.fields.items())},
+            "features": dict(sorted(agency.features.items())),
+            "pages": {kind: _absolute(agency, portal.page_path(kind))
+                      for kind in ("gioi-thieu", "co-cau-to-chuc", "lanh-dao", "lien-he",
+                                   "duong-day-nong", "danh-ba", "thu-tuc", "du-an", "gop-y", "so-do")},
+            "observations": obs_by_agency[agency.id],
+            "expected": {
+                "categories": [c.as_dict() for c in scored.categories],
+                "overall": scored.overall,
+                "criteria": [{"id": f.criterion_id, "points": f.points, "max_points": f.max_points,
+                              "status": f.status, **({"reason": f.reason} if f.reason else {})}
+                             for f in scored.findings]},
+            "services": [{
+                "id": s.id, "register_id": register_service_id(agency.id, s.name), "name": s.name,
+                "url": urls[s.portal] + s.path, "platform": s.portal, "level": s.level,
+                "procedures": list(s.procedures), "behaviour": s.behaviour, **verdicts[s.id]}
+                for s in agency.services]})
+    return result
+
+
+def _section(agency: Agency, portal: Portal, section) -> dict[str, Any]:
+    pages = portal.listing_pages(section)
+    return {
+        "key": section.key, "name": section.name, "topics": list(section.topics),
+        "general": section.general, "placement": section.placement, "layout": section.layout,
+        "listing_dates": section.listing_dates,
+        "listing_pages": [{"url": _absolute(agency, page.url),
+                           **({"postback": list(page.postback)} if page.postback else {}),
+                           "posts": [p.id for p in page.posts]} for page in pages],
+        "rss": _absolute(agency, portal.rss_path(section)) if portal.rss_path(section) else None,
+        "posts": [{"id": p.id, "url": _absolute(agency, portal.post_path(section, p)),
+                   "title": p.title, "published": p.published.isoformat(timespec="minutes"),
+                   "topic": p.topic, **({"extra": {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                                                  for k, v in p.extra.items()}} if p.extra else {})}
+                  for p in section.posts]}
+
+
+def write_outputs(province: Province, portals: dict[str, Portal], urls: dict[str, str],
+                  out_dir: Path) -> dict[str, Path]:
+    out_dir = Path(out_dir)
+    paths = {"register": out_dir / "register.yaml", "catalog": out_dir / "catalog.csv",
+             "ground_truth": out_dir / "ground_truth.json"}
+    paths["register"].write_text(
+        "# The sandbox province's register, written by `inspector sandbox serve`.\n"
+        + yaml.safe_dump(register_document(province, urls), allow_unicode=True, sort_keys=False,
+                         width=100), encoding="utf-8")
+    paths["catalog"].write_text(catalogue_csv(province), encoding="utf-8")
+    paths["ground_truth"].write_text(
+        json.dumps(ground_truth(province, portals, urls), ensure_ascii=False, indent=1,
+                   sort_keys=False, default=str) + "\n", encoding="utf-8")
+    return paths

@@ -1,0 +1,436 @@
+"""Generate the sandbox province from a seed: agencies, their portals' content and services.
+
+Everything is drawn from `random.Random` seeded by (seed, agency, attempt), so the same seed and
+as-of date give the same province. Agencies of the default province are generated towards target
+ratings (Tốt/Khá/Trung bình, Mức I–IV and below) and kept only when the expected scores, computed
+by the real scoring engine on what the portal shows, reach the target.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from ..scoring.checklist import load_all, load_topics
+from ..textnorm import Matcher
+from . import vocabulary as V
+from .model import (PLATFORMS, Agency, Person, Post, Procedure, Project, Province, Section,
+                    Service)
+
+HORIZON_DAYS = 730  # posts are spread over the 24 months before the as-of date
+FIELD_SETS_BY_LEVEL = {
+    "province": ["gioi-thieu", "lanh-dao", "lien-he", "can-bo", "thu-tuc", "gop-y", "van-ban", "du-an"],
+    "district": ["gioi-thieu", "lanh-dao", "lien-he", "thu-tuc", "van-ban"],
+    "commune": ["gioi-thieu", "lanh-dao", "lien-he", "thu-tuc", "van-ban"],
+}
+FEATURES = ["font_size", "text_to_speech", "contrast", "access_keys", "alt_text",
+            "help_text_alternatives", "multimedia", "mobile", "legal_download", "legal_by_field",
+            "legal_by_date", "legal_by_issuer", "legal_by_type", "legal_db_link",
+            "document_search", "feedback_form", "administrative_feedback", "hotline",
+            "tthc_announcement_download", "tthc_by_field", "tthc_feedback",
+            "project_classification", "rss"]
+QUALITY = {"exemplary": 0.95, "average": 0.6, "neglected": 0.25, "broken": 0.5}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one agency is generated towards."""
+
+    level: str
+    profile: str
+    targets: dict[str, str]          # category id → rating label wanted ({} = none)
+    troubles: tuple[str, ...] = ()
+
+
+def slugify(text: str) -> str:
+    text = text.replace("Đ", "D").replace("đ", "d")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@lru_cache(maxsize=1)
+def checklists():
+    return tuple(load_all())
+
+
+@lru_cache(maxsize=1)
+def topics():
+    return load_topics()
+
+
+@lru_cache(maxsize=None)
+def needed_topics(level: str) -> tuple[str, ...]:
+    """The topics the checklists of a level count posts of, in checklist order."""
+    seen: list[str] = []
+    for checklist in checklists():
+        if checklist.level != level:
+            continue
+        for criterion in checklist.criteria:
+            spec = criterion.input
+            if spec.get("kind") == "posts" and spec["topic"] not in seen:
+                seen.append(spec["topic"])
+    return tuple(seen)
+
+
+@lru_cache(maxsize=None)
+def _topics_named_by(name: str, level: str) -> tuple[str, ...]:
+    matcher = Matcher(name)
+    return tuple(t for t in needed_topics(level)
+                 if matcher.find(topics().topics[t]["section_keywords"]))
+
+
+def topics_named_by(name: str, level: str) -> list[str]:
+    """The topics (of a level's checklists) whose section keywords a section name carries."""
+    return list(_topics_named_by(name, level))
+
+
+@lru_cache(maxsize=65536)
+def topics_of_title(title: str, level: str) -> tuple[str, ...]:
+    matcher = Matcher(title)
+    return tuple(t for t in needed_topics(level)
+                 if matcher.find(topics().topics[t].get("topic_keywords") or []))
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+def _moment(rng: random.Random, day: date) -> datetime:
+    return datetime.combine(day, time(rng.randint(7, 22), rng.choice([0, 5, 15, 30, 36, 45])))
+
+
+def stream_dates(rng: random.Random, as_of: date, q: float) -> list[datetime]:
+    """Dates of a regularly fed section: how often and how recently follow the quality q."""
+    if rng.random() > 0.15 + 0.85 * q:  # some sections are left empty
+        return []
+    interval = rng.choice([7, 10, 14, 21, 30] if q > 0.8 else [10, 20, 35, 60, 100, 200] if q > 0.4
+                          else [40, 90, 150, 300])
+    newest_age = rng.choice([0, 1, 3, 5] if q > 0.8 else [2, 10, 25, 45, 90, 200] if q > 0.4
+                            else [60, 150, 250, 400])
+    gap = 0.0 if q > 0.9 else rng.choice([0.0, 0.1, 0.3])
+    result, age = [], newest_age
+    while age <= HORIZON_DAYS:
+        if rng.random() >= gap:
+            result.append(_moment(rng, as_of - timedelta(days=age)))
+        age += max(1, int(interval * rng.uniform(0.7, 1.3)))
+    return result
+
+
+def _fill(template: str, rng: random.Random, moment: datetime, n: int) -> str:
+    quarter = {1: "I", 2: "II", 3: "III", 4: "IV"}[(moment.month - 1) // 3 + 1]
+    return template.format(x=rng.choice(V.SUBJECTS), y=moment.year, m=moment.month, q=quarter,
+                           n=n, law=rng.choice(V.LAWS))
+
+
+# --- posts per topic ----------------------------------------------------------------------------
+
+class _Ids:
+    def __init__(self):
+        self.next = 1
+        self.slugs: set[str] = set()
+
+    def post(self, rng: random.Random, title: str, moment: datetime, topic: str | None,
+             **extra) -> Post:
+        pid = self.next
+        self.next += 1
+        slug = f"{slugify(title)[:60].strip('-')}-{pid}"
+        lead = f"{title}. {rng.choice(V.NEUTRAL_SENTENCES)}"
+        body = [rng.choice(V.NEUTRAL_SENTENCES) for _ in range(2)]
+        return Post(id=pid, slug=slug, title=title, published=moment, lead=lead, body=body,
+                    topic=topic, image=rng.random() < 0.5, extra=extra)
+
+
+def topic_posts(rng: random.Random, ids: _Ids, topic: str, as_of: date, q: float) -> list[Post]:
+    """Posts written for a topic, newest first."""
+    if topic in V.REPORT_TITLES:
+        return _reports(rng, ids, topic, as_of, q)
+    if topic == "du-an-dau-tu":
+        templates = V.PROJECT_TITLES
+    elif topic == "nckh":
+        templates = V.RESEARCH_TITLES
+    else:  # news topics (tin tức, tin địa phương...) are written like the filler
+        templates = V.TITLES.get(topic, V.FILLER_TITLES)
+    posts = []
+    for n, moment in enumerate(stream_dates(rng, as_of, q), start=1):
+        posts.append(ids.post(rng, _fill(rng.choice(templates), rng, moment, n), moment, topic))
+    return posts
+
+
+def _reports(rng: random.Random, ids: _Ids, topic: str, as_of: date, q: float) -> list[Post]:
+    """Periodic reports as agencies publish them: the yearly one in December, the report on a
+    quarter in the month after it (quý IV in January, 6 tháng in July, 9 tháng in October)."""
+    periodic, yearly = V.REPORT_TITLES[topic]
+    posts = []
+    month = date(as_of.year - 2, as_of.month, 1)
+    keep = 0.1 + 0.9 * q
+    while month <= as_of:
+        day = month + timedelta(days=rng.randint(2, 20))
+        if day <= as_of and month.month in (12, 1, 4, 7, 10) and rng.random() < keep:
+            if month.month == 12:
+                title = yearly.format(y=month.year)
+            else:
+                ended = (month.month - 2) % 12 + 1
+                year = month.year - (month.month == 1)
+                period = {3: "quý I", 6: "6 tháng đầu năm", 9: "9 tháng"}.get(ended) \
+                    if rng.random() < 0.5 else None
+                title = periodic.format(period=period or V.QUARTER_NAMES[ended], y=year)
+            posts.append(ids.post(rng, title, _moment(rng, day), topic))
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    posts.sort(key=lambda p: p.published, reverse=True)
+    return posts
+
+
+def qa_posts(rng: random.Random, ids: _Ids, as_of: date, q: float) -> list[Post]:
+    posts = []
+    dates = stream_dates(rng, as_of, max(q, 0.3)) or [_moment(rng, as_of - timedelta(days=200))]
+    for n, moment in enumerate(dates, start=1):
+        answered = rng.random() < 0.2 + 0.8 * q
+        asker = f"{rng.choice(V.SURNAMES)} {rng.choice(V.MIDDLE)} {rng.choice(V.GIVEN)}"
+        posts.append(ids.post(rng, _fill(rng.choice(V.QA_TITLES), rng, moment, n), moment, "hoi-dap",
+                              asker=asker, answered=answered,
+                              answer="Cơ quan đã tiếp nhận câu hỏi và trả lời như sau." if answered else "",
+                              answered_on=(moment + timedelta(days=rng.randint(1, 9))).date()
+                              if answered else None))
+    return posts
+
+
+def document_posts(rng: random.Random, ids: _Ids, as_of: date, q: float, issuer: str) -> list[Post]:
+    posts = []
+    for n, moment in enumerate(stream_dates(rng, as_of, q), start=1):
+        doc_type = rng.choice(["Quyết định", "Nghị quyết", "Chỉ thị"])
+        code = {"Quyết định": "QĐ", "Nghị quyết": "NQ", "Chỉ thị": "CT"}[doc_type]
+        title = _fill(rng.choice(V.TITLES["van-ban-qppl"]), rng, moment, n)
+        posts.append(ids.post(rng, title, moment, "van-ban-qppl",
+                              number=f"{rng.randint(1, 99):02d}/{moment.year}/{code}-UBND",
+                              issuer=issuer, doc_type=doc_type,
+                              field=rng.choice(["Nội vụ", "Tài chính", "Đất đai", "Văn hóa"]),
+                              effective=(moment + timedelta(days=10)).date(),
+                              file=f"{slugify(title)[:40]}.pdf"))
+    return posts
+
+
+def filler_posts(rng: random.Random, ids: _Ids, as_of: date, q: float, level: str) -> list[Post]:
+    posts = []
+    for n, moment in enumerate(stream_dates(rng, as_of, max(q, 0.35)), start=1):
+        for _ in range(5):
+            title = _fill(rng.choice(V.FILLER_TITLES), rng, moment, n)
+            if not topics_of_title(title, level):
+                break
+        posts.append(ids.post(rng, title, moment, None))
+    return posts
+
+
+# --- one agency -----------------------------------------------------------------------------------
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(V.SURNAMES)} {rng.choice(V.MIDDLE)} {rng.choice(V.GIVEN)}"
+
+
+def _fields(rng: random.Random, level: str, q: float) -> dict[str, list[str]]:
+    result = {}
+    for set_name in FIELD_SETS_BY_LEVEL[level]:
+        names = list(topics().field_sets[set_name]["fields"])
+        result[set_name] = [f for f in names if rng.random() < 0.3 + 0.7 * q]
+    return result
+
+
+def _features(rng: random.Random, q: float) -> dict[str, bool]:
+    return {name: rng.random() < 0.15 + 0.8 * q for name in FEATURES}
+
+
+def generate_agency(*, seed: int, as_of: date, ident: tuple[str, str, str], plan: Plan,
+                    parent: str | None, platform: str, attempt: int,
+                    catalogue: list[Procedure], q: float) -> Agency:
+    agency_id, name, site = ident
+    rng = random.Random(f"{seed}/{agency_id}/{attempt}")
+    level = plan.level
+    ids = _Ids()
+    general_name = rng.choice(V.GENERAL_SECTION_NAMES)
+    general = Section(slugify(general_name), general_name, topics_named_by(general_name, level),
+                      [], general=True, placement="menu", page_size=rng.choice([10, 12, 15]))
+    sections = [general]
+    covered = set(general.topics)
+    general_posts = filler_posts(rng, ids, as_of, q, level)
+    agency_q = q
+    for topic in needed_topics(level):
+        if topic in covered:
+            continue
+        # topics are not kept equally well: each has its own quality around the agency's
+        q = min(1.0, max(0.0, agency_q + rng.uniform(-0.45, 0.45)))
+        mode = rng.random()
+        family = set(V.REPORT_TITLES) if topic in V.REPORT_TITLES else {topic}
+        names = [n for n in V.SECTION_NAMES[topic]
+                 if set(topics_named_by(n, level)) - covered <= family] or V.SECTION_NAMES[topic]
+        if topic == "van-ban-qppl":
+            section_name = rng.choice(names)
+            posts = document_posts(rng, ids, as_of, q, name.replace("UBND", "Ủy ban nhân dân"))
+            layout = "documents"
+        elif topic == "hoi-dap":
+            section_name = rng.choice(names)
+            posts = qa_posts(rng, ids, as_of, q)
+            layout = "qa"
+            if level != "province" and mode > 0.3 + 0.7 * q:
+                continue  # no Q&A section at all (a province portal always has one)
+        else:
+            posts = topic_posts(rng, ids, topic, as_of, q)
+            layout = "news"
+            if mode < 0.25 + 0.7 * q:
+                section_name = rng.choice(names)
+            else:
+                if mode < 0.85 or topic in V.REPORT_TITLES:
+                    general_posts += posts  # published among the general news
+                continue
+        served = [t for t in topics_named_by(section_name, level) if t not in covered] or [topic]
+        key = slugify(section_name)
+        while any(s.key == key for s in sections):
+            key += "-1"
+        sections.append(Section(key, section_name, served, posts, layout=layout,
+                                placement=rng.choice(["menu", "menu", "submenu", "submenu",
+                                                      "sidebar_image", "footer", "sitemap_only"]),
+                                page_size=rng.choice([5, 8, 10, 15, 20]),
+                                listing_dates=rng.random() > 0.15))
+        covered.update(served)
+    if level == "province":  # 1B/III/15 counts the questions answered: a Q&A page is a must
+        name_qa = rng.choice(V.SECTION_NAMES["hoi-dap"])
+        sections.append(Section(slugify(name_qa), name_qa, [], qa_posts(rng, ids, as_of, q),
+                                layout="qa", placement="menu", page_size=10))
+    q = agency_q
+    # the sibling report topics share a "Thống kê - Báo cáo" section when one exists
+    for section in sections:
+        extra = [t for t in section.topics if t in V.REPORT_TITLES and t != section.topics[0]]
+        for t in extra:
+            section.posts += topic_posts(rng, ids, t, as_of, q)
+    general.posts = sorted(general_posts, key=lambda p: p.published, reverse=True)
+    for section in sections:
+        section.posts.sort(key=lambda p: (p.published, p.id), reverse=True)
+    # a section reachable only through an image with empty alt, as on real portals
+    own = [s for s in sections if not s.general]
+    if own and not any(s.placement == "sidebar_image" for s in own):
+        rng.choice(own).placement = "sidebar_image"
+
+    fields = _fields(rng, level, q)
+    leaders = [Person(_person(rng), title, f"0296 38{rng.randint(10000, 99999)}",
+                      f"{slugify(title)}.{site}@example.gov.vn", duty)
+               for title, duty in ([("Giám đốc", "Phụ trách chung"), ("Phó Giám đốc", "Phụ trách nội vụ")]
+                                   if level == "province" else
+                                   [("Chủ tịch", "Phụ trách chung"), ("Phó Chủ tịch", "Phụ trách kinh tế")])]
+    directory = [Person(_person(rng), "Chuyên viên", f"0296 38{rng.randint(10000, 99999)}",
+                        f"cv{i}.{site}@example.gov.vn", "", unit=unit)
+                 for i, unit in enumerate(["Văn phòng", "Phòng Kế hoạch - Tài chính"], start=1)]
+    contact = {"address": f"Số {rng.randint(1, 200)} đường Lê Lợi, {name.split(' ', 1)[1]}",
+               "phone": f"0296 38{rng.randint(10000, 99999)}", "fax": f"0296 38{rng.randint(10000, 99999)}",
+               "email": f"{site}@example.gov.vn", "hotline": f"0296 {rng.randint(1000, 9999)}"}
+    intro = {"co_cau_to_chuc": "Gồm Văn phòng và các phòng chuyên môn.",
+             "chuc_nang_nhiem_vu": "Tham mưu quản lý nhà nước trên địa bàn.",
+             "lich_su": "Được thành lập theo quyết định của cấp có thẩm quyền.",
+             "dieu_kien_tu_nhien": "Địa hình bằng phẳng, khí hậu nhiệt đới gió mùa.",
+             "ban_do": "Xem tệp đính kèm."}
+    own_procedures = [p for p in catalogue if p.agency_level == level]
+    thu_tuc = fields.get("thu-tuc", [])
+    procedures = [Procedure(p.code, p.name, p.field, p.level, p.agency_level,
+                            details=list(thu_tuc))
+                  for p in own_procedures]
+    projects = []
+    if "du-an" in fields:
+        for n in range(rng.randint(1, 4)):
+            stage = rng.choice(["chuẩn bị đầu tư", "đang triển khai", "hoàn thành"])
+            title = f"Dự án {rng.choice(V.SUBJECTS)}"
+            values = {"ten": title, "muc_tieu": "Nâng cao chất lượng dịch vụ công",
+                      "linh_vuc": "Hạ tầng", "loai_du_an": "Nhóm C", "thoi_gian": "2025-2027",
+                      "kinh_phi": f"{rng.randint(5, 90)} tỷ đồng", "loai_tai_tro": "Ngân sách tỉnh",
+                      "nha_tai_tro": "Không", "tinh_trang": stage.capitalize()}
+            shown = {k: v for k, v in values.items() if k in fields["du-an"]}
+            projects.append(Project(title, shown, as_of - timedelta(days=rng.choice([20, 90, 200, 400, 600])),
+                                    stage))
+    features = _features(rng, q)
+    return Agency(id=agency_id, name=name, level=level, parent=parent, platform=platform,
+                  profile=plan.profile, site=site, tthc_total=len(own_procedures) + rng.randint(0, 4),
+                  sections=sections, fields=fields, features=features, leaders=leaders,
+                  directory=directory, contact=contact, intro=intro, procedures=procedures,
+                  projects=projects, troubles=list(plan.troubles))
+
+
+# --- the catalogue and services -------------------------------------------------------------------
+
+def make_catalogue() -> list[Procedure]:
+    procedures = []
+    numbers = {"province": 4000, "district": 6000, "commune": 8000}
+    for level, groups in V.PROCEDURES.items():
+        for field_name, names in groups:
+            for name in names:
+                numbers[level] += 137
+                procedures.append(Procedure(f"1.{numbers[level]:06d}", name, field_name,
+                                            4 if numbers[level] % 3 else 3, level))
+    return procedures
+
+
+SERVICE_BEHAVIOUR_CYCLE = ["works", "flaky", "submission_fails", "works", "captcha",
+                           "registration_broken", "works", "no_status_lookup", "dead_link", "slow"]
+
+
+def generate_services(agency: Agency, catalogue: list[Procedure], *, seed: int, attempt: int,
+                      q: float, behaviours: list[str] | None = None, start: int = 0) -> list[Service]:
+    """Declared services of an agency: level 3 and 4, some bundling several procedures, some
+    declared under a name the catalogue does not hold."""
+    rng = random.Random(f"{seed}/{agency.id}/services/{attempt}")
+    pool = [p for p in catalogue if p.agency_level == agency.level]
+    services = []
+    count = {"province": rng.randint(3, 7), "district": rng.randint(1, 3),
+             "commune": rng.randint(1, 3)}[agency.level]
+    for i in range(count):
+        if rng.random() < 0.15 * (1 - q) or not pool:
+            name, codes, group = f"Đăng ký tham gia hoạt động {V.SUBJECTS[i % len(V.SUBJECTS)]}", [], "Khác"
+        else:
+            size = 1 if agency.level != "province" or rng.random() < 0.5 else rng.randint(2, 5)
+            chosen = rng.sample(pool, min(size, len(pool)))
+            pool = [p for p in pool if p not in chosen]  # a procedure is declared once
+            codes = [p.code for p in chosen]
+            name = chosen[0].name if size == 1 else \
+                f"{chosen[0].name} (gộp {len(chosen)} thủ tục)"
+            group = chosen[0].field
+        if behaviours is not None:
+            behaviour = behaviours[i % len(behaviours)]
+        else:
+            behaviour = "works" if rng.random() < 0.4 + 0.6 * q else \
+                SERVICE_BEHAVIOUR_CYCLE[(start + i) % len(SERVICE_BEHAVIOUR_CYCLE)]
+        total = rng.randint(20, 400)
+        services.append(Service(
+            id=f"{agency.id}-dv{i + 1}", agency_id=agency.id, name=name, group=group,
+            level=4 if rng.random() < 0.3 + 0.6 * q else 3, procedures=codes, behaviour=behaviour,
+            portal="ssr" if (start + i) % 3 else "spa", path=f"/dich-vu/{agency.id}-dv{i + 1}",
+            online_dossiers=int(total * rng.uniform(0.2 + 0.7 * q, 1.0)), total_dossiers=total))
+    return services
+
+
+def hub_services(agency: Agency, catalogue: list[Procedure], *, seed: int, attempt: int,
+                 target: str) -> tuple[list[Service], int]:
+    """Services of a department that hosts most of the province's procedures online (the only
+    way the seed's 1B/IV formulas reach Tốt or Khá: they divide by the province's TTHC total).
+    Returns the services and the agency's declared TTHC total."""
+    rng = random.Random(f"{seed}/{agency.id}/hub/{attempt}")
+    share_of_catalogue, level4, share, tthc = {
+        "Tốt": (rng.uniform(0.9, 1.0), 1.0, rng.uniform(0.9, 1.0), rng.randint(12, 20)),
+        "Khá": (rng.uniform(0.6, 0.85), rng.uniform(0.7, 1.0), rng.uniform(0.7, 1.0), rng.randint(16, 26)),
+        "Trung bình": (rng.uniform(0.05, 0.4), rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.9), rng.randint(15, 30)),
+    }[target]
+    codes = [p for p in catalogue]
+    rng.shuffle(codes)
+    codes = codes[:max(1, round(len(codes) * share_of_catalogue))]
+    services = []
+    i = 0
+    while codes:
+        size = rng.randint(3, 6)
+        chosen, codes = codes[:size], codes[size:]
+        i += 1
+        total = rng.randint(50, 500)
+        name = chosen[0].name if len(chosen) == 1 else f"{chosen[0].name} và {len(chosen) - 1} thủ tục liên quan"
+        services.append(Service(
+            id=f"{agency.id}-dv{i}", agency_id=agency.id, name=name, group=chosen[0].field,
+            level=4 if rng.random() < level4 else 3, procedures=[p.code for p in chosen],
+            behaviour=["works", "works", "flaky", "slow", "works"][i % 5],
+            portal="ssr" if i % 3 else "spa", path=f"/dich-vu/{agency.id}-dv{i}",
+            online_dossiers=min(total, round(total * share * rng.uniform(0.97, 1.03))),
+            total_dossiers=total))
+    return services, tthc

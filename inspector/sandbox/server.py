@@ -1,0 +1,189 @@
+"""Serve the sandbox province on loopback: one server per agency portal, the two online-service
+portals, the SMTP sink and a control endpoint for the sandbox clock; write the register and the
+ground truth beside them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import socket
+import threading
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from .files import write_outputs
+from .model import Province
+from .platforms import portal_class
+from .services.clock import SandboxClock
+from .services.mail import SmtpSink
+from .services.spa import SinglePageAppPortal
+from .services.ssr import ServerRenderedPortal
+from .trouble import TroublePortal
+
+LOOPBACK = "127.0.0.1"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def self_signed_certificate(folder: Path) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 signed by itself (the HTTPS portal a crawler must accept)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    import ipaddress
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cert_path, key_path = folder / "portal-cert.pem", folder / "portal-key.pem"
+    if cert_path.exists() and key_path.exists():
+        return str(cert_path), str(key_path)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Sandbox (tự ký)")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(LOOPBACK))]),
+                           critical=False)
+            .sign(key, hashes.SHA256()))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return str(cert_path), str(key_path)
+
+
+class ControlApp:
+    """GET /clock tells the sandbox time; POST /clock?advance_hours=N moves it on (the service
+    checker's re-check after four hours, without waiting four hours)."""
+
+    def __init__(self, clock: SandboxClock):
+        self.clock = clock
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        if request.path == "/clock":
+            if request.method == "POST":
+                hours = float(request.args.get("advance_hours", request.form.get("advance_hours", "0")))
+                self.clock.advance(dt.timedelta(hours=hours))
+            body = json.dumps({"now": self.clock.now().isoformat(timespec="seconds")})
+            return Response(body, mimetype="application/json")(environ, start_response)
+        return Response("not found", status=404)(environ, start_response)
+
+
+class Sandbox:
+    """The running sandbox. Ports: `base_port` 0 picks free ports (tests); otherwise agency i
+    listens on base_port + 1 + i and the service portals, SMTP sink and control follow."""
+
+    def __init__(self, province: Province, out_dir: Path, *, base_port: int = 0,
+                 slow_seconds: float = 1.5, service_slow_seconds: float = 2.0):
+        self.province = province
+        self.out_dir = Path(out_dir)
+        self.base_port = base_port
+        self.slow_seconds = slow_seconds
+        self.service_slow_seconds = service_slow_seconds
+        self._servers: list[Any] = []
+        self._taken: set[int] = set()
+        self._threads: list[threading.Thread] = []
+        self.sink: SmtpSink | None = None
+        self.urls: dict[str, str] = {}
+        self.clock = SandboxClock(dt.datetime.combine(province.as_of, dt.time(8, 0)))
+
+    def _port(self, offset: int) -> int:
+        if self.base_port:
+            return self.base_port + offset
+        while True:  # the OS may hand the same free port out twice before anything binds it
+            port = _free_port()
+            if port not in self._taken:
+                self._taken.add(port)
+                return port
+
+    def _serve(self, app, port: int, ssl_context=None) -> int:
+        server = make_server(LOOPBACK, port, app, threaded=True, ssl_context=ssl_context)
+        thread = threading.Thread(target=server.serve_forever, name=f"sandbox:{server.port}",
+                                  daemon=True)
+        thread.start()
+        self._servers.append(server)
+        self._threads.append(thread)
+        return server.port
+
+    def _assign_urls(self) -> dict[str, int]:
+        """Every server's port and every agency's base URL (fixed ports when base_port is set,
+        so the register and ground truth can be written without serving)."""
+        agencies = self.province.agencies
+        n = len(agencies)
+        ports = {a.id: self._port(1 + i) for i, a in enumerate(agencies)}
+        ports.update({"ssr": self._port(n + 1), "spa": self._port(n + 2),
+                      "smtp": self._port(n + 3), "control": self._port(n + 4)})
+        for agency in agencies:
+            scheme = "https" if agency.has("https_self_signed") else "http"
+            agency.base_url = f"{scheme}://{LOOPBACK}:{ports[agency.id]}/"
+        return ports
+
+    def portals(self) -> dict[str, Any]:
+        return {a.id: portal_class(a.platform)(a, self.province) for a in self.province.agencies}
+
+    def write(self) -> dict[str, Path]:
+        """Write register.yaml, catalog.csv and ground_truth.json without serving."""
+        if self.base_port == 0:
+            raise ValueError("writing without serving needs fixed ports (base_port > 0)")
+        ports = self._assign_urls()
+        urls = {"ssr": f"http://{LOOPBACK}:{ports['ssr']}", "spa": f"http://{LOOPBACK}:{ports['spa']}",
+                "control": f"http://{LOOPBACK}:{ports['control']}",
+                "smtp": f"smtp://{LOOPBACK}:{ports['smtp']}"}
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        return write_outputs(self.province, self.portals(), urls, self.out_dir)
+
+    def start(self) -> "Sandbox":
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        ports = self._assign_urls()
+        self.sink = SmtpSink(self.out_dir / "mail", host=LOOPBACK, port=ports["smtp"])
+        self.sink.start()
+        smtp = (LOOPBACK, self.sink.port)
+        services = self.province.services
+        ssr = ServerRenderedPortal(self.province, [s for s in services if s.portal == "ssr"],
+                                   self.clock, smtp=smtp, slow_seconds=self.service_slow_seconds)
+        spa = SinglePageAppPortal(self.province, [s for s in services if s.portal == "spa"],
+                                  self.clock, smtp=smtp, slow_seconds=self.service_slow_seconds)
+        self.urls["ssr"] = f"http://{LOOPBACK}:{self._serve(ssr, ports['ssr'])}"
+        self.urls["spa"] = f"http://{LOOPBACK}:{self._serve(spa, ports['spa'])}"
+        self.urls["control"] = f"http://{LOOPBACK}:{self._serve(ControlApp(self.clock), ports['control'])}"
+        self.urls["smtp"] = f"smtp://{LOOPBACK}:{self.sink.port}"
+        self.portal_apps = self.portals()
+        for agency in self.province.agencies:
+            if agency.has("down"):
+                continue  # its port stays closed: connection refused
+            ssl_context = self_signed_certificate(self.out_dir / "tls") \
+                if agency.has("https_self_signed") else None
+            self._serve(TroublePortal(self.portal_apps[agency.id], agency, self.slow_seconds),
+                        ports[agency.id], ssl_context=ssl_context)
+        write_outputs(self.province, self.portal_apps, self.urls, self.out_dir)
+        return self
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._servers.clear()
+        self._threads.clear()
+        if self.sink:
+            self.sink.stop()
+            self.sink = None
+
+    def __enter__(self) -> "Sandbox":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

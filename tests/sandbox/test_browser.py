@@ -1,0 +1,57 @@
+"""Chromium (Debian's, through Playwright) renders one page of each sandbox platform."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+
+import pytest
+from PIL import Image, ImageStat
+
+CHROMIUM = os.environ.get("INSPECTOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package "
+                    "or set INSPECTOR_CHROMIUM")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu",
+                                          "--disable-background-networking"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_one_page_of_each_platform_renders(browser, truth, tmp_path):
+    shots = {}
+    for agency in truth["agencies"]:
+        if agency["platform"] in shots or \
+                {"down", "slow", "intermittent_503"} & set(agency["troubles"]):
+            continue
+        context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            blocked = []
+            page.route("**/*", lambda route: route.continue_()
+                       if route.request.url.startswith(("http://127.0.0.1", "https://127.0.0.1"))
+                       else (blocked.append(route.request.url), route.abort()))
+            response = page.goto(agency["portal"], wait_until="load")
+            assert response.status == 200
+            assert page.title()
+            png = page.screenshot(full_page=False)
+        finally:
+            context.close()
+        path = tmp_path / f"{agency['platform']}.png"
+        path.write_bytes(png)
+        image = Image.open(io.BytesIO(png)).convert("L")
+        assert image.size == (1280, 900)
+        # a blank page has no contrast: the portal's menus and text must be drawn
+        assert ImageStat.Stat(image).stddev[0] > 10, agency["platform"]
+        shots[agency["platform"]] = path
+    assert set(shots) == {"liferay", "sharepoint", "nukeviet", "drupal", "aspnet"}

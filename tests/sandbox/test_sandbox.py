@@ -1,0 +1,230 @@
+"""The served sandbox province: loopback only, register accepted, ground truth = what is served,
+every rating of every portal category reached, every band of every portal criterion reached."""
+
+from __future__ import annotations
+
+import ssl
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from inspector.register.importer import import_register
+from inspector.sandbox.coverage import band_values, portal_criteria
+from inspector.sandbox.files import ground_truth
+from inspector.sandbox.platforms import portal_class
+from inspector.sandbox.province import generate_province
+from inspector.workspace import Workspace
+
+from .conftest import AS_OF, SEED
+
+_INSECURE = ssl.create_default_context()
+_INSECURE.check_hostname = False
+_INSECURE.verify_mode = ssl.CERT_NONE
+
+
+def fetch(url: str, data: dict | None = None, tries: int = 4) -> tuple[int, str]:
+    """GET (or POST a form), retrying a 503 as a polite crawler does."""
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    for attempt in range(tries):
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, data=body), timeout=10,
+                                        context=_INSECURE) as response:
+                return response.status, response.read().decode("utf-8-sig")
+        except urllib.error.HTTPError as exc:
+            if exc.code == 503 and attempt < tries - 1:
+                time.sleep(0.05)
+                continue
+            return exc.code, exc.read().decode("utf-8", "replace")
+    raise AssertionError("unreachable")
+
+
+def _post_links(page_html: str, base: str, post_urls: set[str]) -> set[str]:
+    doc = lxml_html.fromstring(page_html)
+    found = set()
+    for href in doc.xpath("//a/@href"):
+        url = urllib.parse.urljoin(base, href)
+        if url in post_urls:
+            found.add(url)
+    return found
+
+
+def _form_fields(page_html: str) -> dict[str, str]:
+    doc = lxml_html.fromstring(page_html)
+    return {i.get("name"): i.get("value", "") for i in doc.xpath("//form//input[@type='hidden']")
+            if i.get("name")}
+
+
+def test_every_server_listens_on_loopback_only(sandbox, truth):
+    urls = [a["portal"] for a in truth["agencies"]] + [sandbox.urls["ssr"], sandbox.urls["spa"],
+                                                       sandbox.urls["control"]]
+    for url in urls:
+        assert urllib.parse.urlsplit(url).hostname == "127.0.0.1"
+    for server in sandbox._servers:
+        assert server.server_address[0] == "127.0.0.1"
+
+
+def test_register_is_accepted_by_registry_import(sandbox, tmp_path):
+    ws = Workspace(tmp_path / "ws")
+    try:
+        summary = import_register(ws, [sandbox.out_dir / "register.yaml"])
+        assert summary.added["agency"] == len(sandbox.province.agencies)
+        assert summary.added["service"] == len(sandbox.province.services)
+        assert ws.db["catalog"].count == len(sandbox.province.catalogue)
+        survey = ws.db.execute("select count(*) from observations where key like 'survey/%'").fetchone()[0]
+        assert survey == len(sandbox.province.agencies)
+        again = import_register(ws, [sandbox.out_dir / "register.yaml"])
+        assert not again.added and not again.updated
+    finally:
+        ws.close()
+
+
+def test_ground_truth_posts_are_what_the_listings_serve(sandbox, truth):
+    """Walk every listing page of every section (GET, or the ASP.NET post-back from the previous
+    page) and find exactly the ground truth's posts on each page."""
+    checked = 0
+    for agency in truth["agencies"]:
+        if "down" in agency["troubles"]:
+            continue
+        for section in agency["sections"]:
+            urls = {p["id"]: p["url"] for p in section["posts"]}
+            all_urls = set(urls.values())
+            previous = None
+            for page in section["listing_pages"]:
+                if "postback" in page:
+                    target, argument = page["postback"]
+                    fields = _form_fields(previous)
+                    fields.update({"__EVENTTARGET": target, "__EVENTARGUMENT": argument})
+                    status, body = fetch(page["url"], fields)
+                else:
+                    status, body = fetch(page["url"])
+                assert status == 200, (agency["id"], page["url"], status)
+                expected = {urls[i] for i in page["posts"]}
+                assert _post_links(body, page["url"], all_urls) == expected, (agency["id"], page)
+                previous = body
+                checked += 1
+    assert checked > 100
+
+
+def test_down_portal_refuses_connections(truth):
+    down = [a for a in truth["agencies"] if "down" in a["troubles"]]
+    assert down
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(down[0]["portal"], timeout=3)
+    assert all(c["status"] == "not_assessed" for c in down[0]["expected"]["criteria"]
+               if c["id"].startswith("1B/III"))
+
+
+def test_https_portal_uses_a_self_signed_certificate(truth):
+    portal = next(a["portal"] for a in truth["agencies"] if "https_self_signed" in a["troubles"])
+    assert portal.startswith("https://127.0.0.1:")
+    with pytest.raises(urllib.error.URLError, match="CERTIFICATE_VERIFY_FAILED"):
+        urllib.request.urlopen(portal, timeout=5)
+    assert fetch(portal)[0] == 200
+
+
+def test_traps_and_dead_link(truth):
+    by_trouble = defaultdict(list)
+    for agency in truth["agencies"]:
+        for trouble in agency["troubles"]:
+            by_trouble[trouble].append(agency)
+    base = by_trouble["dead_link"][0]["portal"]
+    status, home = fetch(base)
+    assert "/tin-tuc-su-kien.html" in home
+    assert fetch(urllib.parse.urljoin(base, "/tin-tuc-su-kien.html"))[0] == 404
+    base = by_trouble["calendar_trap"][0]["portal"]
+    status, page = fetch(urllib.parse.urljoin(base, "/lich-su-kien?thang=1999-01"))
+    assert status == 200 and "thang=1998-12" in page and "thang=1999-02" in page
+    base = by_trouble["language_loop"][0]["portal"]
+    status, page = fetch(urllib.parse.urljoin(base, "/en/en/en/"))
+    assert status == 200 and "/en/en/en/en/" in page
+    agency = by_trouble["duplicate_urls"][0]
+    _, home = fetch(agency["portal"])
+    _, alias = fetch(urllib.parse.urljoin(agency["portal"], "/index.html"))
+    assert alias == home
+
+
+def test_intermittent_503_then_success(truth):
+    agency = next(a for a in truth["agencies"] if "intermittent_503" in a["troubles"])
+    url = agency["sections"][0]["listing_pages"][0]["url"] + ("&" if "?" in agency["sections"][0]["listing_pages"][0]["url"] else "?") + "utm=x"
+    assert fetch(url, tries=1)[0] == 503
+    assert fetch(url, tries=1)[0] == 200
+
+
+def test_every_rating_of_every_portal_category_is_reached(truth):
+    wanted = {"1B/III": {"Tốt", "Khá", "Trung bình"}, "1B/IV": {"Tốt", "Khá", "Trung bình"},
+              "2B/II/I": {"Mức I", "Mức III", "Mức IV", "Dưới Mức IV (không xếp hạng)"},
+              "3B/II/I": {"Mức I", "Mức III", "Mức IV", "Dưới Mức IV (không xếp hạng)"}}
+    got = defaultdict(set)
+    for agency in truth["agencies"]:
+        for category in agency["expected"]["categories"]:
+            if category["rating"]:
+                got[category["id"]].add(category["rating"])
+        for cid, label in agency["targets"].items():
+            rating = next(c["rating"] for c in agency["expected"]["categories"] if c["id"] == cid)
+            assert rating == label, (agency["id"], cid)
+    for cid, labels in wanted.items():
+        assert labels <= got[cid], (cid, labels - got[cid])
+
+
+def test_every_band_of_every_portal_criterion_is_reached(truth):
+    reached = defaultdict(set)
+    for agency in truth["agencies"]:
+        for criterion in agency["expected"]["criteria"]:
+            if criterion["points"] is not None:
+                reached[criterion["id"]].add(float(criterion["points"]))
+    missing = [(c.id, v) for level in ("province", "district", "commune")
+               for c in portal_criteria(level) for v in band_values(c) if v not in reached[c.id]]
+    assert missing == []
+
+
+def test_services_have_every_behaviour_and_a_verdict(truth):
+    services = [s for a in truth["agencies"] for s in a["services"]]
+    behaviours = {s["behaviour"] for s in services}
+    assert {"works", "registration_broken", "submission_fails", "no_status_lookup", "dead_link",
+            "flaky", "captcha", "slow"} <= behaviours
+    verdicts = {s["verdict"] for s in services}
+    assert verdicts == {"recognised", "not_recognised", "needs_human"}
+    assert all(s["reason"] for s in services if s["verdict"] != "recognised")
+
+
+def test_same_seed_gives_identical_ground_truth_and_pages(sandbox, truth):
+    """Regenerate the province from the seed alone, with the running sandbox's ports, and
+    compare the ground truth byte for byte, and a page of each platform."""
+    again = generate_province(SEED, as_of=AS_OF)
+    for a, b in zip(again.agencies, sandbox.province.agencies):
+        a.base_url = b.base_url
+    portals = {a.id: portal_class(a.platform)(a, again) for a in again.agencies}
+    import json
+    mine = json.dumps(ground_truth(again, portals, sandbox.urls), ensure_ascii=False, indent=1,
+                      default=str) + "\n"
+    assert mine == (sandbox.out_dir / "ground_truth.json").read_text(encoding="utf-8")
+    seen = set()
+    for agency in truth["agencies"]:
+        if agency["platform"] in seen or agency["troubles"]:
+            continue
+        seen.add(agency["platform"])
+        url = agency["sections"][0]["listing_pages"][0]["url"]
+        assert fetch(url)[1] == fetch(url)[1]
+
+
+def test_cli_serve_is_ready_quickly_and_writes_its_files(tmp_path):
+    out = tmp_path / "sb"
+    proc = subprocess.Popen([sys.executable, "-m", "inspector.cli", "sandbox", "serve", "--seed", "1",
+                             "--as-of", AS_OF.isoformat(), "--out", str(out), "--base-port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert "Sandbox sẵn sàng" in line, proc.stderr.read() if proc.poll() is not None else line
+        assert (out / "register.yaml").exists() and (out / "ground_truth.json").exists()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert proc.returncode == 0
