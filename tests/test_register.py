@@ -26,7 +26,8 @@ def snapshot(ws: Path) -> dict[str, list[tuple]]:
     conn = sqlite3.connect(ws / "inspector.db")
     try:
         return {t: sorted(conn.execute(f"select * from {t}").fetchall(), key=repr)
-                for t in ("province", "agencies", "services", "catalog", "audit_log")}
+                for t in ("province", "agencies", "services", "catalog", "audit_log",
+                          "observations")}
     finally:
         conn.close()
 
@@ -106,6 +107,10 @@ YAML_FAULTS = [
      ["bad.yaml:line 19", "field 'level'", "unknown service level '5'"]),
     ("unknown field", GOOD_YAML.replace("tthc_total: 250", "tthc_total: 250\n    fax: 1"),
      ["bad.yaml:line 25", "field 'fax'", "unknown field"]),
+    ("survey not a number", GOOD_YAML.replace("tthc_total: 250", "tthc_total: 250\n    survey: {services_level12: nhiều}"),
+     ["bad.yaml:line 25", "field 'survey.services_level12'", "'nhiều' is not a number"]),
+    ("survey bad name", GOOD_YAML.replace("tthc_total: 250", "tthc_total: 250\n    survey: {Dịch vụ: 3}"),
+     ["bad.yaml:line 25", "field 'survey.Dịch vụ'", "not a survey figure name"]),
     ("yaml syntax", GOOD_YAML.replace("name: UBND huyện Chợ Mới", "name: [UBND huyện"),
      ["bad.yaml:line 27", "YAML does not parse"]),
 ]
@@ -235,3 +240,28 @@ def test_workspace_that_is_a_file_is_a_clean_error(tmp_path: Path):
     result = CliRunner().invoke(cli, ["score", "--workspace", str(blocker)])
     assert result.exit_code != 0
     assert "Traceback" not in result.output
+
+
+def test_survey_figures_become_observations_the_score_reads(tmp_path: Path):
+    """A register's self-reported figures (appendix 2A/3A) feed the survey.* quantities: with
+    services_level12 = tthc_total, 2B/II/I/34.1 is scored 10 instead of not assessed."""
+    workspace = tmp_path / "ws"
+    text = GOOD_YAML.replace("tthc_total: 250", "tthc_total: 250\n    survey: {services_level12: 250}")
+    path = write(tmp_path, "r.yaml", text)
+    first = run(workspace, "registry", "import", str(path))
+    assert first.exit_code == 0, first.output
+    assert "added" in first.output and "survey figure" in first.output
+    conn = sqlite3.connect(workspace / "inspector.db")
+    rows = conn.execute("select agency_id, key, value from observations").fetchall()
+    conn.close()
+    assert rows == [("huyen-cho-moi", "survey/services_level12",
+                     '{"source": "%s", "value": 250}' % path)]
+    again = run(workspace, "registry", "import", str(path))
+    assert "survey figure" not in again.output  # unchanged figures are not rewritten
+    scored = CliRunner().invoke(cli, ["score", "--workspace", str(workspace), "--as-of", "2026-11-26"])
+    assert scored.exit_code == 0, scored.output
+    conn = sqlite3.connect(workspace / "inspector.db")
+    points, status = conn.execute("select points, status from findings where agency_id = ? and "
+                                  "criterion_id = ?", ["huyen-cho-moi", "2B/II/I/34.1"]).fetchone()
+    conn.close()
+    assert (points, status) == (10, "auto")

@@ -18,7 +18,7 @@ from ..scoring.periods import Span, Window, periods
 from ..textnorm import Matcher
 from . import vocabulary as V
 from .generator import checklists, slugify, topics
-from .model import Agency, Post, Province, Section
+from .model import Agency, Post, Province
 
 PORTAL_CATEGORIES = ("1B/III", "2B/II/I", "3B/II/I")
 

@@ -90,9 +90,9 @@ def ground_truth(province: Province, portals: dict[str, Portal], urls: dict[str,
             "sections": [_section(agency, portal, s) for s in agency.sections],
             "fields": {k: list(v) for k, v in sorted(agency.fields.items())},
             "features": dict(sorted(agency.features.items())),
+            # the static pages this portal serves (a missing one answers 404 and is not linked)
             "pages": {kind: _absolute(agency, portal.page_path(kind))
-                      for kind in ("gioi-thieu", "co-cau-to-chuc", "lanh-dao", "lien-he",
-                                   "duong-day-nong", "danh-ba", "thu-tuc", "du-an", "gop-y", "so-do")},
+                      for kind in portal.available_pages()},
             "observations": obs_by_agency[agency.id],
             "expected": {
                 "categories": [c.as_dict() for c in scored.categories],

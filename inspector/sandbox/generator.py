@@ -9,8 +9,6 @@ by the real scoring engine on what the portal shows, reach the target.
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -18,8 +16,8 @@ from functools import lru_cache
 from ..scoring.checklist import load_all, load_topics
 from ..textnorm import Matcher
 from . import vocabulary as V
-from .model import (PLATFORMS, Agency, Person, Post, Procedure, Project, Province, Section,
-                    Service)
+from .model import Agency, Person, Post, Procedure, Project, Section, Service
+from .portal import slugify
 
 HORIZON_DAYS = 730  # posts are spread over the 24 months before the as-of date
 FIELD_SETS_BY_LEVEL = {
@@ -44,12 +42,6 @@ class Plan:
     profile: str
     targets: dict[str, str]          # category id → rating label wanted ({} = none)
     troubles: tuple[str, ...] = ()
-
-
-def slugify(text: str) -> str:
-    text = text.replace("Đ", "D").replace("đ", "d")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 @lru_cache(maxsize=1)

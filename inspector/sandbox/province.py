@@ -4,7 +4,6 @@ which trouble; agencies with a target are regenerated until the expected scores 
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from datetime import date
 
 from . import vocabulary as V
@@ -200,5 +199,3 @@ def _build(seed, as_of, ident, plan: Plan, parent, platform, catalogue, province
     raise TargetNotReached(f"{ident[0]}: no content reached {plan.targets} in {MAX_ATTEMPTS} "
                            f"attempts (last: {last_got})")
 
-
-__all__ = ["generate_province", "DEFAULT_AGENCIES", "TargetNotReached", "replace"]

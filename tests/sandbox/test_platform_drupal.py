@@ -4,30 +4,24 @@ information pages and features."""
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
-from collections import deque
-from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
-from pathlib import Path
+from datetime import date, datetime
 
 import lxml.html
 import pytest
-import yaml
 from werkzeug.test import Client
 
 from inspector.sandbox.platforms import portal_class
 from inspector.sandbox.platforms.drupal import DrupalPortal
 from inspector.sandbox.portal import FEATURE_TEXT, FIELD_LABELS, LEGAL_FACETS, STATIC_PAGES
-from inspector.textnorm import Matcher
 
 from .factory import make_province
+from .walking import (SECTION_KEYS, assert_article_features, assert_feature_pages_absent,
+                      assert_feeds_list_first_page, assert_hidden_sections,
+                      assert_neutral_field_pages, assert_walk_matches_listing_pages, crawl,
+                      document_headers, follow_next, page, site_bodies, visible_text)
+from .walking import get as fetch
 
-TOPICS = yaml.safe_load((Path(__file__).parents[2] / "checklists" / "topics.yaml")
-                        .read_text(encoding="utf-8"))
 DMY = re.compile(r"(\d\d)/(\d\d)/(\d{4})")
-FIELD_SET_PAGES = {"gioi-thieu": "gioi-thieu", "lanh-dao": "lanh-dao", "lien-he": "lien-he",
-                   "danh-ba": "can-bo", "du-an": "du-an", "gop-y": "gop-y"}
-SECTION_KEYS = [s.key for s in make_province("drupal").agencies[0].sections]
 VERSIONS = (7, 8)
 
 
@@ -41,23 +35,6 @@ def build(version: int, **kwargs):
 @pytest.fixture(scope="module", params=VERSIONS, ids=lambda v: f"d{v}")
 def site(request):
     return build(request.param)
-
-
-def fetch(client, path, status=200):
-    response = client.get(path)
-    assert response.status_code == status, (path, response.status_code)
-    return response
-
-
-def page(client, path):
-    return lxml.html.fromstring(fetch(client, path).get_data(as_text=True))
-
-
-def visible_text(doc) -> str:
-    doc = lxml.html.fromstring(lxml.html.tostring(doc))
-    for element in doc.xpath("//script|//style"):
-        element.drop_tree()
-    return " ".join(doc.text_content().split())
 
 
 def dmy(text: str) -> date | None:
@@ -130,20 +107,15 @@ def listing_rows(doc, section) -> list[tuple[str, str, date | None]]:
     return rows
 
 
+def is_next(a) -> bool:
+    shown = a.xpath("./span[@aria-hidden='true']") or [a]
+    return shown[0].text_content().strip() in ("trang sau ›", "››")
+
+
 def walk(portal, client, section):
-    url, visited, pager_links, rows = entry_link(portal, client, section), [], set(), []
-    while url:
-        visited.append(url)
-        doc = page(client, url)
-        rows.append(listing_rows(doc, section))
-        pager_links |= {a.get("href") for a in doc.cssselect("ul.pager a, ul.pager__items a")}
-        nexts = doc.cssselect("li.pager-next a, li.pager__item--next a")
-        for a in nexts:
-            shown = a.xpath("./span[@aria-hidden='true']") or [a]
-            assert shown[0].text_content().strip() in ("trang sau ›", "››")
-        url = nexts[0].get("href") if nexts else None
-        assert url not in visited
-    return visited, pager_links, rows
+    return follow_next(client, entry_link(portal, client, section),
+                       lambda doc: listing_rows(doc, section), "ul.pager a, ul.pager__items a",
+                       "li.pager-next a, li.pager__item--next a", is_next)
 
 
 @pytest.mark.parametrize("key", SECTION_KEYS)
@@ -151,13 +123,8 @@ def test_listing_walk_finds_exactly_the_sections_posts(site, key):
     agency, portal, client = site
     section = agency.section(key)
     visited, pager_links, rows = walk(portal, client, section)
-    expected = portal.listing_pages(section)
-    assert visited == [p.url for p in expected]
+    assert_walk_matches_listing_pages(portal, section, visited, pager_links, rows)  # never ?page=0
     assert visited == [f"/{key}"] + [f"/{key}?page={n}" for n in range(1, len(visited))]
-    assert pager_links <= set(visited)  # never ?page=0
-    for page_rows, listing_page in zip(rows, expected):
-        assert [r[0] for r in page_rows] == \
-            [portal.post_path(section, p) for p in listing_page.posts]
     found = set()
     for path, title, when in (r for page_rows in rows for r in page_rows):
         if section.listing_dates:
@@ -203,88 +170,18 @@ def test_article_date_styles(site):
 
 
 def test_feeds_list_the_first_page(site):
-    agency, portal, client = site
-    for section in agency.sections:
-        listing = page(client, portal.listing_pages(section)[0].url)
-        assert listing.xpath("//link[@rel='alternate' and @type='application/rss+xml']/@href") \
-            == [portal.rss_path(section)]
-        root = ET.fromstring(fetch(client, portal.rss_path(section)).data)
-        items = root.findall("./channel/item")
-        first = portal.listing_pages(section)[0].posts
-        assert [(i.findtext("title"), i.findtext("link")) for i in items] == \
-            [(p.title, portal.post_path(section, p)) for p in first]
-        for item, post in zip(items, first):
-            assert parsedate_to_datetime(item.findtext("pubDate")) == \
-                post.published.replace(tzinfo=timezone(timedelta(hours=7)))
-
-
-def site_pages(agency, portal, client):
-    paths = [portal.home_path()] + [portal.page_path(k) for k in STATIC_PAGES
-                                    if k != "so-do" and portal.page_available(k)]
-    for section in agency.sections:
-        paths.append(portal.listing_pages(section)[0].url)
-        paths += [portal.post_path(section, p) for p in section.posts[:1]]
-    return {path: page(client, path) for path in paths}
+    assert_feeds_list_first_page(*site)
 
 
 def test_sidebar_image_and_sitemap_only_sections_are_hidden_elsewhere(site):
-    agency, portal, client = site
-    pages = site_pages(agency, portal, client)
-    sitemap = page(client, portal.page_path("so-do"))
-    assert {a.get("href") for a in sitemap.cssselect(".site-map a")} >= \
-        {portal.listing_pages(s)[0].url for s in agency.sections}
-    home_text = visible_text(pages["/"])
-    checked = 0
-    for section in agency.sections:
-        url = portal.listing_pages(section)[0].url
-        own = {url} | {portal.post_path(section, p) for p in section.posts}
-        for path, doc in pages.items():
-            if path in own:
-                continue
-            links = [a for a in doc.iter("a") if a.get("href") == url]
-            if section.placement == "sitemap_only":
-                assert links == [], path
-                checked += 1
-            elif section.placement == "sidebar_image":
-                assert links, path
-                for a in links:
-                    assert a.text_content().strip() == ""
-                    assert [img.get("alt") for img in a.iter("img")] == [""]
-                checked += 1
-        if section.placement in ("sidebar_image", "sitemap_only"):
-            assert section.name not in home_text
-    assert checked
+    assert_hidden_sections(*site, sitemap_links=".site-map a")
 
 
 def assert_field_pages(agency, portal, client):
-    checks = []
-    for kind, field_set in FIELD_SET_PAGES.items():
-        present = agency.fields.get(field_set, [])
-        if field_set == "du-an":
-            present = sorted({name for p in agency.projects for name in p.fields})
-        checks.append((kind, field_set, portal.page_path(kind), present))
-    for procedure in agency.procedures:
-        checks.append((procedure.code, "thu-tuc", portal.procedure_path(procedure),
-                       procedure.details))
-    for kind, field_set, path, present in checks:
-        doc = page(client, path)
-        text, main = visible_text(doc), visible_text(doc.cssselect("#content")[0])
-        labels = FIELD_LABELS[field_set]
-        for name in present:
-            assert labels[name] in main, (kind, name)
-        matcher = Matcher(text)
-        for name in labels:
-            if name not in present:
-                assert labels[name] not in text, (kind, name)
-                keywords = TOPICS["field_sets"][field_set]["fields"][name]
-                assert matcher.find(keywords) is None, (kind, name, matcher.find(keywords))
-    for section in agency.sections:
-        if section.layout == "documents":
-            doc = page(client, portal.listing_pages(section)[0].url)
-            headers = [th.text_content().strip() for th in doc.cssselect("table.views-table th")]
-            present = agency.fields.get("van-ban", [])
-            assert [h for h in headers if h] == \
-                [label for name, label in FIELD_LABELS["van-ban"].items() if name in present]
+    assert_neutral_field_pages(agency, portal, client, main="#content")
+    # the legal documents table: exactly the present columns (and unlabelled link columns)
+    for headers, expected in document_headers(agency, portal, client, "table.views-table th"):
+        assert [h for h in headers if h] == expected
 
 
 def test_information_pages_show_exactly_the_present_fields(site):
@@ -360,11 +257,7 @@ def test_features_on(site):
     assert home.xpath("//video")
     assert FEATURE_TEXT["administrative_feedback"] in text
     assert home.xpath("//a[@href='https://vbpl.vn/']")
-    for section in agency.sections:
-        for post in section.posts[:2]:
-            doc = page(client, portal.post_path(section, post))
-            assert FEATURE_TEXT["text_to_speech"] in visible_text(doc)
-            assert all(img.get("alt") for img in doc.cssselect("#content img"))
+    assert_article_features(agency, portal, client, "#content", on=True)
     documents = agency.section("van-ban")
     doc = page(client, "/van-ban")
     text = visible_text(doc)
@@ -396,21 +289,14 @@ def test_features_off_disappear():
     assert "accesskey" not in raw
     assert not home.xpath("//video") and "application/rss+xml" not in raw
     assert FEATURE_TEXT["administrative_feedback"] not in text and "vbpl.vn" not in raw
-    hrefs = {a.get("href") for a in home.iter("a")}
-    assert portal.page_path("tro-giup") not in hrefs
-    assert portal.page_path("duong-day-nong") not in hrefs
-    fetch(client, portal.page_path("tro-giup"), 404)
-    fetch(client, portal.page_path("duong-day-nong"), 404)
+    assert_feature_pages_absent(portal, client, home)
     for section in agency.sections:
         listing = page(client, portal.listing_pages(section)[0].url)
         assert not listing.xpath("//link[@type='application/rss+xml']")
         assert not listing.cssselect("a.feed-icon")
         fetch(client, portal.rss_path(section))
         assert all(img.get("alt") == "" for img in listing.cssselect("#content img"))
-        for post in section.posts[:2]:
-            doc = page(client, portal.post_path(section, post))
-            assert FEATURE_TEXT["text_to_speech"] not in visible_text(doc)
-            assert all(img.get("alt") == "" for img in doc.cssselect("#content img"))
+    assert_article_features(agency, portal, client, "#content", on=False)
     doc = page(client, "/van-ban")
     assert not doc.cssselect(".block-facetapi") and not doc.xpath("//form")
     assert not doc.xpath("//a[contains(@href, '.pdf')]")
@@ -432,23 +318,7 @@ def test_unknown_paths_are_404(site):
 
 def test_every_link_on_the_site_answers_and_is_root_relative(site):
     agency, portal, client = site
-    queue, seen = deque(["/"]), {"/"}
-    while queue:
-        path = queue.popleft()
-        response = client.get(path)
-        assert response.status_code == 200, path
-        if response.mimetype != "text/html":
-            continue
-        doc = lxml.html.fromstring(response.get_data(as_text=True))
-        for attr in doc.xpath("//a/@href|//img/@src|//source/@src|//link/@href|//form/@action"):
-            if attr.startswith(("https://", "#")):
-                continue
-            assert attr.startswith("/") and "127.0.0.1" not in attr, (path, attr)
-            target = attr.split("#")[0]
-            if target not in seen:
-                seen.add(target)
-                queue.append(target)
-    assert len(seen) > 100
+    assert len(crawl(client)) > 100
 
 
 def test_registry_and_version_choice():
@@ -460,15 +330,7 @@ def test_registry_and_version_choice():
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_renders_are_byte_identical(version):
-    bodies = []
-    for _ in range(2):
-        agency, portal, client = build(version)
-        paths = ["/", *(p.url for s in agency.sections for p in portal.listing_pages(s)),
-                 *(portal.post_path(s, p) for s in agency.sections for p in s.posts),
-                 *(portal.page_path(k) for k in STATIC_PAGES),
-                 *(portal.rss_path(s) for s in agency.sections), "/khong-co"]
-        bodies.append([client.get(path).data for path in paths])
-    assert bodies[0] == bodies[1]
+    assert site_bodies(*build(version)) == site_bodies(*build(version))
 
 
 @pytest.mark.parametrize("version", VERSIONS)

@@ -4,30 +4,24 @@ features."""
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
-from collections import deque
-from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
-from pathlib import Path
+from datetime import date, datetime
 
-import lxml.html
 import pytest
-import yaml
 from werkzeug.test import Client
 
 from inspector.sandbox.platforms import portal_class
 from inspector.sandbox.portal import FEATURE_TEXT, FIELD_LABELS, LEGAL_FACETS, STATIC_PAGES
-from inspector.textnorm import Matcher
 
 from .factory import make_province
+from .walking import (SECTION_KEYS, assert_article_features, assert_feature_pages_absent,
+                      assert_feeds_list_first_page, assert_hidden_sections,
+                      assert_neutral_field_pages, assert_walk_matches_listing_pages, crawl,
+                      document_headers, follow_next, page, site_bodies, visible_text)
+from .walking import get as fetch
 
-TOPICS = yaml.safe_load((Path(__file__).parents[2] / "checklists" / "topics.yaml")
-                        .read_text(encoding="utf-8"))
 LISTING_DATE = re.compile(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), "
                           r"(\d\d)/(\d\d)/(\d{4})")
 ARTICLE_DATE = re.compile(r"(\d\d)/(\d\d)/(\d{4}) (\d{1,2}):(\d\d) (SA|CH)")
-FIELD_SET_PAGES = {"gioi-thieu": "gioi-thieu", "lanh-dao": "lanh-dao", "lien-he": "lien-he",
-                   "danh-ba": "can-bo", "du-an": "du-an", "gop-y": "gop-y"}
 
 
 def build(**kwargs):
@@ -40,23 +34,6 @@ def build(**kwargs):
 @pytest.fixture(scope="module")
 def site():
     return build()
-
-
-def fetch(client, path, status=200):
-    response = client.get(path)
-    assert response.status_code == status, (path, response.status_code)
-    return response
-
-
-def page(client, path):
-    return lxml.html.fromstring(fetch(client, path).get_data(as_text=True))
-
-
-def visible_text(doc) -> str:
-    doc = lxml.html.fromstring(lxml.html.tostring(doc))
-    for element in doc.xpath("//script|//style"):
-        element.drop_tree()
-    return " ".join(doc.text_content().split())
 
 
 def parse_listing_date(text: str) -> date | None:
@@ -136,32 +113,19 @@ def listing_rows(doc, section) -> list[tuple[str, str, date | None]]:
 
 def walk(agency, portal, client, section):
     """Follow 'Trang sau' from the entry link; every pager link must be one of the pages."""
-    url, visited, pager_links, rows = entry_link(agency, portal, client, section), [], set(), []
-    while url:
-        visited.append(url)
-        doc = page(client, url)
-        page_rows = listing_rows(doc, section)
-        rows.append(page_rows)
-        pager_links |= {a.get("href") for a in doc.cssselect("ul.pagination a")} - {"#"}
-        nexts = doc.cssselect("ul.pagination a[rel=next]")
-        assert all(a.text_content().strip() == "Trang sau" for a in nexts)
-        url = nexts[0].get("href") if nexts else None
-        assert url not in visited
-    return visited, pager_links, rows
+    return follow_next(client, entry_link(agency, portal, client, section),
+                       lambda doc: listing_rows(doc, section), "ul.pagination a",
+                       "ul.pagination a[rel=next]",
+                       lambda a: a.text_content().strip() == "Trang sau")
 
 
-@pytest.mark.parametrize("key", [s.key for s in make_province("nukeviet").agencies[0].sections])
+@pytest.mark.parametrize("key", SECTION_KEYS)
 def test_listing_walk_finds_exactly_the_sections_posts(site, key):
     agency, portal, client = site
     section = agency.section(key)
     visited, pager_links, rows = walk(agency, portal, client, section)
-    expected = portal.listing_pages(section)
-    assert visited == [p.url for p in expected]
-    assert pager_links <= set(visited)
+    assert_walk_matches_listing_pages(portal, section, visited, pager_links, rows)
     assert visited[1:] == [f"{visited[0]}page-{n}" for n in range(2, len(visited) + 1)]
-    for page_rows, listing_page in zip(rows, expected):
-        assert [r[0] for r in page_rows] == \
-            [portal.post_path(section, p) for p in listing_page.posts]
     found = set()
     for path, title, when in (r for page_rows in rows for r in page_rows):
         if section.listing_dates:
@@ -190,100 +154,22 @@ def test_article_dates_use_both_hour_styles(site):
 
 def test_rss_feed_lists_the_first_page_with_pubdates(site):
     agency, portal, client = site
-    for section in agency.sections:
-        listing = page(client, portal.listing_pages(section)[0].url)
-        assert listing.xpath("//link[@rel='alternate' and @type='application/rss+xml']/@href") \
-            == [portal.rss_path(section)]
-        response = fetch(client, portal.rss_path(section))
-        assert response.mimetype == "application/rss+xml"
-        root = ET.fromstring(response.data)
+    for root in assert_feeds_list_first_page(agency, portal, client):
         assert root.tag == "rss" and root.get("version") == "2.0"
-        items = root.findall("./channel/item")
-        first = portal.listing_pages(section)[0].posts
-        assert [(i.findtext("title"), i.findtext("link")) for i in items] == \
-            [(p.title, portal.post_path(section, p)) for p in first]
-        for item, post in zip(items, first):
-            moment = parsedate_to_datetime(item.findtext("pubDate"))
-            assert moment == post.published.replace(tzinfo=timezone(timedelta(hours=7)))
-            assert item.findtext("pubDate").endswith("+0700")
-
-
-def site_pages(agency, portal, client):
-    """Every page but the site map, each section's first listing page and first article."""
-    paths = [portal.home_path()] + [portal.page_path(k) for k in STATIC_PAGES
-                                    if k != "so-do" and portal.page_available(k)]
+        assert all(i.findtext("pubDate").endswith("+0700") for i in root.iter("item"))
     for section in agency.sections:
-        paths.append(portal.listing_pages(section)[0].url)
-        paths += [portal.post_path(section, p) for p in section.posts[:1]]
-    return {path: page(client, path) for path in paths}
+        assert fetch(client, portal.rss_path(section)).mimetype == "application/rss+xml"
 
 
 def test_sidebar_image_and_sitemap_only_sections_are_hidden_elsewhere(site):
-    agency, portal, client = site
-    pages = site_pages(agency, portal, client)
-    sitemap = page(client, portal.page_path("so-do"))
-    sitemap_links = {a.get("href") for a in sitemap.cssselect("ul.sitemap a")}
-    assert sitemap_links >= {portal.listing_pages(s)[0].url for s in agency.sections}
-    home_text = visible_text(pages[portal.home_path()])
-    checked = 0
-    for section in agency.sections:
-        url = portal.listing_pages(section)[0].url
-        own = {url} | {portal.post_path(section, p) for p in section.posts}
-        for path, doc in pages.items():
-            if path in own:
-                continue
-            links = [a for a in doc.iter("a") if a.get("href") == url]
-            if section.placement == "sitemap_only":
-                assert links == [], path
-                checked += 1
-            elif section.placement == "sidebar_image":
-                assert links, path  # the banner is on every page
-                for a in links:
-                    assert a.text_content().strip() == ""
-                    assert [img.get("alt") for img in a.iter("img")] == [""]
-                checked += 1
-        if section.placement in ("sidebar_image", "sitemap_only"):
-            assert section.name not in home_text
-    assert checked
-
-
-def field_set_checks(agency, portal, client):
-    """For each information page: (page text, labels that must show, field names absent)."""
-    for kind, field_set in FIELD_SET_PAGES.items():
-        doc = page(client, portal.page_path(kind))
-        labels = FIELD_LABELS[field_set]
-        present = agency.fields.get(field_set, [])
-        if field_set == "du-an":
-            present = sorted({name for p in agency.projects for name in p.fields})
-        yield (kind, field_set, doc, [labels[n] for n in present],
-               [n for n in labels if n not in present])
-    for procedure in agency.procedures:
-        doc = page(client, portal.procedure_path(procedure))
-        labels = FIELD_LABELS["thu-tuc"]
-        yield (procedure.code, "thu-tuc", doc, [labels[n] for n in procedure.details],
-               [n for n in labels if n not in procedure.details])
+    assert_hidden_sections(*site, sitemap_links="ul.sitemap a")
 
 
 def assert_field_pages(agency, portal, client):
-    for kind, field_set, doc, shown, absent in field_set_checks(agency, portal, client):
-        text = visible_text(doc)
-        main = visible_text(doc.cssselect("#main")[0])
-        for label in shown:
-            assert label in main, (kind, label)
-        matcher = Matcher(text)
-        for name in absent:
-            assert FIELD_LABELS[field_set][name] not in text, (kind, name)
-            keywords = TOPICS["field_sets"][field_set]["fields"][name]
-            assert matcher.find(keywords) is None, (kind, name, matcher.find(keywords))
+    assert_neutral_field_pages(agency, portal, client, main="#main")
     # the legal documents table: exactly the present columns, in the set's order
-    for section in agency.sections:
-        if section.layout == "documents":
-            doc = page(client, portal.listing_pages(section)[0].url)
-            headers = [th.text_content().strip()
-                       for th in doc.cssselect("table.laws-list thead th")]
-            present = agency.fields.get("van-ban", [])
-            assert [h for h in headers if h not in ("STT", "")] == \
-                [label for name, label in FIELD_LABELS["van-ban"].items() if name in present]
+    for headers, expected in document_headers(agency, portal, client, "table.laws-list thead th"):
+        assert [h for h in headers if h not in ("STT", "")] == expected
 
 
 def test_information_pages_show_exactly_the_present_fields(site):
@@ -345,12 +231,7 @@ def test_features_on(site):
     assert home.xpath("//video")
     assert FEATURE_TEXT["administrative_feedback"] in text
     assert home.xpath("//a[@href='https://vbpl.vn/']")
-    for section in agency.sections:
-        for post in section.posts[:2]:
-            doc = page(client, portal.post_path(section, post))
-            assert FEATURE_TEXT["text_to_speech"] in visible_text(doc)
-            for img in doc.cssselect("#main img"):
-                assert img.get("alt")
+    assert_article_features(agency, portal, client, "#main", on=True)
     documents = next(s for s in agency.sections if s.layout == "documents")
     doc = page(client, portal.listing_pages(documents)[0].url)
     text = visible_text(doc)
@@ -387,21 +268,14 @@ def test_features_off_disappear():
     assert "accesskey" not in raw
     assert not home.xpath("//video") and not home.xpath("//link[@type='application/rss+xml']")
     assert FEATURE_TEXT["administrative_feedback"] not in text and "vbpl.vn" not in raw
-    hrefs = {a.get("href") for a in home.iter("a")}
-    assert portal.page_path("tro-giup") not in hrefs
-    assert portal.page_path("duong-day-nong") not in hrefs
-    fetch(client, portal.page_path("tro-giup"), 404)
-    fetch(client, portal.page_path("duong-day-nong"), 404)
+    assert_feature_pages_absent(portal, client, home)
     for section in agency.sections:
         listing = page(client, portal.listing_pages(section)[0].url)
         assert not listing.xpath("//link[@type='application/rss+xml']")
         fetch(client, portal.rss_path(section))  # the feed itself still answers
         for img in listing.cssselect("#main img"):
             assert img.get("alt") == ""
-        for post in section.posts[:2]:
-            doc = page(client, portal.post_path(section, post))
-            assert FEATURE_TEXT["text_to_speech"] not in visible_text(doc)
-            assert all(img.get("alt") == "" for img in doc.cssselect("#main img"))
+    assert_article_features(agency, portal, client, "#main", on=False)
     documents = next(s for s in agency.sections if s.layout == "documents")
     doc = page(client, portal.listing_pages(documents)[0].url)
     assert not doc.cssselect(".laws-facets") and not doc.xpath("//form")
@@ -431,35 +305,11 @@ def test_unknown_paths_are_404_and_old_forms_redirect(site):
 
 def test_every_link_on_the_site_answers_and_is_root_relative(site):
     agency, portal, client = site
-    queue, seen = deque(["/"]), {"/"}
-    while queue:
-        path = queue.popleft()
-        response = client.get(path)
-        assert response.status_code == 200, path
-        if response.mimetype != "text/html":
-            continue
-        doc = lxml.html.fromstring(response.get_data(as_text=True))
-        for attr in doc.xpath("//a/@href|//img/@src|//source/@src|//link/@href|//form/@action"):
-            if attr.startswith(("https://", "#")):
-                continue
-            assert attr.startswith("/") and "127.0.0.1" not in attr, (path, attr)
-            target = attr.split("#")[0]
-            if target not in seen:
-                seen.add(target)
-                queue.append(target)
-    assert len(seen) > 100
+    assert len(crawl(client)) > 100
 
 
 def test_renders_are_byte_identical():
-    bodies = []
-    for _ in range(2):
-        agency, portal, client = build()
-        paths = ["/", *(p.url for s in agency.sections for p in portal.listing_pages(s)),
-                 *(portal.post_path(s, p) for s in agency.sections for p in s.posts),
-                 *(portal.page_path(k) for k in STATIC_PAGES),
-                 *(portal.rss_path(s) for s in agency.sections), "/khong-co"]
-        bodies.append([client.get(path).data for path in paths])
-    assert bodies[0] == bodies[1]
+    assert site_bodies(*build()) == site_bodies(*build())
 
 
 def test_sections_without_listing_dates_show_no_date_at_all():

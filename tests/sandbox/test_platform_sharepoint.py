@@ -3,56 +3,30 @@
 from __future__ import annotations
 
 import re
-from collections import deque
 from datetime import datetime
+from functools import partial
 from urllib.parse import parse_qs, urlsplit
 
 import lxml.etree
-import lxml.html
 import pytest
 from werkzeug.test import Client
 
-from inspector.sandbox.model import Post, Section
-from inspector.sandbox.platforms import portal_class
 from inspector.sandbox.portal import FIELD_LABELS, STATIC_PAGES, WEEKDAYS_VI
-from tests.sandbox.factory import make_province
+
+from . import walking
+from .walking import (DAY, SECTION_KEYS, assert_feature_switch, assert_labels, assert_sitemap_only,
+                      assert_sparse_site_renders, dated_rows, feature_checks, hrefs, html,
+                      image_links, path_of, renders_twice, text, walk_pager)
+from .walking import page as fetch
 
 PLATFORM = "sharepoint"
 WEEKDAY_DATE = re.compile(r"(Thứ \w+|Chủ Nhật), (\d{2}/\d{2}/\d{4}) (\d{2}:\d{2})")
 SA_CH_DATE = re.compile(r"(\d{2}/\d{2}/\d{4}) (\d{1,2}):(\d{2}) (SA|CH)")
 UPDATED = re.compile(r"Cập nhật lúc (\d{2}:\d{2}) ngày (\d{2}/\d{2}/\d{4})")
-DAY = re.compile(r"\b(\d{2}/\d{2}/\d{4})\b")
-EXTERNAL = ("https://vbpl.vn/", "https://pakn.dichvucong.gov.vn/", "https://dichvucong.gov.vn/")
 
 
-def build(**kwargs):
-    province = make_province(PLATFORM, **kwargs)
-    agency = province.agencies[0]
-    return agency, portal_class(PLATFORM)(agency, province)
-
-
-@pytest.fixture(scope="module")
-def site():
-    agency, portal = build()
-    return agency, portal, Client(portal)
-
-
-def fetch(client: Client, url: str, status: int = 200) -> lxml.html.HtmlElement:
-    response = client.get(url)
-    assert response.status_code == status, url
-    return lxml.html.document_fromstring(response.get_data(as_text=True))
-
-
-def text(element) -> str:
-    return " ".join(element.text_content().split())
-
-
-def path_of(href: str) -> str:
-    return urlsplit(href).path
-
-
-def hrefs(doc) -> list[str]:
-    return [a.get("href") for a in doc.iter("a") if a.get("href")]
+build = partial(walking.build, PLATFORM)
+site = walking.site_fixture(PLATFORM)
 
 
 # -- reading a listing with the platform's markup ------------------------------------------------
@@ -120,38 +94,17 @@ def entry_url(client, portal, section) -> str:
 
 def walk(client, portal, section):
     start = entry_url(client, portal, section)
-    seen: dict[str, list] = {}
-    queue = deque([start])
-    while queue:
-        url = queue.popleft()
-        if url in seen:
-            continue
-        doc = fetch(client, url)
-        seen[url] = listing_rows(doc, section.layout)
-        for href in pager_links(doc):
-            assert is_section_link(portal, section, href)
-            queue.append(href)
-    return start, seen
+    return start, walk_pager(client, start, lambda doc: listing_rows(doc, section.layout),
+                             pager_links, lambda href: is_section_link(portal, section, href))
 
 
-@pytest.mark.parametrize("key", ["tin-tuc-su-kien", "chi-dao-dieu-hanh", "tuyen-truyen-pbgdpl",
-                                 "chien-luoc-quy-hoach", "van-ban", "hoi-dap", "khen-thuong"])
+@pytest.mark.parametrize("key", SECTION_KEYS)
 def test_listing_walk_finds_exactly_the_posts(site, key):
     agency, portal, client = site
     section = agency.section(key)
     start, pages = walk(client, portal, section)
-    found = set()
-    for rows in pages.values():
-        for href, title, when in rows:
-            if section.listing_dates:
-                moment = parse_listing_date(when, section.layout)
-                assert moment is not None, (href, when)
-            else:
-                assert not DAY.search(when), "listing must show no date"
-                moment = article_date(fetch(client, href))
-                if section.layout == "documents":
-                    moment = moment.date()
-            found.add((href, title, moment))
+    found = dated_rows(pages, section, parse_listing_date,
+                       lambda href: article_date(fetch(client, href)), DAY)
     expected = {(portal.post_path(section, p), p.title,
                  p.published.date() if section.layout == "documents" else p.published)
                 for p in section.posts}
@@ -160,9 +113,10 @@ def test_listing_walk_finds_exactly_the_posts(site, key):
     # the pager reaches exactly the pages listing_pages() declares, with their posts
     listed = portal.listing_pages(section)
     assert listed[0].url == start
-    assert set(pages) == {page.url for page in listed}
-    for page in listed:
-        assert [r[0] for r in pages[page.url]] == [portal.post_path(section, p) for p in page.posts]
+    assert set(pages) == {listing_page.url for listing_page in listed}
+    for listing_page in listed:
+        assert [r[0] for r in pages[listing_page.url]] == [portal.post_path(section, p)
+                                                           for p in listing_page.posts]
 
 
 def test_listing_urls(site):
@@ -222,31 +176,17 @@ def test_menu_submenu_and_footer(site):
 def test_sidebar_sections_are_linked_only_by_images_without_alt(site):
     agency, portal, client = site
     for section in portal.sections_at("sidebar_image"):
-        count = 0
-        for url in all_pages(portal, agency):
-            if url == portal.page_url(section):
-                continue                          # its own pager links it by numbers
-            for a in fetch(client, url).iter("a"):
-                if not is_section_link(portal, section, a.get("href", "")):
-                    continue
-                images = a.findall(".//img")
-                assert len(images) == 1 and images[0].get("alt") == "" and not text(a), url
-                assert section.key in a.get("href")
-                count += 1
-        assert count >= 2
+        # its own pager links it by numbers
+        assert image_links(client, all_pages(portal, agency), section,
+                           lambda href: is_section_link(portal, section, href),
+                           skip=lambda url, href: url == portal.page_url(section)) >= 2
 
 
 def test_sitemap_only_sections_appear_only_on_the_site_map(site):
     agency, portal, client = site
-    sitemap = portal.page_path("so-do")
-    sitemap_links = hrefs(fetch(client, sitemap))
-    for section in agency.sections:
-        assert any(is_section_link(portal, section, h) for h in sitemap_links), section.key
-    for section in portal.sections_at("sitemap_only"):
-        for url in all_pages(portal, agency):
-            if url == sitemap or url == portal.page_url(section):
-                continue
-            assert not any(is_section_link(portal, section, h) for h in hrefs(fetch(client, url))), url
+    assert_sitemap_only(agency, portal, client, all_pages(portal, agency),
+                        lambda section, href: is_section_link(portal, section, href),
+                        lambda section, url: url == portal.page_url(section))
 
 
 def test_home_links_every_static_page(site):
@@ -265,11 +205,6 @@ def test_urls_are_case_insensitive_and_root_redirects(site):
 
 
 # -- field pages ---------------------------------------------------------------------------------
-def assert_labels(body: str, field_set: str, present) -> None:
-    for name, label in FIELD_LABELS[field_set].items():
-        assert (label in body) == (name in present), (field_set, name)
-
-
 @pytest.mark.parametrize("kind, field_set", [("gioi-thieu", "gioi-thieu"), ("lanh-dao", "lanh-dao"),
                                              ("lien-he", "lien-he"), ("danh-ba", "can-bo"),
                                              ("gop-y", "gop-y")])
@@ -316,10 +251,6 @@ def test_static_page_contents(site):
 
 
 # -- features ------------------------------------------------------------------------------------
-def _html(client, url) -> str:
-    return client.get(url).get_data(as_text=True)
-
-
 def _article(agency, portal):
     section = agency.section("tin-tuc-su-kien")
     return portal.post_path(section, section.posts[0])
@@ -330,53 +261,30 @@ def _documents(agency, portal):
 
 
 FEATURE_CHECKS = {
-    "font_size": lambda a, p, c: 'title="Tăng cỡ chữ"' in _html(c, p.home_path())
-    and 'title="Giảm cỡ chữ"' in _html(c, p.home_path()),
-    "text_to_speech": lambda a, p, c: "Đọc bài viết" in _html(c, _article(a, p)),
-    "contrast": lambda a, p, c: "Tương phản cao" in _html(c, p.home_path()),
+    **feature_checks(_article, _documents),
+    "font_size": lambda a, p, c: 'title="Tăng cỡ chữ"' in html(c, p.home_path())
+    and 'title="Giảm cỡ chữ"' in html(c, p.home_path()),
     "access_keys": lambda a, p, c: bool(fetch(c, p.home_path())
                                         .cssselect("#zz2_RootAspMenu > li > a[accesskey]")),
     "alt_text": lambda a, p, c: all(img.get("alt") for img in
                                     fetch(c, p.page_url(a.section("tin-tuc-su-kien"))).iter("img")
                                     if "/Banner/" not in img.get("src")),
-    "help_text_alternatives": lambda a, p, c: c.get(p.page_path("tro-giup")).status_code == 200
-    and p.page_path("tro-giup") in _html(c, p.home_path()),
-    "multimedia": lambda a, p, c: bool(fetch(c, p.home_path()).cssselect("video source")),
-    "mobile": lambda a, p, c: '<meta name="viewport" content="width=device-width, initial-scale=1">'
-    in _html(c, p.home_path()),
     "legal_download": lambda a, p, c: bool(fetch(c, _documents(a, p)).cssselect("td a.file-dinh-kem")),
-    "legal_by_field": lambda a, p, c: "Lĩnh vực" in text(fetch(c, _documents(a, p))),
-    "legal_by_date": lambda a, p, c: "Năm ban hành" in text(fetch(c, _documents(a, p))),
-    "legal_by_type": lambda a, p, c: "Loại văn bản" in text(fetch(c, _documents(a, p))),
-    "legal_db_link": lambda a, p, c: "https://vbpl.vn/" in _html(c, _documents(a, p)),
-    "document_search": lambda a, p, c: "Tìm kiếm văn bản" in _html(c, _documents(a, p)),
-    "feedback_form": lambda a, p, c: bool(fetch(c, p.page_path("lien-he")).cssselect("form textarea")),
-    "administrative_feedback": lambda a, p, c: "Phản ánh, kiến nghị về quy định hành chính"
-    in _html(c, p.home_path()),
-    "hotline": lambda a, p, c: c.get(p.page_path("duong-day-nong")).status_code == 200,
-    "tthc_announcement_download": lambda a, p, c: "Quyết định công bố bộ TTHC"
-    in _html(c, p.page_path("thu-tuc")),
-    "tthc_by_field": lambda a, p, c: "Lĩnh vực: " in _html(c, p.page_path("thu-tuc")),
-    "tthc_feedback": lambda a, p, c: "Phản ánh, kiến nghị về thủ tục hành chính"
-    in _html(c, p.page_path("thu-tuc")),
     "project_classification": lambda a, p, c: bool(fetch(c, p.page_path("du-an")).cssselect("h2.giai-doan")),
-    "rss": lambda a, p, c: 'type="application/rss+xml"' in _html(c, p.home_path()),
 }
 
 
 @pytest.mark.parametrize("feature", sorted(FEATURE_CHECKS))
 def test_feature_present_and_absent(feature):
-    for on in (True, False):
-        agency, portal = build(all_features=on)
-        assert FEATURE_CHECKS[feature](agency, portal, Client(portal)) is on, (feature, on)
+    assert_feature_switch(PLATFORM, FEATURE_CHECKS[feature])
 
 
 def test_fixed_layout_without_mobile_feature():
     _, portal = build(all_features=False)
-    html = _html(Client(portal), portal.home_path())
-    assert "body{min-width:1100px}" in html and 'name="viewport"' not in html
+    home = html(Client(portal), portal.home_path())
+    assert "body{min-width:1100px}" in home and 'name="viewport"' not in home
     _, portal = build()
-    assert "min-width:1100px" not in _html(Client(portal), portal.home_path())
+    assert "min-width:1100px" not in html(Client(portal), portal.home_path())
 
 
 def test_illustrations_have_empty_alt_without_alt_text():
@@ -436,48 +344,9 @@ def test_unknown_urls_get_a_sharepoint_404(site):
 
 
 def test_renders_are_byte_identical_and_root_relative():
-    _, first = build()
-    agency, second = build()
-    c1, c2 = Client(first), Client(second)
-    urls = all_pages(second, agency) + [page.url for s in agency.sections
-                                        for page in second.listing_pages(s)]
-    for url in urls:
-        one, two = c1.get(url).data, c2.get(url).data
-        assert one == two, url
-        assert b"127.0.0.1" not in one, url
-        doc = lxml.html.document_fromstring(one.decode("utf-8"))
-        for element in doc.iter("a", "img", "source", "link", "form"):
-            target = element.get("href") or element.get("src") or element.get("action")
-            if target is None:
-                continue                         # a named anchor
-            assert target.startswith(("/", "#", "javascript:")) or target.startswith(EXTERNAL), (url, target)
+    assert renders_twice(PLATFORM, all_pages)
 
 
 def test_sparse_agency_renders_everywhere():
     """No general section, empty and date-less sections, a key taking a static page's name, no data."""
-    province = make_province(PLATFORM, all_features=False)
-    agency = province.agencies[0]
-    for section in agency.sections:
-        section.general = False
-    agency.section("van-ban").listing_dates = False
-    agency.sections.append(Section("lien-he", "Liên hệ công tác", ["x"], [
-        Post(900, "bai-900", "Bài 900", datetime(2026, 1, 2, 0, 5), "Tóm tắt", ["Nội dung"])],
-        placement="footer"))
-    agency.sections.append(Section("rong", "Chuyên mục rỗng", ["y"], [], placement="sitemap_only",
-                                   layout="qa"))
-    agency.fields = {"van-ban": ["so_ky_hieu"]}
-    agency.leaders, agency.directory, agency.procedures, agency.projects = [], [], [], []
-    agency.contact, agency.intro = {}, {}
-    portal = portal_class(PLATFORM)(agency, province)
-    client = Client(portal)
-    urls = [portal.home_path()] + [portal.page_path(k) for k in portal.available_pages()]
-    for section in agency.sections:
-        urls += [page.url for page in portal.listing_pages(section)]
-        urls += [portal.post_path(section, post) for post in section.posts]
-    assert len(set(urls)) == len(urls)
-    for url in urls:
-        assert client.get(url).status_code == 200, url
-    doc = fetch(client, portal.listing_pages(agency.section("van-ban"))[0].url)
-    assert not DAY.search(text(doc.cssselect("table")[0]))
-    assert listing_rows(doc, "documents")[0][0] == portal.post_path(
-        agency.section("van-ban"), agency.section("van-ban").posts[0])
+    assert_sparse_site_renders(PLATFORM, lambda doc: listing_rows(doc, "documents"))

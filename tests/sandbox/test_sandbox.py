@@ -3,6 +3,7 @@ every rating of every portal category reached, every band of every portal criter
 
 from __future__ import annotations
 
+import re
 import ssl
 import subprocess
 import sys
@@ -11,10 +12,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
-from pathlib import Path
+
+import json
 
 import pytest
 from lxml import html as lxml_html
+from werkzeug.test import Client
 
 from inspector.register.importer import import_register
 from inspector.sandbox.coverage import band_values, portal_criteria
@@ -23,7 +26,7 @@ from inspector.sandbox.platforms import portal_class
 from inspector.sandbox.province import generate_province
 from inspector.workspace import Workspace
 
-from .conftest import AS_OF, SEED
+from tests.conftest import AS_OF, SEED
 
 _INSECURE = ssl.create_default_context()
 _INSECURE.check_hostname = False
@@ -46,14 +49,35 @@ def fetch(url: str, data: dict | None = None, tries: int = 4) -> tuple[int, str]
     raise AssertionError("unreachable")
 
 
-def _post_links(page_html: str, base: str, post_urls: set[str]) -> set[str]:
-    doc = lxml_html.fromstring(page_html)
-    found = set()
-    for href in doc.xpath("//a/@href"):
-        url = urllib.parse.urljoin(base, href)
-        if url in post_urls:
-            found.add(url)
+_DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_LONG = re.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})", re.IGNORECASE)
+
+
+def _days(text: str) -> set[str]:
+    """The dates a row shows, as ISO days, in the forms the sandbox's platforms print."""
+    found = {f"{y}-{int(m):02d}-{int(d):02d}" for d, m, y in _DMY.findall(text)}
+    found |= {f"{y}-{int(m):02d}-{int(d):02d}" for d, m, y in _LONG.findall(text)}
     return found
+
+
+def _post_rows(page_html: str, base: str, post_urls: set[str]) -> dict[str, str]:
+    """Each post linked from a listing page, with the text of its row: the largest element
+    around the link that links no other post."""
+    doc = lxml_html.fromstring(page_html)
+    rows: dict[str, str] = {}
+    for anchor in doc.xpath("//a[@href]"):
+        url = urllib.parse.urljoin(base, anchor.get("href"))
+        if url not in post_urls:
+            continue
+        row = anchor
+        while row.getparent() is not None:
+            parent = row.getparent()
+            linked = {urllib.parse.urljoin(base, h) for h in parent.xpath(".//a/@href")} & post_urls
+            if len(linked) > 1:
+                break
+            row = parent
+        rows[url] = rows.get(url, "") + " " + row.text_content()
+    return rows
 
 
 def _form_fields(page_html: str) -> dict[str, str]:
@@ -88,8 +112,9 @@ def test_register_is_accepted_by_registry_import(sandbox, tmp_path):
 
 def test_ground_truth_posts_are_what_the_listings_serve(sandbox, truth):
     """Walk every listing page of every section (GET, or the ASP.NET post-back from the previous
-    page) and find exactly the ground truth's posts on each page."""
-    checked = 0
+    page) and find exactly the ground truth's posts on each page, each with its date in its
+    listing row (or, where the listing shows none, on its article page)."""
+    checked = undated = dated_on_article = 0
     for agency in truth["agencies"]:
         if "down" in agency["troubles"]:
             continue
@@ -107,10 +132,22 @@ def test_ground_truth_posts_are_what_the_listings_serve(sandbox, truth):
                     status, body = fetch(page["url"])
                 assert status == 200, (agency["id"], page["url"], status)
                 expected = {urls[i] for i in page["posts"]}
-                assert _post_links(body, page["url"], all_urls) == expected, (agency["id"], page)
+                rows = _post_rows(body, page["url"], all_urls)
+                assert set(rows) == expected, (agency["id"], page)
+                on_page = [p for p in section["posts"] if p["id"] in page["posts"]]
+                for post in on_page:
+                    day = post["published"][:10]
+                    if section["listing_dates"]:
+                        assert day in _days(rows[post["url"]]), (agency["id"], post)
+                    else:  # the listing shows no date: the article does (one per page checked)
+                        assert day not in _days(rows[post["url"]]), (agency["id"], post)
+                        if post is on_page[0]:
+                            dated_on_article += day in _days(fetch(post["url"])[1])
+                            undated += 1
                 previous = body
                 checked += 1
-    assert checked > 100
+    assert checked > 100 and undated > 0
+    assert dated_on_article == undated
 
 
 def test_down_portal_refuses_connections(truth):
@@ -196,23 +233,32 @@ def test_services_have_every_behaviour_and_a_verdict(truth):
 
 
 def test_same_seed_gives_identical_ground_truth_and_pages(sandbox, truth):
-    """Regenerate the province from the seed alone, with the running sandbox's ports, and
-    compare the ground truth byte for byte, and a page of each platform."""
+    """Regenerate the province from the seed alone, with the running sandbox's ports: the ground
+    truth is the same byte for byte, and so is every page served (home, each listing page,
+    each section's newest post) of the agencies without trouble."""
     again = generate_province(SEED, as_of=AS_OF)
     for a, b in zip(again.agencies, sandbox.province.agencies):
         a.base_url = b.base_url
     portals = {a.id: portal_class(a.platform)(a, again) for a in again.agencies}
-    import json
     mine = json.dumps(ground_truth(again, portals, sandbox.urls), ensure_ascii=False, indent=1,
                       default=str) + "\n"
     assert mine == (sandbox.out_dir / "ground_truth.json").read_text(encoding="utf-8")
-    seen = set()
-    for agency in truth["agencies"]:
-        if agency["platform"] in seen or agency["troubles"]:
+    compared = 0
+    for agency in again.agencies:
+        if agency.troubles:
             continue
-        seen.add(agency["platform"])
-        url = agency["sections"][0]["listing_pages"][0]["url"]
-        assert fetch(url)[1] == fetch(url)[1]
+        client = Client(portals[agency.id])
+        portal = portals[agency.id]
+        paths = [portal.home_path()]
+        for section in agency.sections:
+            paths += [page.url for page in portal.listing_pages(section) if page.postback is None]
+            paths += [portal.post_path(section, post) for post in section.posts[:1]]
+        for path in paths:
+            fresh = client.get(path, follow_redirects=True)
+            with urllib.request.urlopen(agency.base_url.rstrip("/") + path, timeout=10) as served:
+                assert served.read() == fresh.get_data(), (agency.id, path)
+            compared += 1
+    assert compared > 50
 
 
 def test_cli_serve_is_ready_quickly_and_writes_its_files(tmp_path):

@@ -7,22 +7,21 @@ import binascii
 import hashlib
 import hmac
 import re
-import struct
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from jinja2 import DictLoader, Environment
 from werkzeug.wrappers import Response
 
+from ..content import MIME_TYPES, MP4, STAGES, png_1x1
 from ..model import Post, Section
 from ..portal import (FEATURE_TEXT, FIELD_LABELS, LEGAL_FACETS, STATIC_PAGES, ListingPage, Portal,
-                      fmt_dmy)
+                      answered_on, contact_values, document_values, facet_value, fmt_dmy,
+                      fmt_rfc822, fmt_sa_ch, person_values)
 
-ICT = timezone(timedelta(hours=7), "ICT")      # posts are local time (Asia/Ho_Chi_Minh)
 HOME_PATH = "/vn/Trang-chu.aspx"
 REDIRECT_TO_HOME = ("/", "/vn", "/vn/", "/Default.aspx", "/default.aspx")
 SECTION_BASE = 1100                    # section number = SECTION_BASE + index in agency.sections
@@ -56,11 +55,9 @@ FORM_MAIL = CPH + "txtHopThu"
 FORM_TEXT = CPH + "txtNoiDung"
 PAGE_BUTTONS = 10                      # GridView PagerSettings.PageButtonCount
 
-# Documents facets: feature → (query parameter, Post.extra key or "year").
-FACET_PARAMS = {"legal_by_field": ("linhvuc", "field"), "legal_by_date": ("nam", "year"),
-                "legal_by_issuer": ("coquan", "issuer"), "legal_by_type": ("loai", "doc_type")}
-
-STAGES = ("chuẩn bị đầu tư", "đang triển khai", "hoàn thành")
+# Documents facets: feature → query parameter.
+FACET_PARAMS = {"legal_by_field": "linhvuc", "legal_by_date": "nam", "legal_by_issuer": "coquan",
+                "legal_by_type": "loai"}
 
 # Neutral wording for procedure details: each text holds its own label's vocabulary only.
 PROCEDURE_TEXT = {
@@ -209,18 +206,7 @@ def grid_date(style: str, moment: datetime) -> str:
 def article_date(style: str, moment: datetime, place: str) -> str:
     if style == "long":
         return f"{place}, ngày {moment.day} tháng {moment.month} năm {moment.year}"
-    hour = moment.hour % 12 or 12
-    return f"{fmt_dmy(moment)} {hour}:{moment.minute:02d} {'SA' if moment.hour < 12 else 'CH'}"
-
-
-def _png(rgb: tuple[int, int, int]) -> bytes:
-    """A valid 1×1 PNG of one colour."""
-    def chunk(kind: bytes, payload: bytes) -> bytes:
-        return (struct.pack(">I", len(payload)) + kind + payload
-                + struct.pack(">I", zlib.crc32(kind + payload)))
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" + bytes(rgb))) + chunk(b"IEND", b""))
+    return fmt_sa_ch(moment)
 
 
 def _pdf(title: str) -> bytes:
@@ -228,20 +214,14 @@ def _pdf(title: str) -> bytes:
             "trailer << /Root 1 0 R >>\n%%EOF\n").encode("ascii", "replace")
 
 
-CONTENT_TYPES = {".pdf": "application/pdf", ".doc": "application/msword",
-                 ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 ".png": "image/png", ".mp4": "video/mp4"}
-
-
 def _resource(name: str) -> tuple[str, bytes]:
-    ext = name[name.rfind("."):].lower() if "." in name else ""
-    ctype = CONTENT_TYPES.get(ext, "application/octet-stream")
-    if ext == ".png":
-        digest = hashlib.sha256(name.encode()).digest()
-        return ctype, _png((digest[0], digest[1], digest[2]))
-    if ext == ".mp4":
-        return ctype, b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
-    if ext == ".pdf":
+    ext = name[name.rfind(".") + 1:].lower() if "." in name else ""
+    ctype = MIME_TYPES.get(ext, "application/octet-stream")
+    if ext == "png":
+        return ctype, png_1x1(hashlib.sha256(name.encode()).digest()[:3])  # colour by name
+    if ext == "mp4":
+        return ctype, MP4
+    if ext == "pdf":
         return ctype, _pdf(name)
     return ctype, ("Tệp đính kèm: " + name).encode("utf-8")
 
@@ -285,7 +265,7 @@ a{color:#0b4a8b;text-decoration:none}
 {% if f.mobile %}
 #wrapper{max-width:1200px;width:100%;margin:0 auto;box-sizing:border-box}
 #content{float:left;width:70%}#sidebar{float:right;width:28%}
-img{max-width:100%;height:auto}
+img,video{max-width:100%;height:auto}
 @media (max-width:768px){ #content,#sidebar{float:none;width:auto} #menu>ul>li{display:block} }
 {% else %}
 body{min-width:1100px}
@@ -855,15 +835,6 @@ class AspNetPortal(Portal):
         """Whether the section may be linked by its name (outside the site map)."""
         return section.placement in ("menu", "submenu", "footer")
 
-    def _static_available(self, kind: str) -> bool:
-        if kind == "duong-day-nong":
-            return self.feature("hotline")
-        if kind == "tro-giup":
-            return self.feature("help_text_alternatives")
-        if kind == "co-cau-to-chuc":
-            return self.field_present("gioi-thieu", "co_cau_to_chuc")
-        return True
-
     # -- serving ----------------------------------------------------------------------------------
     def handle(self, request):
         path = request.path
@@ -927,7 +898,7 @@ class AspNetPortal(Portal):
             name = path[len("/vn/"):]
             for kind, slug in STATIC_SLUGS.items():
                 if name == slug:
-                    return ("static", kind) if self._static_available(kind) else None
+                    return ("static", kind) if self.page_available(kind) else None
             for feature, slug in PAKN_SLUGS.items():
                 if name == slug:
                     return ("pakn", feature) if self.feature(feature) else None
@@ -1127,13 +1098,6 @@ class AspNetPortal(Portal):
     def _search_enabled(self, section: Section) -> bool:
         return section.layout == "documents" and self.feature("document_search")
 
-    @staticmethod
-    def _facet_value(post: Post, key: str) -> str | None:
-        if key == "year":
-            return str(post.published.year)
-        value = post.extra.get(key)
-        return str(value) if value else None
-
     def _facets(self, section: Section) -> list[dict]:
         if section.layout != "documents":
             return []
@@ -1142,10 +1106,10 @@ class AspNetPortal(Portal):
         for feature, title in LEGAL_FACETS.items():
             if not self.feature(feature):
                 continue
-            param, key = FACET_PARAMS[feature]
+            param = FACET_PARAMS[feature]
             values: dict[str, str] = {}
             for post in section.posts:
-                text = self._facet_value(post, key)
+                text = facet_value(feature, post)
                 if text:
                     values.setdefault(slugify(text), text)
             facets.append({"title": title, "param": param, "options": [
@@ -1168,10 +1132,10 @@ class AspNetPortal(Portal):
             needle = fold(value)
             return [p for p in section.posts
                     if needle in fold(f"{p.title} {p.extra.get('number', '')}")]
-        key = next((k for param, k in FACET_PARAMS.values() if param == kind), None)
-        if key is None:
+        facet = next((f for f, param in FACET_PARAMS.items() if param == kind), None)
+        if facet is None:
             return list(section.posts)
-        return [p for p in section.posts if slugify(self._facet_value(p, key) or "") == value]
+        return [p for p in section.posts if slugify(facet_value(facet, p)) == value]
 
     @staticmethod
     def _paged(posts: list[Post], section: Section) -> list[list[Post]]:
@@ -1269,28 +1233,19 @@ class AspNetPortal(Portal):
         return headers, rows
 
     def _document_cell(self, section, post, name, download, file_in_title) -> dict:
-        extra = post.extra
         if name == "trich_yeu":
             cell = {"text": post.title, "href": self.post_path(section, post), "cls": "trich-yeu"}
             if download and file_in_title:
                 cell["file"] = {"href": self._file_href(post), "text": self._file_name(post)}
             return cell
-        if name == "so_ky_hieu":
-            return {"text": str(extra.get("number", ""))}
-        if name == "ngay_ban_hanh":
-            return {"text": fmt_dmy(post.published), "cls": "ngay"}
-        if name == "co_quan_ban_hanh":
-            return {"text": str(extra.get("issuer", ""))}
-        if name == "hinh_thuc":
-            return {"text": str(extra.get("doc_type", ""))}
-        if name == "ngay_hieu_luc":
-            effective = extra.get("effective")
-            return {"text": effective.strftime("%d/%m/%Y") if effective else ""}
         if name == "file":
             if download:
                 return {"text": self._file_name(post), "href": self._file_href(post)}
             return {"text": self._file_name(post)}
-        return {"text": ""}
+        cell = {"text": document_values(post).get(name, "")}
+        if name == "ngay_ban_hanh":
+            cell["cls"] = "ngay"
+        return cell
 
     def _qa_rows(self, section: Section, posts, offset: int):
         headers = ["STT", "Câu hỏi", "Người hỏi"]
@@ -1325,35 +1280,24 @@ class AspNetPortal(Portal):
             ctx["asker"] = post.extra.get("asker")
             if post.extra.get("answered"):
                 ctx["answer"] = post.extra.get("answer", "")
-                answered_on = post.extra.get("answered_on")
-                ctx["answered_on"] = answered_on.strftime("%d/%m/%Y") if answered_on else ""
+                ctx["answered_on"] = answered_on(post)
         return View("article.html", post.title, ["tin-tuc", post.id], ctx=ctx)
 
     def _document_details(self, post: Post):
-        present = self.agency.fields.get("van-ban", [])
         download = self.feature("legal_download")
-        extra = post.extra
-        effective = extra.get("effective")
-        values = {"so_ky_hieu": (extra.get("number", ""), None),
-                  "ngay_ban_hanh": (fmt_dmy(post.published), None),
-                  "trich_yeu": (post.title, None),
-                  "co_quan_ban_hanh": (extra.get("issuer", ""), None),
-                  "file": (self._file_name(post), self._file_href(post) if download else None),
-                  "hinh_thuc": (extra.get("doc_type", ""), None),
-                  "ngay_hieu_luc": (effective.strftime("%d/%m/%Y") if effective else "", None)}
-        rows = [(label, str(values[name][0]), values[name][1])
-                for name, label in FIELD_LABELS["van-ban"].items() if name in present]
+        values = {**document_values(post), "file": self._file_name(post)}
+        rows = [(label, values[name],
+                 self._file_href(post) if name == "file" and download else None)
+                for name, label in self.present_fields("van-ban")]
         attachment = None
-        if download and "file" not in present:
+        if download and not self.field_present("van-ban", "file"):
             attachment = {"href": self._file_href(post), "text": self._file_name(post)}
         return rows, attachment
 
     def _procedure_view(self, procedure) -> View:
-        labels = FIELD_LABELS["thu-tuc"]
-        rows = [(label, PROCEDURE_TEXT[name].format(agency=self.agency.name))
-                for name, label in labels.items() if name in procedure.details]
         ctx = {"kind": "thu-tuc-chi-tiet", "heading": procedure.name, "procedure": procedure,
-               "rows": rows, "back": self.page_path("thu-tuc"),
+               "rows": self.procedure_rows(procedure, PROCEDURE_TEXT),
+               "back": self.page_path("thu-tuc"),
                "field_title": procedure.field if self.feature("tthc_by_field") else None}
         return View("static.html", procedure.name, ["thu-tuc", procedure.code], ctx=ctx)
 
@@ -1383,21 +1327,16 @@ class AspNetPortal(Portal):
         elif kind in ("lanh-dao", "danh-ba"):
             field_set = "lanh-dao" if kind == "lanh-dao" else "can-bo"
             people = self.agency.leaders if kind == "lanh-dao" else self.agency.directory
-            attrs = {"ho_ten": "name", "chuc_vu": "title", "dien_thoai": "phone",
-                     "email": "email", "nhiem_vu": "duty", "don_vi": "unit"}
-            names = [n for n in FIELD_LABELS[field_set]
-                     if n in fields.get(field_set, []) and n in attrs]
-            ctx["headers"] = [FIELD_LABELS[field_set][n] for n in names]
-            ctx["people"] = [[getattr(p, attrs[n]) for n in names] for p in people]
+            # the spokesperson is named once below the table, not in a column
+            columns = [(n, l) for n, l in self.present_fields(field_set) if n != "nguoi_phat_ngon"]
+            ctx["headers"] = [label for _, label in columns]
+            ctx["people"] = [[person_values(p)[n] for n, _ in columns] for p in people]
             ctx["extra_rows"] = []
-            if kind == "lanh-dao" and "nguoi_phat_ngon" in fields.get("lanh-dao", []):
-                speaker = self.agency.leaders[0].name if self.agency.leaders else "Đang cập nhật"
-                ctx["extra_rows"] = [(FIELD_LABELS["lanh-dao"]["nguoi_phat_ngon"], speaker)]
+            if kind == "lanh-dao" and self.field_present("lanh-dao", "nguoi_phat_ngon"):
+                ctx["extra_rows"] = [(FIELD_LABELS["lanh-dao"]["nguoi_phat_ngon"],
+                                      self.spokesperson() or "Đang cập nhật")]
         elif kind == "lien-he":
-            keys = {"dia_chi": "address", "dien_thoai": "phone", "fax": "fax", "email": "email"}
-            ctx["rows"] = [(label, self.agency.contact.get(keys[name], ""))
-                           for name, label in FIELD_LABELS["lien-he"].items()
-                           if name in fields.get("lien-he", [])]
+            ctx["rows"] = self.field_rows("lien-he", contact_values(self.agency.contact))
             if self.feature("feedback_form"):
                 events.append((SEND_BUTTON, ""))
         elif kind == "duong-day-nong":
@@ -1412,32 +1351,24 @@ class AspNetPortal(Portal):
         elif kind == "so-do":
             ctx["section_links"] = [{"href": self.section_path(s), "text": s.name}
                                     for s in self.agency.sections]
-            ctx["page_links"] = [{"href": self.page_path(k), "text": t}
-                                 for k, t in STATIC_PAGES.items()
-                                 if k != "so-do" and self._static_available(k)]
+            ctx["page_links"] = [{"href": self.page_path(k), "text": STATIC_PAGES[k]}
+                                 for k in self.available_pages() if k != "so-do"]
             ctx["page_links"] += [{"href": "/vn/" + slug, "text": FEATURE_TEXT[feature]}
                                   for feature, slug in PAKN_SLUGS.items() if self.feature(feature)]
         return View("static.html", STATIC_PAGES[kind], ["trang", kind], events, ctx)
 
     def _procedure_groups(self) -> dict:
-        procedures = [{"code": p.code, "name": p.name, "level": p.level, "field": p.field,
-                       "href": self.procedure_path(p.code)} for p in self.agency.procedures]
-        if self.feature("tthc_by_field"):
-            groups: dict[str, list] = {}
-            for proc in procedures:
-                groups.setdefault(proc["field"], []).append(proc)
-            listed = [{"title": title, "procedures": procs} for title, procs in groups.items()]
-        else:
-            listed = [{"title": None, "procedures": procedures}] if procedures else []
+        listed = [{"title": field or None,
+                   "procedures": [{"code": p.code, "name": p.name, "level": p.level,
+                                   "href": self.procedure_path(p.code)} for p in procedures]}
+                  for field, procedures in self.procedure_groups()]
         return {"groups": listed, "announcement": "/Uploads/TTHC/Quyet-dinh-cong-bo-TTHC.pdf",
                 "pakn_tthc": "/vn/" + PAKN_SLUGS["tthc_feedback"]
                 if self.feature("tthc_feedback") else None}
 
     def _project_groups(self) -> list[dict]:
-        labels = FIELD_LABELS["du-an"]
-        projects = [{"name": p.name, "stage": p.stage, "updated": p.updated.strftime("%d/%m/%Y"),
-                     "rows": [(label, p.fields[n]) for n, label in labels.items() if n in p.fields]}
-                    for p in self.agency.projects]
+        projects = [{"name": p.name, "stage": p.stage, "updated": fmt_dmy(p.updated),
+                     "rows": self.project_rows(p)} for p in self.agency.projects]
         if not projects:
             return []
         if not self.feature("project_classification"):
@@ -1473,7 +1404,7 @@ class AspNetPortal(Portal):
     def _rss(self, section: Section) -> bytes:
         items = [{"title": p.title, "link": self.post_path(section, p), "lead": p.lead,
                   "guid": f"{self._number[section.key]}-{p.id}",
-                  "date": format_datetime(p.published.replace(tzinfo=ICT))}
+                  "date": fmt_rfc822(p.published)}
                  for p in section.posts[:20]]
         return ENV.get_template("rss.xml").render(
             agency=self.agency, section=section, link=self.section_path(section),
@@ -1485,7 +1416,7 @@ class AspNetPortal(Portal):
             return {"href": self.page_path(kind), "text": STATIC_PAGES[kind]}
 
         about = [page("gioi-thieu")]
-        if self._static_available("co-cau-to-chuc"):
+        if self.page_available("co-cau-to-chuc"):
             about.append(page("co-cau-to-chuc"))
         about += [page("lanh-dao"), page("danh-ba")]
         menu = [{"href": HOME_PATH, "text": "Trang chủ"},
@@ -1505,7 +1436,7 @@ class AspNetPortal(Portal):
         footer = [{"href": self.section_path(s), "text": s.name}
                   for s in self.sections_at("footer")]
         footer += [page(k) for k in ("du-an", "gop-y", "duong-day-nong", "tro-giup", "so-do")
-                   if self._static_available(k)]
+                   if self.page_available(k)]
         banners = [{"href": self.section_path(s), "src": self._banner_src(s)}
                    for s in self.sections_at("sidebar_image")]
         return {"menu": menu, "footer": footer, "banners": banners,

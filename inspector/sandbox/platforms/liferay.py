@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import struct
-import zlib
 from dataclasses import dataclass
-from datetime import timedelta, timezone
-from email.utils import format_datetime
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape as xml_escape
@@ -17,9 +14,11 @@ from markupsafe import Markup
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
+from ..content import (MIME_TYPES, MP4, NO_OPINIONS_YET, PDF, EnterprisePortal, attachment_bytes,
+                       png_1x1)
 from ..model import Agency, Post, Procedure, Province, Section
-from ..portal import (FEATURE_TEXT, FIELD_LABELS, LEGAL_FACETS, STATIC_PAGES, ListingPage, Portal,
-                      esc, fmt_12h, fmt_dmy)
+from ..portal import (FEATURE_TEXT, STATIC_PAGES, ListingPage, answered_on, esc, fmt_12h, fmt_dmy,
+                      fmt_rfc822, person_values, receiving_address)
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates" / "liferay")),
@@ -48,33 +47,11 @@ PROCEDURE_TEXT = {
     "phi_le_phi": "50.000 đồng/lần.",
 }
 
-# Facet links above the legal documents table: feature → (URL parameter, value of a document).
-FACETS = {"legal_by_field": ("linhVuc", lambda p: p.extra.get("field")),
-          "legal_by_date": ("namBanHanh", lambda p: str(p.published.year)),
-          "legal_by_issuer": ("coQuanBanHanh", lambda p: p.extra.get("issuer")),
-          "legal_by_type": ("loaiVanBan", lambda p: p.extra.get("doc_type"))}
+# Facet links above the legal documents table: feature → URL parameter.
+FACET_PARAMS = {"legal_by_field": "linhVuc", "legal_by_date": "namBanHanh",
+                "legal_by_issuer": "coQuanBanHanh", "legal_by_type": "loaiVanBan"}
 
-STAGES = ("chuẩn bị đầu tư", "đang triển khai", "hoàn thành")
-DRAFT_NAME = "Quy chế quản lý, vận hành cổng thông tin điện tử"
-ICT = timezone(timedelta(hours=7))
-
-
-def _png() -> bytes:
-    """A 1×1 grey PNG, served for every illustration and banner."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
-
-
-PNG = _png()
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>"
-       b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
-FILE_TYPES = {"pdf": "application/pdf", "doc": "application/msword", "docx":
-              "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              "png": "image/png", "mp4": "video/mp4"}
+PNG = png_1x1()           # served for every illustration and banner
 
 _B62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -115,8 +92,9 @@ class _Item:
     cells: tuple = ()
 
 
-class LiferayPortal(Portal):
+class LiferayPortal(EnterprisePortal):
     platform = "liferay"
+    DRAFT_NAME = "Quy chế quản lý, vận hành cổng thông tin điện tử"
 
     def __init__(self, agency: Agency, province: Province):
         super().__init__(agency, province)
@@ -151,11 +129,11 @@ class LiferayPortal(Portal):
             if self.feature("legal_download") and section.layout == "documents":
                 for post in section.posts:
                     if post.extra.get("file"):
-                        self.files[self.file_path(post)] = self._file_bytes(post.extra["file"])
+                        self.files[self.file_path(post)] = attachment_bytes(post.extra["file"])
         if self.feature("multimedia"):
             self.files[self.video_src()] = MP4
         if self.feature("tthc_announcement_download"):
-            self.files[f"{self.doc_root}/quyet-dinh-cong-bo-tthc.pdf"] = PDF
+            self.files[self.announcement_href()] = PDF
         if self.field_present("gop-y", "toan_van"):
             self.files[f"{self.doc_root}/du-thao-quy-che.pdf"] = PDF
 
@@ -165,6 +143,8 @@ class LiferayPortal(Portal):
 
     def section_path(self, section: Section) -> str:
         return f"{self.site_root}/{section.key}"
+
+    section_href = section_path        # a section is linked by its friendly URL
 
     def portlet_id(self, section: Section) -> str:
         portlet = "vanban_WAR_vanbanportlet" if section.layout == "documents" else "101"
@@ -203,6 +183,9 @@ class LiferayPortal(Portal):
     def procedure_path(self, code: str) -> str:
         return f"{self.page_path('thu-tuc')}/-/tthc/chi-tiet/{code}"
 
+    def announcement_href(self) -> str:
+        return f"{self.doc_root}/quyet-dinh-cong-bo-tthc.pdf"
+
     def banner_src(self, section: Section) -> str:
         return f"{self.doc_root}/banner-{section.key}.png"
 
@@ -214,28 +197,6 @@ class LiferayPortal(Portal):
 
     def image_src(self, post: Post) -> str:
         return f"/image/journal/article?img_id={1000 + post.id * 7}&t={post.id}"
-
-    @staticmethod
-    def _file_bytes(name: str) -> bytes:
-        return PDF if name.lower().endswith(".pdf") else b"\xd0\xcf\x11\xe0" + name.encode()
-
-    def available_pages(self) -> list[str]:
-        """Static pages this portal serves (a feature's page exists only with the feature)."""
-        kinds = []
-        for kind in STATIC_PAGES:
-            if kind == "duong-day-nong" and not self.feature("hotline"):
-                continue
-            if kind == "tro-giup" and not self.feature("help_text_alternatives"):
-                continue
-            if kind == "co-cau-to-chuc" and not self.field_present("gioi-thieu", "co_cau_to_chuc"):
-                continue
-            kinds.append(kind)
-        return kinds
-
-    def page_title(self, kind: str) -> str:
-        if kind == "gop-y" and not self.field_present("gop-y", "toan_van"):
-            return "Lấy ý kiến nhân dân"    # the usual title names the draft (a toan_van keyword)
-        return STATIC_PAGES[kind]
 
     # -- shared page parts -------------------------------------------------------------------
     def _chrome(self, *, rss: str | None = None) -> dict:
@@ -278,9 +239,6 @@ class LiferayPortal(Portal):
         body = "\ufeff" + _ENV.get_template(template).render(**chrome)
         return Response(body.encode("utf-8"), status=status, content_type="text/html; charset=utf-8")
 
-    def _alt(self, post: Post) -> str:
-        return post.title if self.feature("alt_text") else ""
-
     # -- dates -------------------------------------------------------------------------------
     def listing_date(self, section: Section, post: Post) -> str:
         if not section.listing_dates:
@@ -303,7 +261,7 @@ class LiferayPortal(Portal):
             return redirect(self.home_path(), 302)
         if path.startswith(f"{self.doc_root}/") and path in self.files:
             ext = path.rsplit(".", 1)[-1].lower()
-            return Response(self.files[path], content_type=FILE_TYPES.get(ext, "application/octet-stream"))
+            return Response(self.files[path], content_type=MIME_TYPES.get(ext, "application/octet-stream"))
         if path == "/image/journal/article":
             return Response(PNG, content_type="image/png")
         route = self.routes.get(path.rstrip("/") if path != "/" else path)
@@ -334,14 +292,9 @@ class LiferayPortal(Portal):
                                   date=f"({fmt_dmy(post.published)})" if general.listing_dates else "",
                                   lead=post.lead, image=self.image_src(post) if post.image else "",
                                   alt=self._alt(post)))
-        links = [{"text": self.page_title(k), "href": self.page_path(k)} for k in self.available_pages()]
-        if self.feature("administrative_feedback"):
-            links.append({"text": FEATURE_TEXT["administrative_feedback"],
-                          "href": "https://pakn.dichvucong.gov.vn/"})
-        if self.feature("legal_db_link"):
-            links.append({"text": FEATURE_TEXT["legal_db_link"], "href": FEATURE_TEXT["legal_db_href"]})
         rss = self.rss_path(general) if general is not None else None
-        return self._render("home.html", title="Trang chủ", news=news, links=links, current=self.home_path(),
+        return self._render("home.html", title="Trang chủ", news=news, links=self._home_links(),
+                            current=self.home_path(),
                             video=self.video_src() if self.feature("multimedia") else "", rss=rss)
 
     def _items(self, section: Section, posts, first: int = 1) -> list[_Item]:
@@ -356,42 +309,11 @@ class LiferayPortal(Portal):
                 item.asker = post.extra.get("asker", "")
                 item.answered = bool(post.extra.get("answered"))
                 item.answer = post.extra.get("answer", "")
-                on = post.extra.get("answered_on")
-                item.answered_on = f"({fmt_dmy(on)})" if on else ""
+                item.answered_on = f"({answered_on(post)})" if answered_on(post) else ""
             elif section.layout == "documents":
                 item.cells = tuple(self._document_cells(section, post, number))
             items.append(item)
         return items
-
-    def _document_columns(self, section: Section) -> list[tuple[str, str]]:
-        present = self.agency.fields.get("van-ban", [])
-        columns = []
-        for name, label in FIELD_LABELS["van-ban"].items():
-            if name not in present:
-                continue
-            if not section.listing_dates and name in ("ngay_ban_hanh", "ngay_hieu_luc"):
-                continue
-            columns.append((name, label))
-        return columns
-
-    def _document_value(self, post: Post, name: str, link: str | None) -> Markup:
-        extra = post.extra
-        if name == "so_ky_hieu":
-            return Markup(esc(extra.get("number", "")))
-        if name == "ngay_ban_hanh":
-            return Markup(esc(fmt_dmy(post.published)))
-        if name == "trich_yeu":
-            return Markup(f'<a href="{esc(link)}">{esc(post.title)}</a>') if link else Markup(esc(post.title))
-        if name == "co_quan_ban_hanh":
-            return Markup(esc(extra.get("issuer", "")))
-        if name == "hinh_thuc":
-            return Markup(esc(extra.get("doc_type", "")))
-        if name == "ngay_hieu_luc":
-            effective = extra.get("effective")
-            return Markup(esc(fmt_dmy(effective) if effective else ""))
-        if name == "file":
-            return self._file_link(post)
-        return Markup("")
 
     def _file_link(self, post: Post) -> Markup:
         name = post.extra.get("file", "")
@@ -403,7 +325,7 @@ class LiferayPortal(Portal):
 
     def _document_header(self, section: Section) -> list[str]:
         """Column headings: STT, the van-ban fields present, and a link/file column if needed."""
-        columns = self._document_columns(section)
+        columns = self.document_columns(section)
         names = [name for name, _ in columns]
         header = ["STT"] + [label for _, label in columns]
         if "trich_yeu" not in names:
@@ -413,7 +335,7 @@ class LiferayPortal(Portal):
         return header
 
     def _document_cells(self, section: Section, post: Post, number: int) -> list[Markup]:
-        names = [name for name, _ in self._document_columns(section)]
+        names = [name for name, _ in self.document_columns(section)]
         link = self.post_path(section, post)
         cells = [Markup(str(number))] + [self._document_value(post, name, link) for name in names]
         if "trich_yeu" not in names:       # the row still links its document
@@ -423,16 +345,9 @@ class LiferayPortal(Portal):
         return cells
 
     def _facets(self, section: Section) -> list[dict]:
-        facets = []
-        for feature, label in LEGAL_FACETS.items():
-            if not self.feature(feature):
-                continue
-            param, get = FACETS[feature]
-            values = sorted({v for v in (get(p) for p in section.posts) if v},
-                            reverse=feature == "legal_by_date")
-            facets.append({"label": label, "values": [
-                {"text": v, "href": self.page_url(section, 0, **{param: v})} for v in values]})
-        return facets
+        return [{"label": label, "values": [
+            {"text": v, "href": self.page_url(section, 0, **{FACET_PARAMS[facet]: v})} for v in values]}
+            for facet, label, values in self.document_facets(section, newest_year_first=True)]
 
     def _pager(self, section: Section, current: int, total: int, first: int, shown: int, *,
                english: bool) -> dict:
@@ -455,19 +370,11 @@ class LiferayPortal(Portal):
         ns = f"_{pid}_"
         pages = self.chunks(section)
         posts = None
-        filtered = False
         if section.layout == "documents":
-            for feature, (param, get) in FACETS.items():
-                value = args.get(ns + param)
-                if value and self.feature(feature):
-                    posts = [p for p in (posts if filtered else section.posts) if get(p) == value]
-                    filtered = True
-            keywords = args.get(ns + "keywords", "").strip().lower()
-            if keywords and self.feature("document_search"):
-                posts = [p for p in (posts if filtered else section.posts)
-                         if keywords in p.title.lower()
-                         or keywords in str(p.extra.get("number", "")).lower()]
-                filtered = True
+            wanted = {facet: args.get(ns + param) for facet, param in FACET_PARAMS.items()}
+            posts = self.filter_documents(section, wanted,
+                                          args.get(ns + "keywords", "").strip() or None)
+        filtered = posts is not None
         cur_arg = args.get(ns + "cur")
         try:
             current = max(1, int(cur_arg)) if cur_arg is not None else 1
@@ -500,8 +407,7 @@ class LiferayPortal(Portal):
         present = self.agency.fields.get("van-ban", [])
         if section.layout == "documents":
             rows = [(label, self._document_value(post, name, None))
-                    for name, label in FIELD_LABELS["van-ban"].items() if name in present]
-        answered_on = post.extra.get("answered_on")
+                    for name, label in self.present_fields("van-ban")]
         return self._render(
             "article.html", title=post.title, section=section, post=post, date=self.article_date(post),
             breadcrumb=section.name, current=self.section_path(section),
@@ -509,19 +415,18 @@ class LiferayPortal(Portal):
             tts=self.feature("text_to_speech"), tts_text=FEATURE_TEXT["text_to_speech"], rows=rows,
             file_link=self._file_link(post) if section.layout == "documents" and "file" not in present
             and self.feature("legal_download") else "",
-            answered_on=f"({fmt_dmy(answered_on)})" if answered_on else "",
+            answered_on=f"({answered_on(post)})" if answered_on(post) else "",
             rss=self.rss_path(section))
 
     def render_rss(self, section: Section) -> Response:
         items = []
         for post in section.posts[:20]:
-            moment = post.published.replace(tzinfo=ICT)
             items.append(
                 f"<item><title>{xml_escape(post.title)}</title>"
                 f"<link>{xml_escape(self.post_path(section, post))}</link>"
                 f"<guid isPermaLink=\"false\">{self.instances[section.key]}-{post.id}</guid>"
                 f"<description>{xml_escape(post.lead)}</description>"
-                f"<pubDate>{format_datetime(moment)}</pubDate></item>")
+                f"<pubDate>{fmt_rfc822(post.published)}</pubDate></item>")
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
                 f"<title>{xml_escape(section.name)}</title>"
                 f"<link>{xml_escape(self.section_path(section))}</link>"
@@ -530,107 +435,37 @@ class LiferayPortal(Portal):
         return Response(body.encode("utf-8"), content_type="application/rss+xml; charset=utf-8")
 
     # -- static pages ------------------------------------------------------------------------
-    def _present(self, field_set: str) -> list[tuple[str, str]]:
-        present = self.agency.fields.get(field_set, [])
-        return [(name, label) for name, label in FIELD_LABELS[field_set].items() if name in present]
-
     def _person_rows(self, person, field_set: str) -> list[tuple[str, str]]:
-        values = {"ho_ten": person.name, "chuc_vu": person.title, "dien_thoai": person.phone,
-                  "email": person.email, "nhiem_vu": person.duty, "don_vi": person.unit}
-        return [(label, values[name]) for name, label in self._present(field_set) if name in values]
+        """The person's present fields but the spokesperson's, named once below the leaders."""
+        values = person_values(person)
+        return [(label, values[name]) for name, label in self.present_fields(field_set) if name in values]
 
     def render_page(self, kind: str, *, posted: bool = False) -> Response:
-        agency = self.agency
-        context: dict = {"title": self.page_title(kind), "kind": kind, "posted": posted,
-                         "breadcrumb": self.page_title(kind), "page_url": self.page_path(kind),
-                         "current": self.page_path(kind)}
-        if kind in ("gioi-thieu", "co-cau-to-chuc"):
-            fields = self._present("gioi-thieu")
-            if kind == "co-cau-to-chuc":
-                fields = [(n, l) for n, l in fields if n == "co_cau_to_chuc"]
-            context["rows"] = [(label, agency.intro.get(name, "Đang cập nhật.")) for name, label in fields]
-        elif kind == "lanh-dao":
-            context["people"] = [self._person_rows(p, "lanh-dao") for p in agency.leaders]
-            context["people"] = [rows for rows in context["people"] if rows]
-            context["spokesperson"] = (agency.leaders[0].name if agency.leaders
-                                       and self.field_present("lanh-dao", "nguoi_phat_ngon") else "")
-        elif kind == "danh-ba":
-            context["columns"] = [label for _, label in self._present("can-bo")]
-            context["people"] = [[v for _, v in self._person_rows(p, "can-bo")] for p in agency.directory]
-        elif kind == "lien-he":
-            contact = agency.contact
-            values = {"dia_chi": contact.get("address", ""), "dien_thoai": contact.get("phone", ""),
-                      "fax": contact.get("fax", ""), "email": contact.get("email", "")}
-            context["rows"] = [(label, values[name]) for name, label in self._present("lien-he")]
-            context["form"] = self.feature("feedback_form")
-            context["form_text"] = FEATURE_TEXT["feedback_form"]
-        elif kind == "duong-day-nong":
-            context["hotline"] = agency.contact.get("hotline", "")
-        elif kind == "thu-tuc":
-            groups: dict[str, list] = {}
-            for procedure in agency.procedures:
-                key = procedure.field if self.feature("tthc_by_field") else ""
-                groups.setdefault(key, []).append(
-                    {"code": procedure.code, "name": procedure.name, "level": procedure.level,
-                     "href": self.procedure_path(procedure.code)})
-            context["groups"] = list(groups.items())
-            context["announcement"] = (f"{self.doc_root}/quyet-dinh-cong-bo-tthc.pdf"
-                                       if self.feature("tthc_announcement_download") else "")
-            context["announcement_text"] = FEATURE_TEXT["tthc_announcement_download"]
-            context["feedback"] = FEATURE_TEXT["tthc_feedback"] if self.feature("tthc_feedback") else ""
-        elif kind == "du-an":
-            projects = []
-            for project in agency.projects:
-                rows = [(label, project.fields[name]) for name, label in FIELD_LABELS["du-an"].items()
-                        if name in project.fields]
-                projects.append({"name": project.name, "rows": rows, "stage": project.stage,
-                                 "updated": fmt_dmy(project.updated)})
-            if self.feature("project_classification"):
-                groups = [(stage[:1].upper() + stage[1:], [p for p in projects if p["stage"] == stage])
-                          for stage in STAGES]
-                others = [p for p in projects if p["stage"] not in STAGES]
-                if others:
-                    groups.append(("Khác", others))
-                context["groups"] = [(name, ps) for name, ps in groups if ps]
-            else:
-                context["groups"] = [("", projects)] if projects else []
-        elif kind == "gop-y":
-            as_of = self.province.as_of
-            rows = []
-            for name, label in self._present("gop-y"):
-                if name == "toan_van":
-                    value = Markup(f'<a href="{esc(self.doc_root)}/du-thao-quy-che.pdf">'
-                                   f'Dự thảo {esc(DRAFT_NAME)} (.pdf)</a>')
-                elif name == "thoi_han":
-                    value = (f"Từ {fmt_dmy(as_of - timedelta(days=20))} "
-                             f"đến {fmt_dmy(as_of + timedelta(days=10))}")
-                elif name == "xem_gop_y":
-                    value = "Chưa có ý kiến nào được công khai."
-                elif name == "gui_gop_y":
-                    value = Markup('<a href="#form-gop-y">Mở mẫu bên dưới</a>')
-                else:
-                    value = f"{agency.contact.get('address', '')}; {agency.contact.get('email', '')}"
-                rows.append((label, value))
-            context.update(rows=rows, draft=DRAFT_NAME, form=self.field_present("gop-y", "gui_gop_y"))
-        elif kind == "so-do":
-            context.update(self._sitemap())
-        return self._render("page_so-do.html" if kind == "so-do" else "page.html", **context)
+        context = self._page_context(kind, posted=posted)
+        return self._render("page_so-do.html" if kind == "so-do" else "page.html",
+                            current=self.page_path(kind), **context)
 
-    def _sitemap(self) -> dict:
-        """The site map: the menu tree, the other static pages, footer and site-map-only sections."""
-        tree = [item for item in self._chrome()["menu"] if item["href"] != self.page_path("so-do")]
-        in_menu = {"gioi-thieu", "co-cau-to-chuc", "lanh-dao", "danh-ba", "thu-tuc", "lien-he", "so-do"}
-        tree += [{"text": self.page_title(k), "href": self.page_path(k), "children": []}
-                 for k in self.available_pages() if k not in in_menu]
-        tree += [{"text": s.name, "href": self.section_path(s), "children": []}
-                 for s in self.sections_at("footer")]
-        hidden = [{"text": s.name, "href": self.section_path(s)} for s in self.sections_at("sitemap_only")]
-        return {"tree": tree, "hidden": hidden}
+    def _people(self, kind: str) -> dict:
+        if kind == "danh-ba":
+            return {"columns": [label for _, label in self.present_fields("can-bo")],
+                    "people": [[v for _, v in self._person_rows(p, "can-bo")]
+                               for p in self.agency.directory]}
+        people = [self._person_rows(p, "lanh-dao") for p in self.agency.leaders]
+        return {"people": [rows for rows in people if rows],
+                "spokesperson": self.spokesperson() or ""}
+
+    def _draft_values(self) -> dict[str, str]:
+        as_of = self.province.as_of
+        return {"toan_van": Markup(f'<a href="{esc(self.doc_root)}/du-thao-quy-che.pdf">'
+                                   f'Dự thảo {esc(self.DRAFT_NAME)} (.pdf)</a>'),
+                "thoi_han": (f"Từ {fmt_dmy(as_of - timedelta(days=20))} "
+                             f"đến {fmt_dmy(as_of + timedelta(days=10))}"),
+                "xem_gop_y": NO_OPINIONS_YET,
+                "gui_gop_y": Markup('<a href="#form-gop-y">Mở mẫu bên dưới</a>'),
+                "dia_chi_tiep_nhan": receiving_address(self.agency.contact)}
 
     def render_procedure(self, procedure: Procedure) -> Response:
-        rows = [(FIELD_LABELS["thu-tuc"][name],
-                 PROCEDURE_TEXT[name].format(agency=self.agency.name))
-                for name in FIELD_LABELS["thu-tuc"] if name in procedure.details]
+        rows = self.procedure_rows(procedure, PROCEDURE_TEXT)
         return self._render("procedure.html", title=procedure.name, procedure=procedure, rows=rows,
                             breadcrumb=STATIC_PAGES["thu-tuc"],
                             back=self.page_path("thu-tuc"))

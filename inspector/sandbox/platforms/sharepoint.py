@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import struct
 import uuid
-import zlib
-from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape as xml_escape
@@ -17,9 +14,11 @@ from markupsafe import Markup
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
+from ..content import (MIME_TYPES, MP4, NO_OPINIONS_YET, PDF, EnterprisePortal, attachment_bytes,
+                       png_1x1)
 from ..model import Agency, Post, Procedure, Province, Section
-from ..portal import (FEATURE_TEXT, FIELD_LABELS, LEGAL_FACETS, STATIC_PAGES, WEEKDAYS_VI, ListingPage,
-                      Portal, esc, fmt_dmy)
+from ..portal import (FEATURE_TEXT, STATIC_PAGES, WEEKDAYS_VI, ListingPage, answered_on, esc,
+                      fmt_dmy, fmt_rfc822, fmt_sa_ch, person_values, receiving_address)
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates" / "sharepoint")),
@@ -45,33 +44,11 @@ PROCEDURE_TEXT = {
     "phi_le_phi": "100.000 đồng.",
 }
 
-# Facet links above the legal documents table: feature → (URL parameter, value of a document).
-FACETS = {"legal_by_field": ("LinhVuc", lambda p: p.extra.get("field")),
-          "legal_by_date": ("NamBanHanh", lambda p: str(p.published.year)),
-          "legal_by_issuer": ("CoQuanBanHanh", lambda p: p.extra.get("issuer")),
-          "legal_by_type": ("LoaiVanBan", lambda p: p.extra.get("doc_type"))}
+# Facet links above the legal documents table: feature → URL parameter (matched ignoring case).
+FACET_PARAMS = {"legal_by_field": "LinhVuc", "legal_by_date": "NamBanHanh",
+                "legal_by_issuer": "CoQuanBanHanh", "legal_by_type": "LoaiVanBan"}
 
-STAGES = ("chuẩn bị đầu tư", "đang triển khai", "hoàn thành")
-DRAFT_NAME = "Quy định về tiếp nhận, xử lý phản ánh trên cổng thông tin điện tử"
-ICT = timezone(timedelta(hours=7))
-
-
-def _png() -> bytes:
-    """A 1×1 grey PNG, served for every picture of the site."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
-
-
-PNG = _png()
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>"
-       b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
-FILE_TYPES = {"pdf": "application/pdf", "doc": "application/msword", "docx":
-              "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              "png": "image/png", "mp4": "video/mp4"}
+PNG = png_1x1()           # served for every picture of the site
 
 
 def stable_guid(*parts: str) -> str:
@@ -83,19 +60,15 @@ def fmt_weekday(moment: datetime) -> str:
     return f"{WEEKDAYS_VI[moment.weekday()]}, {fmt_dmy(moment)} {moment:%H:%M}"
 
 
-def fmt_sa_ch(moment: datetime) -> str:
-    """'12/03/2018 8:30 CH' (sáng / chiều, 12-hour clock)."""
-    hour = moment.hour % 12 or 12
-    return f"{fmt_dmy(moment)} {hour}:{moment.minute:02d} {'CH' if moment.hour >= 12 else 'SA'}"
-
-
 def fmt_updated(moment: datetime) -> str:
     """'Cập nhật lúc 08:30 ngày 26/11/2025'."""
     return f"Cập nhật lúc {moment:%H:%M} ngày {fmt_dmy(moment)}"
 
 
-class SharePointPortal(Portal):
+class SharePointPortal(EnterprisePortal):
     platform = "sharepoint"
+    DRAFT_NAME = "Quy định về tiếp nhận, xử lý phản ánh trên cổng thông tin điện tử"
+    ANNOUNCEMENT = "/Documents/quyet-dinh-cong-bo-tthc.pdf"
 
     def __init__(self, agency: Agency, province: Province):
         super().__init__(agency, province)
@@ -115,13 +88,11 @@ class SharePointPortal(Portal):
                     self.files[self.image_src(post).lower()] = PNG
                 if (self.feature("legal_download") and section.layout == "documents"
                         and post.extra.get("file")):
-                    name = post.extra["file"]
-                    self.files[self.file_path(post).lower()] = (
-                        PDF if name.lower().endswith(".pdf") else b"\xd0\xcf\x11\xe0" + name.encode())
+                    self.files[self.file_path(post).lower()] = attachment_bytes(post.extra["file"])
         if self.feature("multimedia"):
             self.files[self.video_src().lower()] = MP4
         if self.feature("tthc_announcement_download"):
-            self.files["/documents/quyet-dinh-cong-bo-tthc.pdf"] = PDF
+            self.files[self.ANNOUNCEMENT.lower()] = PDF
         if self.field_present("gop-y", "toan_van"):
             self.files["/documents/du-thao-quy-dinh.pdf"] = PDF
 
@@ -137,6 +108,9 @@ class SharePointPortal(Portal):
         if number > 1:
             query.append(("Page", str(number)))
         return f"{self.section_path(section)}?{urlencode(query)}"
+
+    def section_href(self, section: Section) -> str:
+        return self.page_url(section)         # the bare .aspx needs its ChuyenMucID
 
     def listing_pages(self, section: Section) -> list[ListingPage]:
         return [ListingPage(self.page_url(section, n), posts)
@@ -156,6 +130,9 @@ class SharePointPortal(Portal):
     def procedure_path(self, code: str) -> str:
         return f"{self.page_path('thu-tuc')}?MaThuTuc={code}"
 
+    def announcement_href(self) -> str:
+        return self.ANNOUNCEMENT
+
     def banner_src(self, section: Section) -> str:
         return f"/PublishingImages/Banner/{section.key}.png"
 
@@ -167,24 +144,6 @@ class SharePointPortal(Portal):
 
     def file_path(self, post: Post) -> str:
         return f"/Lists/VanBan/Attachments/{post.id}/{post.extra['file']}"
-
-    def available_pages(self) -> list[str]:
-        """Static pages this portal serves (a feature's page exists only with the feature)."""
-        kinds = []
-        for kind in STATIC_PAGES:
-            if kind == "duong-day-nong" and not self.feature("hotline"):
-                continue
-            if kind == "tro-giup" and not self.feature("help_text_alternatives"):
-                continue
-            if kind == "co-cau-to-chuc" and not self.field_present("gioi-thieu", "co_cau_to_chuc"):
-                continue
-            kinds.append(kind)
-        return kinds
-
-    def page_title(self, kind: str) -> str:
-        if kind == "gop-y" and not self.field_present("gop-y", "toan_van"):
-            return "Lấy ý kiến nhân dân"    # the usual title names the draft (a toan_van keyword)
-        return STATIC_PAGES[kind]
 
     # -- dates -------------------------------------------------------------------------------
     def listing_date(self, section: Section, post: Post) -> str:
@@ -234,9 +193,6 @@ class SharePointPortal(Portal):
         body = _ENV.get_template(template).render(**chrome)
         return Response(body.encode("utf-8"), status=status, content_type="text/html; charset=utf-8")
 
-    def _alt(self, post: Post) -> str:
-        return post.title if self.feature("alt_text") else ""
-
     # -- serving -----------------------------------------------------------------------------
     def handle(self, request):
         path = request.path
@@ -246,7 +202,7 @@ class SharePointPortal(Portal):
             return redirect(self.home_path(), 302)
         if lower in self.files:
             ext = lower.rsplit(".", 1)[-1]
-            return Response(self.files[lower], content_type=FILE_TYPES.get(ext, "application/octet-stream"))
+            return Response(self.files[lower], content_type=MIME_TYPES.get(ext, "application/octet-stream"))
         if not lower.startswith("/pages/") or not lower.endswith(".aspx"):
             return self.not_found(path)
         name = lower[len("/pages/"):-len(".aspx")]
@@ -293,22 +249,12 @@ class SharePointPortal(Portal):
                              "date": f"Ngày đăng: {fmt_dmy(post.published)}" if general.listing_dates
                              else "", "image": self.image_src(post) if post.image else "",
                              "alt": self._alt(post), "lead": post.lead})
-        links = [{"text": self.page_title(k), "href": self.page_path(k)} for k in self.available_pages()]
-        if self.feature("administrative_feedback"):
-            links.append({"text": FEATURE_TEXT["administrative_feedback"],
-                          "href": "https://pakn.dichvucong.gov.vn/"})
-        if self.feature("legal_db_link"):
-            links.append({"text": FEATURE_TEXT["legal_db_link"], "href": FEATURE_TEXT["legal_db_href"]})
-        return self._render("home.html", title=f"Trang chủ - {self.agency.name}", news=news, links=links,
+        return self._render("home.html", title=f"Trang chủ - {self.agency.name}", news=news,
+                            links=self._home_links(),
                             video=self.video_src() if self.feature("multimedia") else "",
                             rss=self.rss_path(general) if general is not None else None)
 
     # -- listings ----------------------------------------------------------------------------
-    def _document_columns(self, section: Section) -> list[tuple[str, str]]:
-        present = self.agency.fields.get("van-ban", [])
-        return [(name, label) for name, label in FIELD_LABELS["van-ban"].items() if name in present
-                and (section.listing_dates or name not in ("ngay_ban_hanh", "ngay_hieu_luc"))]
-
     def _file_link(self, post: Post) -> Markup:
         name = post.extra.get("file", "")
         if not name:
@@ -319,19 +265,8 @@ class SharePointPortal(Portal):
                           f'<span class="{icon}"></span>{esc(name)}</a>')
         return Markup(esc(name))
 
-    def _document_value(self, post: Post, name: str, link: str | None) -> Markup:
-        extra = post.extra
-        if name == "trich_yeu":
-            return Markup(f'<a href="{esc(link)}">{esc(post.title)}</a>') if link else Markup(esc(post.title))
-        if name == "file":
-            return self._file_link(post)
-        value = {"so_ky_hieu": extra.get("number", ""), "ngay_ban_hanh": fmt_dmy(post.published),
-                 "co_quan_ban_hanh": extra.get("issuer", ""), "hinh_thuc": extra.get("doc_type", ""),
-                 "ngay_hieu_luc": fmt_dmy(extra["effective"]) if extra.get("effective") else ""}
-        return Markup(esc(value.get(name, "")))
-
     def _document_table(self, section: Section, posts) -> tuple[list[str], list[list[Markup]]]:
-        columns = self._document_columns(section)
+        columns = self.document_columns(section)
         names = [name for name, _ in columns]
         header = [label for _, label in columns]
         link_column = "trich_yeu" not in names
@@ -350,31 +285,16 @@ class SharePointPortal(Portal):
         return header, rows
 
     def _facets(self, section: Section) -> list[dict]:
-        facets = []
-        for feature, label in LEGAL_FACETS.items():
-            if not self.feature(feature):
-                continue
-            param, get = FACETS[feature]
-            values = sorted({v for v in (get(p) for p in section.posts) if v},
-                            reverse=feature == "legal_by_date")
-            facets.append({"label": label, "values": [
-                {"text": v, "href": self.page_url(section, 1, **{param: v})} for v in values]})
-        return facets
+        return [{"label": label, "values": [
+            {"text": v, "href": self.page_url(section, 1, **{FACET_PARAMS[facet]: v})} for v in values]}
+            for facet, label, values in self.document_facets(section, newest_year_first=True)]
 
     def render_listing(self, section: Section, args: dict) -> Response:
         pages = self.chunks(section)
         filtered = None
         if section.layout == "documents":
-            for feature, (param, get) in FACETS.items():
-                value = args.get(param.lower())
-                if value and self.feature(feature):
-                    filtered = [p for p in (filtered if filtered is not None else section.posts)
-                                if get(p) == value]
-            keywords = args.get("tukhoa", "").strip().lower()
-            if keywords and self.feature("document_search"):
-                filtered = [p for p in (filtered if filtered is not None else section.posts)
-                            if keywords in p.title.lower()
-                            or keywords in str(p.extra.get("number", "")).lower()]
+            wanted = {facet: args.get(param.lower()) for facet, param in FACET_PARAMS.items()}
+            filtered = self.filter_documents(section, wanted, args.get("tukhoa", "").strip() or None)
         current = min(max(1, self._int(args.get("page")) or 1), len(pages))
         pager = None
         if filtered is not None:
@@ -395,10 +315,8 @@ class SharePointPortal(Portal):
                     "date": self.listing_date(section, post),
                     "image": self.image_src(post) if post.image else "", "alt": self._alt(post)}
             if section.layout == "qa":
-                answered_on = post.extra.get("answered_on")
                 item.update(asker=post.extra.get("asker", ""), answered=bool(post.extra.get("answered")),
-                            answer=post.extra.get("answer", ""),
-                            answered_on=fmt_dmy(answered_on) if answered_on else "")
+                            answer=post.extra.get("answer", ""), answered_on=answered_on(post))
             items.append(item)
         context = {"title": section.name, "section": section, "items": items, "pager": pager,
                    "rss": self.rss_path(section), "breadcrumb": section.name,
@@ -417,16 +335,15 @@ class SharePointPortal(Portal):
     def render_post(self, section: Section, post: Post) -> Response:
         rows = []
         if section.layout == "documents":
-            rows = [(label, self._document_value(post, name, None)) for name, label in
-                    FIELD_LABELS["van-ban"].items() if name in self.agency.fields.get("van-ban", [])]
-            if "file" not in self.agency.fields.get("van-ban", []) and self.feature("legal_download"):
+            rows = [(label, self._document_value(post, name, None))
+                    for name, label in self.present_fields("van-ban")]
+            if not self.field_present("van-ban", "file") and self.feature("legal_download"):
                 rows.append(("Đính kèm", self._file_link(post)))
-        answered_on = post.extra.get("answered_on")
         return self._render(
             "article.html", title=post.title, section=section, post=post, date=fmt_updated(post.published),
             image=self.image_src(post) if post.image else "", alt=self._alt(post),
             tts=self.feature("text_to_speech"), tts_text=FEATURE_TEXT["text_to_speech"], rows=rows,
-            answered_on=fmt_dmy(answered_on) if answered_on else "", breadcrumb=section.name,
+            answered_on=answered_on(post), breadcrumb=section.name,
             rss=self.rss_path(section), server_path="/Pages/chi-tiet.aspx", item_id=post.id)
 
     def render_rss(self, section: Section) -> Response:
@@ -436,7 +353,7 @@ class SharePointPortal(Portal):
                 f"<item><title>{xml_escape(post.title)}</title>"
                 f"<link>{xml_escape(self.post_path(section, post))}</link>"
                 f"<description>{xml_escape(post.lead)}</description>"
-                f"<pubDate>{format_datetime(post.published.replace(tzinfo=ICT))}</pubDate>"
+                f"<pubDate>{fmt_rfc822(post.published)}</pubDate>"
                 f"<guid isPermaLink=\"false\">{stable_guid(self.agency.id, str(post.id))}</guid></item>")
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
                 f"<title>{xml_escape(self.agency.name)}: {xml_escape(section.name)}</title>"
@@ -447,97 +364,31 @@ class SharePointPortal(Portal):
         return Response(body.encode("utf-8"), content_type="application/rss+xml; charset=utf-8")
 
     # -- static pages ------------------------------------------------------------------------
-    def _present(self, field_set: str) -> list[tuple[str, str]]:
-        present = self.agency.fields.get(field_set, [])
-        return [(name, label) for name, label in FIELD_LABELS[field_set].items() if name in present]
-
-    @staticmethod
-    def _person_values(person) -> dict[str, str]:
-        return {"ho_ten": person.name, "chuc_vu": person.title, "dien_thoai": person.phone,
-                "email": person.email, "nhiem_vu": person.duty, "don_vi": person.unit}
-
     def render_page(self, kind: str, *, posted: bool = False) -> Response:
-        agency = self.agency
-        context: dict = {"title": self.page_title(kind), "kind": kind, "posted": posted,
-                         "breadcrumb": self.page_title(kind), "page_url": self.page_path(kind),
-                         "server_path": self.page_path(kind)}
-        if kind in ("gioi-thieu", "co-cau-to-chuc"):
-            fields = self._present("gioi-thieu")
-            if kind == "co-cau-to-chuc":
-                fields = [(n, l) for n, l in fields if n == "co_cau_to_chuc"]
-            context["rows"] = [(label, agency.intro.get(name, "Đang cập nhật.")) for name, label in fields]
-        elif kind in ("lanh-dao", "danh-ba"):
-            field_set = "lanh-dao" if kind == "lanh-dao" else "can-bo"
-            columns = [(n, l) for n, l in self._present(field_set) if n != "nguoi_phat_ngon"]
-            people = agency.leaders if kind == "lanh-dao" else agency.directory
-            context["columns"] = [label for _, label in columns]
-            context["people"] = ([[self._person_values(p)[n] for n, _ in columns] for p in people]
-                                 if columns else [])
-            context["spokesperson"] = (agency.leaders[0].name if kind == "lanh-dao" and agency.leaders
-                                       and self.field_present("lanh-dao", "nguoi_phat_ngon") else "")
-        elif kind == "lien-he":
-            contact = agency.contact
-            values = {"dia_chi": contact.get("address", ""), "dien_thoai": contact.get("phone", ""),
-                      "fax": contact.get("fax", ""), "email": contact.get("email", "")}
-            context["rows"] = [(label, values[name]) for name, label in self._present("lien-he")]
-            context["form"] = self.feature("feedback_form")
-            context["form_text"] = FEATURE_TEXT["feedback_form"]
-        elif kind == "duong-day-nong":
-            context["hotline"] = agency.contact.get("hotline", "")
-        elif kind == "thu-tuc":
-            groups: dict[str, list] = {}
-            for procedure in agency.procedures:
-                groups.setdefault(procedure.field if self.feature("tthc_by_field") else "", []).append(
-                    {"code": procedure.code, "name": procedure.name, "level": procedure.level,
-                     "href": self.procedure_path(procedure.code)})
-            context["groups"] = list(groups.items())
-            context["announcement"] = ("/Documents/quyet-dinh-cong-bo-tthc.pdf"
-                                       if self.feature("tthc_announcement_download") else "")
-            context["announcement_text"] = FEATURE_TEXT["tthc_announcement_download"]
-            context["feedback"] = FEATURE_TEXT["tthc_feedback"] if self.feature("tthc_feedback") else ""
-        elif kind == "du-an":
-            projects = [{"name": p.name, "stage": p.stage, "updated": fmt_dmy(p.updated),
-                         "rows": [(label, p.fields[name]) for name, label in FIELD_LABELS["du-an"].items()
-                                  if name in p.fields]} for p in agency.projects]
-            if self.feature("project_classification"):
-                groups = [(stage[:1].upper() + stage[1:], [p for p in projects if p["stage"] == stage])
-                          for stage in STAGES]
-                groups.append(("Khác", [p for p in projects if p["stage"] not in STAGES]))
-                context["groups"] = [(name, ps) for name, ps in groups if ps]
-            else:
-                context["groups"] = [("", projects)] if projects else []
-        elif kind == "gop-y":
-            as_of = self.province.as_of
-            rows = []
-            for name, label in self._present("gop-y"):
-                if name == "toan_van":
-                    value = Markup('<a href="/Documents/du-thao-quy-dinh.pdf">Tệp dự thảo (.pdf)</a>')
-                elif name == "thoi_han":
-                    value = f"{fmt_dmy(as_of - timedelta(days=15))} - {fmt_dmy(as_of + timedelta(days=15))}"
-                elif name == "xem_gop_y":
-                    value = "Chưa có ý kiến nào được công khai."
-                elif name == "gui_gop_y":
-                    value = Markup('<a href="#gop-y-form">Điền mẫu bên dưới</a>')
-                else:
-                    value = f"{agency.contact.get('address', '')}; {agency.contact.get('email', '')}"
-                rows.append((label, value))
-            context.update(rows=rows, draft=DRAFT_NAME, form=self.field_present("gop-y", "gui_gop_y"))
-        elif kind == "so-do":
-            chrome = self._chrome()
-            tree = [item for item in chrome["menu"] if item["href"] != self.page_path("so-do")]
-            shown = {"gioi-thieu", "co-cau-to-chuc", "lanh-dao", "danh-ba", "thu-tuc", "lien-he", "so-do"}
-            tree += [{"text": self.page_title(k), "href": self.page_path(k), "children": []}
-                     for k in self.available_pages() if k not in shown]
-            tree += [{"text": s.name, "href": self.page_url(s), "children": []}
-                     for s in self.sections_at("footer")]
-            context["tree"] = tree
-            context["hidden"] = [{"text": s.name, "href": self.page_url(s)}
-                                 for s in self.sections_at("sitemap_only")]
-        return self._render("so_do.html" if kind == "so-do" else "page.html", **context)
+        context = self._page_context(kind, posted=posted)
+        return self._render("so_do.html" if kind == "so-do" else "page.html",
+                            server_path=self.page_path(kind), **context)
+
+    def _people(self, kind: str) -> dict:
+        """The leaders or the staff as a table (the spokesperson named once, below it)."""
+        field_set = "lanh-dao" if kind == "lanh-dao" else "can-bo"
+        columns = [(n, l) for n, l in self.present_fields(field_set) if n != "nguoi_phat_ngon"]
+        people = self.agency.leaders if kind == "lanh-dao" else self.agency.directory
+        return {"columns": [label for _, label in columns],
+                "people": ([[person_values(p)[n] for n, _ in columns] for p in people]
+                           if columns else []),
+                "spokesperson": (self.spokesperson() or "") if kind == "lanh-dao" else ""}
+
+    def _draft_values(self) -> dict[str, str]:
+        as_of = self.province.as_of
+        return {"toan_van": Markup('<a href="/Documents/du-thao-quy-dinh.pdf">Tệp dự thảo (.pdf)</a>'),
+                "thoi_han": f"{fmt_dmy(as_of - timedelta(days=15))} - {fmt_dmy(as_of + timedelta(days=15))}",
+                "xem_gop_y": NO_OPINIONS_YET,
+                "gui_gop_y": Markup('<a href="#gop-y-form">Điền mẫu bên dưới</a>'),
+                "dia_chi_tiep_nhan": receiving_address(self.agency.contact)}
 
     def render_procedure(self, procedure: Procedure) -> Response:
-        rows = [(FIELD_LABELS["thu-tuc"][name], PROCEDURE_TEXT[name].format(agency=self.agency.name))
-                for name in FIELD_LABELS["thu-tuc"] if name in procedure.details]
+        rows = self.procedure_rows(procedure, PROCEDURE_TEXT)
         return self._render("procedure.html", title=procedure.name, procedure=procedure, rows=rows,
                             breadcrumb=STATIC_PAGES["thu-tuc"], back=self.page_path("thu-tuc"),
                             server_path=self.page_path("thu-tuc"))

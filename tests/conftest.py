@@ -1,4 +1,5 @@
-"""The sandbox province, served in-process on free loopback ports, once per test session."""
+"""Shared fixtures: the sandbox province, served in-process on free loopback ports, once per
+test session (any test may ask for `sandbox` or its `truth`)."""
 
 from __future__ import annotations
 
