@@ -126,6 +126,9 @@ class ThemedPortal(Portal):
                 {"label": s.name, "href": self.section_path(s)} for s in submenu]})
         menu += [{"label": s.name, "href": self.section_path(s), "children": []}
                  for s in self.sections_at("menu")]
+        if self.dead_menu_link():
+            label, href = self.dead_menu_link()
+            menu.append({"label": label, "href": href, "children": []})
         menu.append({"label": "Liên hệ", "href": self.page_path("lien-he"), "children": []})
         return menu
 

@@ -15,6 +15,7 @@ from ..register.importer import service_id as register_service_id
 from ..scoring.periods import Window
 from .model import Agency, Province
 from .portal import Portal
+from .trouble import CALENDAR, LANGUAGE, home_aliases
 from .truth import child_summary, context, observations, score, service_verdict
 
 GROUND_TRUTH_SCHEMA = "inspector-sandbox-truth/1"
@@ -86,7 +87,8 @@ def ground_truth(province: Province, portals: dict[str, Portal], urls: dict[str,
         result["agencies"].append({
             "id": agency.id, "name": agency.name, "level": agency.level, "parent": agency.parent,
             "platform": agency.platform, "profile": agency.profile, "portal": agency.base_url,
-            "troubles": list(agency.troubles), "targets": dict(agency.targets),
+            "troubles": list(agency.troubles), "trouble_urls": _trouble_urls(agency, portal),
+            "targets": dict(agency.targets),
             "sections": [_section(agency, portal, s) for s in agency.sections],
             "fields": {k: list(v) for k, v in sorted(agency.fields.items())},
             "features": dict(sorted(agency.features.items())),
@@ -106,6 +108,21 @@ def ground_truth(province: Province, portals: dict[str, Portal], urls: dict[str,
                 "procedures": list(s.procedures), "behaviour": s.behaviour, **verdicts[s.id]}
                 for s in agency.services]})
     return result
+
+
+def _trouble_urls(agency: Agency, portal: Portal) -> dict[str, Any]:
+    """Where the portal's traps start: what a crawler must not follow for ever, or must know
+    to be the same page."""
+    urls: dict[str, Any] = {}
+    if portal.dead_menu_link():
+        urls["dead_link"] = _absolute(agency, portal.dead_menu_link()[1])
+    if agency.has("calendar_trap"):
+        urls["calendar_trap"] = _absolute(agency, f"{CALENDAR}?thang=2026-01")
+    if agency.has("language_loop"):
+        urls["language_loop"] = _absolute(agency, f"{LANGUAGE}/")
+    if agency.has("duplicate_urls"):
+        urls["aliases_of_home"] = [_absolute(agency, path) for path in home_aliases(portal)]
+    return urls
 
 
 def _section(agency: Agency, portal: Portal, section) -> dict[str, Any]:

@@ -115,6 +115,9 @@ FEATURE_TEXT = {
     "multimedia": "Video",
 }
 
+# Where the dead menu link points (never served).
+DEAD_LINK = "/tin-tuc-su-kien.html"
+
 LEGAL_FACETS = {"legal_by_field": "Lĩnh vực", "legal_by_date": "Năm ban hành",
                 "legal_by_issuer": "Cơ quan ban hành", "legal_by_type": "Loại văn bản"}
 # Post.extra key of each legal document facet but the year.
@@ -198,6 +201,11 @@ class Portal:
 
     def field_present(self, field_set: str, name: str) -> bool:
         return name in self.agency.fields.get(field_set, [])
+
+    def dead_menu_link(self) -> tuple[str, str] | None:
+        """(label, href) of the menu item that leads nowhere on a portal with the dead_link
+        trouble, as on the real fixture, whose menu links a news page that was never there."""
+        return ("Tin tức sự kiện", DEAD_LINK) if self.agency.has("dead_link") else None
 
     def sections_at(self, placement: str) -> list[Section]:
         return [s for s in self.agency.sections if s.placement == placement]

@@ -1,5 +1,6 @@
 """Trouble where real portals have it, wrapped around any platform: slow pages, intermittent 503,
-a dead menu link, one page under several URLs, an endless calendar and a language-switch loop."""
+one page under several URLs, an endless calendar and a language-switch loop. (The dead menu
+link is drawn by the platforms' menus: see Portal.dead_menu_link.)"""
 
 from __future__ import annotations
 
@@ -13,12 +14,17 @@ from werkzeug.wrappers import Request, Response
 from .model import Agency
 from .portal import Portal, esc
 
-DEAD_LINK = "/tin-tuc-su-kien.html"          # linked from the page, never served (as on the real fixture)
 CALENDAR = "/lich-su-kien"                   # ?thang=YYYY-MM, previous/next months without end
 LANGUAGE = "/en"                             # /en/en/en/… each page links one level deeper
 # Parameters and path suffixes that give the same page another URL.
 ALIAS_PARAMS = ("lang", "utm_source", "jsessionid")
 _SESSION = re.compile(r";jsessionid=[A-Za-z0-9]+$")
+
+
+def home_aliases(portal: Portal) -> list[str]:
+    """Other URLs of the home page on a portal with duplicate URLs (paths)."""
+    home = portal.home_path().split("?")[0]
+    return ["/index.html", f"{home}?lang=vi", f"{home};jsessionid=A1B2C3D4"]
 
 
 class TroublePortal:
@@ -98,17 +104,14 @@ class TroublePortal:
 
     def _add_links(self, response: Response) -> None:
         agency, links = self.agency, []
-        if agency.has("dead_link"):
-            links.append(f"<a href='{DEAD_LINK}'>Tin tức sự kiện</a>")
         if agency.has("calendar_trap"):
             links.append(f"<a href='{CALENDAR}?thang=2026-01'>Lịch sự kiện</a>")
         if agency.has("language_loop"):
             links.append(f"<a href='{LANGUAGE}/'>English</a>")
         if agency.has("duplicate_urls"):
-            home = self.portal.home_path().split("?")[0]
-            links.append("<a href='/index.html'>Trang chủ</a>")
-            links.append(f"<a href='{esc(home)}?lang=vi'>Tiếng Việt</a>")
-            links.append(f"<a href='{esc(home)};jsessionid=A1B2C3D4'>Trang chủ (phiên)</a>")
+            labels = ("Trang chủ", "Tiếng Việt", "Trang chủ (phiên)")
+            links += [f"<a href='{esc(url)}'>{label}</a>"
+                      for url, label in zip(home_aliases(self.portal), labels)]
         if not links:
             return
         block = "<div class='tien-ich-ngoai'>" + " | ".join(links) + "</div>"

@@ -12,6 +12,7 @@ from ..scoring.ratings import RatingTables
 from ..textnorm import Matcher
 from .generator import checklists, needed_topics, topics
 from .model import Agency, Post, Province, Section, Service
+from .services.behaviour import expected_verdict
 
 # A post's URL and a section's listing URLs, given by the platform (or stand-ins while searching).
 PostUrl = Callable[[Section, Post], str]
@@ -28,8 +29,6 @@ def _stand_in_listing_urls(section: Section) -> list[str]:
 
 def service_verdict(service: Service, catalogue_codes: set[str]) -> dict[str, Any]:
     """The verdict a correct check of Section V.4.2 reaches, and why."""
-    from .services.behaviour import expected_verdict
-
     if not service.procedures or not set(service.procedures) <= catalogue_codes:
         return {"verdict": "not_recognised", "failed_step": None, "recheck": False,
                 "reason": "the service's name matches no procedure of the approved catalogue"}

@@ -172,20 +172,24 @@ def test_traps_and_dead_link(truth):
     for agency in truth["agencies"]:
         for trouble in agency["troubles"]:
             by_trouble[trouble].append(agency)
-    base = by_trouble["dead_link"][0]["portal"]
-    status, home = fetch(base)
-    assert "/tin-tuc-su-kien.html" in home
-    assert fetch(urllib.parse.urljoin(base, "/tin-tuc-su-kien.html"))[0] == 404
+    for agency in by_trouble["dead_link"]:  # a menu item "Tin tức sự kiện" that leads nowhere
+        status, home = fetch(agency["portal"])
+        dead = [a for a in lxml_html.fromstring(home).xpath("//a[@href='/tin-tuc-su-kien.html']")
+                if a.text_content().strip() == "Tin tức sự kiện"]
+        assert dead, agency["id"]
+        assert fetch(urllib.parse.urljoin(agency["portal"], "/tin-tuc-su-kien.html"))[0] == 404
     base = by_trouble["calendar_trap"][0]["portal"]
     status, page = fetch(urllib.parse.urljoin(base, "/lich-su-kien?thang=1999-01"))
     assert status == 200 and "thang=1998-12" in page and "thang=1999-02" in page
     base = by_trouble["language_loop"][0]["portal"]
     status, page = fetch(urllib.parse.urljoin(base, "/en/en/en/"))
     assert status == 200 and "/en/en/en/en/" in page
-    agency = by_trouble["duplicate_urls"][0]
-    _, home = fetch(agency["portal"])
-    _, alias = fetch(urllib.parse.urljoin(agency["portal"], "/index.html"))
-    assert alias == home
+    for agency in by_trouble["duplicate_urls"]:
+        _, home = fetch(agency["portal"])
+        aliases = agency["trouble_urls"]["aliases_of_home"]
+        assert len(aliases) == 3 and all(fetch(url)[1] == home for url in aliases), agency["id"]
+    assert {"dead_link", "calendar_trap", "language_loop"} <= {
+        key for a in truth["agencies"] for key in a["trouble_urls"]}
 
 
 def test_intermittent_503_then_success(truth):

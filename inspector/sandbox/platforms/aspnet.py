@@ -1427,6 +1427,9 @@ class AspNetPortal(Portal):
                          "children": [{"href": self.section_path(s), "text": s.name}
                                       for s in submenu]})
         menu += [{"href": self.section_path(s), "text": s.name} for s in self.sections_at("menu")]
+        if self.dead_menu_link():
+            label, href = self.dead_menu_link()
+            menu.append({"href": href, "text": label})
         menu += [{"href": self.page_path("thu-tuc"), "text": "Thủ tục hành chính"},
                  {"href": self.page_path("lien-he"), "text": "Liên hệ"}]
         if self.feature("access_keys"):

@@ -211,6 +211,9 @@ class LiferayPortal(EnterprisePortal):
             menu.append({"text": section.name, "href": self.section_path(section), "children": children})
         if submenu and general is None:
             menu.append({"text": "Chuyên mục", "href": "", "children": submenu})   # a heading only
+        if self.dead_menu_link():
+            label, href = self.dead_menu_link()
+            menu.append({"text": label, "href": href, "children": []})
         menu.append({"text": STATIC_PAGES["thu-tuc"], "href": self.page_path("thu-tuc"), "children": []})
         menu.append({"text": STATIC_PAGES["lien-he"], "href": self.page_path("lien-he"), "children": []})
         menu.append({"text": "Sơ đồ cổng", "href": self.page_path("so-do"), "children": []})

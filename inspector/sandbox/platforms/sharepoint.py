@@ -167,6 +167,9 @@ class SharePointPortal(EnterprisePortal):
         submenu = [{"text": s.name, "href": self.page_url(s)} for s in self.sections_at("submenu")]
         if submenu:
             menu.append({"text": "Thông tin chuyên đề", "href": "", "children": submenu})
+        if self.dead_menu_link():
+            label, href = self.dead_menu_link()
+            menu.append({"text": label, "href": href, "children": []})
         menu += [{"text": STATIC_PAGES["thu-tuc"], "href": self.page_path("thu-tuc"), "children": []},
                  {"text": STATIC_PAGES["lien-he"], "href": self.page_path("lien-he"), "children": []},
                  {"text": "Sơ đồ cổng", "href": self.page_path("so-do"), "children": []}]

@@ -7,11 +7,13 @@ import io
 import random
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from werkzeug.wrappers import Request
+
+from ...textnorm import fold
 from ..model import SERVICE_BEHAVIOURS, Procedure, Province, Service
 from .clock import SandboxClock
 from .mail import send_mail
@@ -408,15 +410,17 @@ class PortalCore:
         return text is not None and answer.strip().upper() == text
 
 
+class UploadRequest(Request):
+    """A request that may carry a dossier's files (up to MAX_UPLOAD each)."""
+
+    max_content_length = MAX_UPLOAD + 1024 * 1024
+    max_form_memory_size = 1024 * 1024
+
+
 def normalise_path(path: str) -> str:
     path = path.split("?", 1)[0].split("#", 1)[0]
     return path.rstrip("/") or "/"
 
-
-def fold(text: str) -> str:
-    """Lower-case without diacritics, for search."""
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in text if unicodedata.category(c) != "Mn").casefold().strip()
 
 
 def _hash(id_no: str, password: str) -> str:

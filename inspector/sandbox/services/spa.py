@@ -10,7 +10,7 @@ from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
 from ..model import Province, Service
-from .behaviour import (LEVEL_TEXT, MAX_UPLOAD, Fault, MailError, PortalCore, Session,
+from .behaviour import (LEVEL_TEXT, UploadRequest, Fault, MailError, PortalCore, Session,
                         check_upload)
 from .clock import SandboxClock
 
@@ -490,11 +490,6 @@ APP_JS = r"""(function () {
 """
 
 
-class _Request(Request):
-    max_content_length = MAX_UPLOAD + 1024 * 1024
-    max_form_memory_size = 1024 * 1024
-
-
 class SinglePageAppPortal:
     """The WSGI app of a single-page DVCTT portal hosting ``services`` (portal "spa")."""
 
@@ -529,7 +524,7 @@ class SinglePageAppPortal:
 
     # -- WSGI ------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
-        return self.handle(_Request(environ))(environ, start_response)
+        return self.handle(UploadRequest(environ))(environ, start_response)
 
     def handle(self, request: Request) -> Response:
         session = self.core.session(request.cookies.get(COOKIE))

@@ -11,7 +11,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from ..model import Province, Service
-from .behaviour import (LEVEL_TEXT, MAX_UPLOAD, Fault, MailError, PortalCore, Session,
+from .behaviour import (LEVEL_TEXT, UploadRequest, Fault, MailError, PortalCore, Session,
                         check_upload)
 from .clock import SandboxClock
 
@@ -220,11 +220,6 @@ autocomplete="off" required></div>{% endif %}
 }
 
 
-class _Request(Request):
-    max_content_length = MAX_UPLOAD + 1024 * 1024
-    max_form_memory_size = 1024 * 1024
-
-
 class ServerRenderedPortal:
     """The WSGI app of a server-rendered DVCTT portal hosting ``services`` (portal "ssr")."""
 
@@ -255,7 +250,7 @@ class ServerRenderedPortal:
 
     # -- WSGI ------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
-        return self.handle(_Request(environ))(environ, start_response)
+        return self.handle(UploadRequest(environ))(environ, start_response)
 
     def handle(self, request: Request) -> Response:
         session = self.core.session(request.cookies.get(COOKIE))
