@@ -175,6 +175,40 @@ def export(ws, fmt, output):
         click.echo(f"Đã ghi {output}", err=True)
 
 
+@cli.command()
+@click.option("--agency", "agencies", multiple=True, metavar="ID", help="Only these agencies.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Inspection date: the window is the 12 months ending with its month "
+                   "(default: today).")
+@click.option("--budget", type=click.IntRange(10, 1_000_000), default=None,
+              help="Pages at most per portal (default 3000).")
+@click.option("--delay", type=click.FloatRange(0, 60), default=None,
+              help="Seconds between two requests to one portal at the start; AutoThrottle "
+                   "adapts it to each portal's speed (default 0.5).")
+@with_workspace
+def crawl(ws, agencies, as_of, budget, delay):
+    """Crawl the agencies' portals: sections, posts and their dates, information pages and
+    features; store observations for `inspector score`.
+
+    Example: inspector crawl -w demo --as-of 2026-11-30 --agency so-tttt
+    """
+    from .crawl.runner import crawl as run_crawl
+
+    day = _as_of(as_of)
+    settings = {"INSPECTOR_PAGE_BUDGET": budget} if budget else {}
+    if delay is not None:
+        settings["AUTOTHROTTLE_START_DELAY"] = delay
+    report = run_crawl(ws, day, list(agencies) or None, settings)
+    for agency_id, summary in sorted(report.agencies.items()):
+        if summary["failure"]:
+            click.echo(f"{agency_id}: không đánh giá được ({summary['failure']})")
+        else:
+            click.echo(f"{agency_id}: {summary['platform']}, {summary['sections']} chuyên mục, "
+                       f"{summary['posts']} tin bài; {summary['failed_observations']} mục "
+                       "không đánh giá được" + (" (hết hạn mức trang)" if summary["budget_hit"] else ""))
+    click.echo(f"Đã thu thập {len(report.agencies)} cổng, ngày đánh giá {day:%d/%m/%Y}.")
+
+
 @cli.group()
 def sandbox():
     """The simulated province on loopback: agency portals, online-service portals, ground truth."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from ..scoring.checklist import load_all, load_topics
+from ..scoring.checklist import load_all, load_topics, posts_topics
 from ..textnorm import Matcher
 from . import vocabulary as V
 from .model import Agency, Person, Post, Procedure, Project, Section, Service
@@ -57,15 +57,7 @@ def topics():
 @lru_cache(maxsize=None)
 def needed_topics(level: str) -> tuple[str, ...]:
     """The topics the checklists of a level count posts of, in checklist order."""
-    seen: list[str] = []
-    for checklist in checklists():
-        if checklist.level != level:
-            continue
-        for criterion in checklist.criteria:
-            spec = criterion.input
-            if spec.get("kind") == "posts" and spec["topic"] not in seen:
-                seen.append(spec["topic"])
-    return tuple(seen)
+    return tuple(posts_topics(list(checklists()), level))
 
 
 @lru_cache(maxsize=None)
@@ -289,6 +281,18 @@ def generate_agency(*, seed: int, as_of: date, ident: tuple[str, str, str], plan
         sections.append(Section(slugify(name_qa), name_qa, [], qa_posts(rng, ids, as_of, q),
                                 layout="qa", placement="menu", page_size=10))
     q = agency_q
+    if not any(s.layout == "documents" for s in sections):
+        # every portal publishes its legal documents (2B/II/I/20 and 3B read their table even
+        # where no criterion counts them as posts)
+        name_docs = rng.choice(V.SECTION_NAMES["van-ban-qppl"])
+        sections.append(Section(slugify(name_docs), name_docs, topics_named_by(name_docs, level),
+                                document_posts(rng, ids, as_of, q, name.replace("UBND", "Ủy ban nhân dân")),
+                                layout="documents", placement=rng.choice(["menu", "footer", "submenu"]),
+                                page_size=rng.choice([10, 15, 20])))
+    documents = next(s for s in sections if s.layout == "documents")
+    if not documents.posts:  # a table with no row shows no download link and no facet value
+        documents.posts = document_posts(random.Random(rng.random()), ids, as_of, 1.0,
+                                         name.replace("UBND", "Ủy ban nhân dân"))[:1]
     # the sibling report topics share a "Thống kê - Báo cáo" section when one exists
     for section in sections:
         extra = [t for t in section.topics if t in V.REPORT_TITLES and t != section.topics[0]]
@@ -337,6 +341,8 @@ def generate_agency(*, seed: int, as_of: date, ident: tuple[str, str, str], plan
             projects.append(Project(title, shown, as_of - timedelta(days=rng.choice([20, 90, 200, 400, 600])),
                                     stage))
     features = _features(rng, q)
+    # a feature shown only with what it classifies: no projects, no classification of them
+    features["project_classification"] = features["project_classification"] and bool(projects)
     return Agency(id=agency_id, name=name, level=level, parent=parent, platform=platform,
                   profile=plan.profile, site=site, tthc_total=len(own_procedures) + rng.randint(0, 4),
                   sections=sections, fields=fields, features=features, leaders=leaders,

@@ -464,6 +464,26 @@ def load_all(directory: Path | None = None) -> list[Checklist]:
     return checklists
 
 
+def posts_topics(checklists: list[Checklist], level: str) -> list[str]:
+    """The topics the checklists of a level count posts of, in checklist order (what a crawl of
+    a portal of that level must find sections for)."""
+    seen: list[str] = []
+    for checklist in checklists:
+        if checklist.level != level:
+            continue
+        for criterion in checklist.criteria:
+            spec = criterion.input
+            if spec.get("kind") == "posts" and spec["topic"] not in seen:
+                seen.append(spec["topic"])
+    return seen
+
+
+def topics_of_criteria(checklists: list[Checklist]) -> dict[str, str]:
+    """Criterion id → the topic its posts come from (for a register's `sections:` override)."""
+    return {c.id: c.input["topic"] for checklist in checklists for c in checklist.criteria
+            if c.input.get("kind") == "posts"}
+
+
 def main(argv: list[str]) -> int:
     topics = load_topics()
     status = 0

@@ -1,0 +1,1 @@
+"""Downloader middlewares of the portal crawl, one small component per file."""

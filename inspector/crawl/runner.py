@@ -1,0 +1,129 @@
+"""Run the portal crawl for the agencies of a workspace and store its observations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import CrawlerProcess
+
+from ..errors import UserError
+from ..evidence.store import store
+from ..scoring.checklist import load_all, load_topics, posts_topics, topics_of_criteria
+from ..scoring.periods import Window
+from ..workspace import Workspace, dumps, loads, utcnow
+from .browser import chromium, mobile_layout
+from .observe import observations
+from .settings import SETTINGS
+from .spider import PortalSpider
+from .state import AgencyState
+
+
+@dataclass
+class CrawlReport:
+    run_id: str
+    agencies: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → summary
+
+
+def _agencies(ws: Workspace, agency_ids: list[str] | None) -> list[dict[str, Any]]:
+    rows = list(ws.db["agencies"].rows_where(order_by="id"))
+    if agency_ids:
+        known = {r["id"] for r in rows}
+        for agency_id in agency_ids:
+            if agency_id not in known:
+                raise UserError(f"unknown agency {agency_id!r} (see the register)")
+        rows = [r for r in rows if r["id"] in agency_ids]
+    if not rows:
+        raise UserError("the register holds no agency: run 'inspector registry import' first")
+    return [r for r in rows if r["portal"]]
+
+
+def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
+          settings: dict[str, Any] | None = None) -> CrawlReport:
+    """Crawl the portals (one Scrapy process; call once per Python process, as Twisted's
+    reactor cannot restart), then write each agency's observations in one transaction."""
+    checklists = load_all()
+    topics = load_topics()
+    by_criterion = topics_of_criteria(checklists)
+    rows = _agencies(ws, agency_ids)
+    started = utcnow()
+    run_id = f"crawl-{started}"
+    states, agencies = {}, []
+    for row in rows:
+        overrides: dict[str, list[str]] = {}
+        for criterion_id, urls in (loads(row["sections"], {}) or {}).items():
+            topic = by_criterion.get(criterion_id)
+            if topic:
+                overrides.setdefault(topic, []).extend(urls)
+        states[row["id"]] = AgencyState(row["id"], row["level"], row["portal"])
+        agencies.append({"id": row["id"], "portal": row["portal"], "level": row["level"],
+                         "section_overrides": overrides,
+                         "obey_robots": row.get("obey_robots") in (None, 1, True)})
+    needed = {level: posts_topics(checklists, level) for level in ("province", "district", "commune")}
+    evidence_sink = _EvidenceSink(ws)
+    process = CrawlerProcess({**SETTINGS, **(settings or {})}, install_root_handler=False)
+    crawler = process.create_crawler(PortalSpider)
+    process.crawl(crawler, agencies=agencies, as_of=as_of, needed=needed, states=states,
+                  window_start=Window.ending(as_of).start, evidence=evidence_sink)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    mobile = _mobile_checks(ws, states)
+    report = CrawlReport(run_id)
+    with ws.transaction():
+        for agency_id, state in states.items():
+            obs = observations(state, needed[state.level], topics)
+            obs["feature/mobile"] = mobile.get(agency_id) or {
+                "status": "failed", "reason": state.failure or "the home page was not read"}
+            failed = sum(1 for v in obs.values() if v.get("status") == "failed")
+            for key, value in obs.items():
+                status = value.pop("status")
+                reason = value.pop("reason", None)
+                ws.put_observation(agency_id, key, value, status=status, reason=reason,
+                                   run_id=run_id)
+            report.agencies[agency_id] = {
+                "platform": state.platform, "failure": state.failure,
+                "sections": sum(1 for s in state.sections.values() if s.alive()),
+                "posts": sum(len(s.posts) for s in state.sections.values()),
+                "failed_observations": failed, "budget_hit": state.budget_hit,
+                "pages": stats.get(f"inspector/pages/{urlsplit(state.portal).netloc}", 0)}
+        ws.db["runs"].insert({"id": run_id, "command": "crawl", "as_of": as_of.isoformat(),
+                              "started_at": started, "finished_at": utcnow(), "status": "ok",
+                              "counts": dumps({"agencies": report.agencies})}, replace=True)
+    return report
+
+
+def _mobile_checks(ws: Workspace, states: dict[str, AgencyState]) -> dict[str, dict[str, Any]]:
+    """feature/mobile for each portal whose home page was read: Chromium at a phone's width."""
+    todo = {aid: s for aid, s in states.items() if not s.failure}
+    results: dict[str, dict[str, Any]] = {}
+    if not todo:
+        return results
+    try:
+        with chromium() as browser:
+            for agency_id, state in todo.items():
+                try:
+                    seen = mobile_layout(browser, state.portal)
+                except Exception as exc:  # one portal's browser failure is that portal's finding
+                    results[agency_id] = {"status": "failed",
+                                          "reason": f"Chromium could not open the home page: {exc}"}
+                    continue
+                shot = store(ws, seen.pop("png"), "screenshot", state.portal)
+                results[agency_id] = {"status": "ok", "present": seen["present"],
+                                      "where": state.portal, "viewport_meta": seen["viewport_meta"],
+                                      "scroll_width": seen["scroll_width"], "width": seen["width"],
+                                      "evidence": [shot]}
+    except RuntimeError as exc:  # no Chromium on this machine: not assessed, with the reason
+        return {aid: {"status": "failed", "reason": str(exc)} for aid in todo}
+    return results
+
+
+class _EvidenceSink:
+    """Stores a page's HTML as fetched, once per content, and remembers its reference."""
+
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+
+    def __call__(self, url: str, body: bytes) -> dict[str, Any]:
+        return store(self.ws, body, "html", url)

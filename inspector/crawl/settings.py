@@ -1,0 +1,42 @@
+"""Scrapy settings of the portal crawl (each one documented; `inspector crawl` may override)."""
+
+from __future__ import annotations
+
+import os
+
+from .. import __version__
+
+# Where a portal's webmaster can read who crawls and why (the User-Agent carries it).
+CONTACT_URL = os.environ.get("INSPECTOR_CONTACT_URL", "https://example.gov.vn/kiem-tra-cong-ttdt")
+
+SETTINGS = {
+    # An identifying User-Agent with a contact URL, as a public-sector crawler owes its hosts.
+    "USER_AGENT": f"inspector/{__version__} (+{CONTACT_URL}; kiem tra cong thong tin dien tu)",
+    # robots.txt is obeyed unless the register says otherwise for an agency (obey_robots: false).
+    "ROBOTSTXT_OBEY": True,
+    # Many portals at once, at most 2 requests at a time per portal (host:port, see
+    # middleware/host_slot.py), slowed down further by AutoThrottle when a portal is slow.
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+    "AUTOTHROTTLE_ENABLED": True,
+    "AUTOTHROTTLE_START_DELAY": 0.5,
+    "AUTOTHROTTLE_MAX_DELAY": 10.0,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
+    "DOWNLOAD_TIMEOUT": 30,
+    # Retries with back-off replace Scrapy's immediate retries (middleware/backoff.py).
+    "RETRY_ENABLED": False,
+    "INSPECTOR_RETRY_TIMES": 3,
+    "INSPECTOR_RETRY_BASE_DELAY": 1.0,
+    # Pages per portal, and the URL-trap guard (middleware/budget.py).
+    "INSPECTOR_PAGE_BUDGET": 3000,
+    "INSPECTOR_MAX_PATH_DEPTH": 12,
+    "DOWNLOADER_MIDDLEWARES": {
+        "inspector.crawl.middleware.host_slot.HostSlotMiddleware": 50,
+        "inspector.crawl.middleware.budget.PageBudgetMiddleware": 60,
+        "inspector.crawl.middleware.backoff.BackoffRetryMiddleware": 550,
+    },
+    "COOKIES_ENABLED": True,           # ASP.NET portals keep their session in a cookie
+    "TELNETCONSOLE_ENABLED": False,
+    "LOG_LEVEL": "WARNING",
+    "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+}

@@ -1,0 +1,285 @@
+"""The portal spider: navigation only. From each agency's home page it finds the sections and
+the information pages, reads every listing page a criterion needs, opens articles whose
+listing shows no date, and records what the page objects extract into an AgencyState."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import FormRequest, Request, Response
+from w3lib.url import canonicalize_url
+
+from . import discovery, features, listings
+from .failures import classify
+from .state import AgencyState, SectionState
+
+# Which field set each information page shows (the procedure pages carry thu-tuc).
+PAGE_FIELD_SETS = {"gioi-thieu": "gioi-thieu", "co-cau-to-chuc": "gioi-thieu",
+                   "lanh-dao": "lanh-dao", "lien-he": "lien-he", "danh-ba": "can-bo",
+                   "gop-y": "gop-y"}
+PROCEDURE_CODE = re.compile(r"\d\.\d{6}")
+PROCEDURE_PAGES = 5   # procedure pages read to judge the thu-tuc fields
+
+
+def canonical(url: str) -> str:
+    return canonicalize_url(url, keep_fragments=False)
+
+
+class PortalSpider(scrapy.Spider):
+    """Crawl many portals at once. `agencies`: register rows (id, level, portal, sections,
+    obey_robots); `topics`: the topics each level needs; results land in `states`."""
+
+    name = "inspector-portal"
+
+    def __init__(self, agencies: list[dict[str, Any]], as_of: date, needed: dict[str, list[str]],
+                 states: dict[str, AgencyState], window_start: date, margin_days: int = 31,
+                 evidence=None, **kwargs):
+        super().__init__(**kwargs)
+        self.evidence = evidence                    # url, body → evidence reference (or None)
+        self.agencies = agencies
+        self.as_of = as_of
+        self.needed = needed
+        self.states = states
+        self.stop_before = window_start - timedelta(days=margin_days)
+        self._pending: dict[str, int] = {}          # listing page → articles still being dated
+        self._page_posts: dict[str, list[str]] = {}
+
+    # -- start -----------------------------------------------------------------------------
+    async def start(self):
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[Request]:
+        for agency in self.agencies:
+            state = self.states[agency["id"]]
+            for topic, urls in (agency.get("section_overrides") or {}).items():
+                state.overrides[topic] = urls
+            state.obey_robots = agency.get("obey_robots", True)
+            yield self._request(state, agency["portal"], self.parse_home, "home",
+                                errback=self.home_failed)
+
+    def _request(self, state: AgencyState, url: str, callback, kind: str, errback=None,
+                 **meta) -> Request:
+        return Request(url, callback=callback, errback=errback or self.page_failed,
+                       meta={"agency": state.agency_id, "kind": kind,
+                             "dont_obey_robotstxt": not state.obey_robots, **meta})
+
+    def _state(self, response_or_failure) -> AgencyState:
+        meta = getattr(response_or_failure, "meta", None)
+        if meta is None:
+            meta = response_or_failure.request.meta
+        return self.states[meta["agency"]]
+
+    # -- home, site map ----------------------------------------------------------------------
+    def parse_home(self, response: Response):
+        state = self._state(response)
+        html = response.text
+        state.platform = listings.detect_platform(html, response.url)
+        self._keep(state, response)
+        self._note_features(state, html, response.url)
+        yield from self._follow_discovery(state, response, how_override=None)
+        for topic, urls in state.overrides.items():
+            for url in urls:
+                yield from self._open_section(state, url, f"(register: {topic})", [topic],
+                                              "register", general=False)
+
+    def parse_sitemap(self, response: Response):
+        state = self._state(response)
+        yield from self._follow_discovery(state, response, how_override="sitemap")
+
+    def _follow_discovery(self, state: AgencyState, response: Response, how_override):
+        html = response.text
+        pages = discovery.static_pages(html, response.url)
+        info_pages = {canonical(url): kind for kind, url in pages.items()}
+        for link in discovery.section_links(html, response.url):
+            if not link.topics or urlsplit(link.url).netloc != urlsplit(state.portal).netloc:
+                continue
+            how = how_override if how_override and link.how != "sidebar_image" else link.how
+            general = bool(set(link.topics) & {"tin-tuc-su-kien", "tin-dia-phuong"})
+            yield from self._open_section(state, link.url, link.text, link.topics, how, general,
+                                          info_page=info_pages.get(canonical(link.url)))
+        for kind, url in pages.items():
+            if kind in state.static_pages:
+                continue
+            state.static_pages[kind] = url
+            callback = self.parse_sitemap if kind == "so-do" else self.parse_static
+            request = self._request(state, url, callback, kind)
+            # an information page may also be read as a section: fetch it for each purpose
+            yield request.replace(dont_filter=True)
+
+    def _open_section(self, state: AgencyState, url: str, name: str, topics: list[str], how: str,
+                      general: bool, info_page: str | None = None):
+        key = canonical(url)
+        section = state.sections.get(key)
+        if section is not None:  # the same section linked again: it may name more topics
+            section.topics = sorted(set(section.topics) | set(topics))
+            section.general = section.general or general
+            section.info_page = section.info_page or info_page
+            return
+        state.sections[key] = SectionState(url=url, name=name, topics=sorted(set(topics)),
+                                           how=how, general=general, info_page=info_page)
+        yield self._request(state, url, self.parse_listing, "listing", section=key)
+
+    # -- listings and articles ---------------------------------------------------------------
+    def parse_listing(self, response: Response):
+        state = self._state(response)
+        section = state.sections[response.meta["section"]]
+        html = response.text
+        page = canonical(response.url) + (f"#{response.meta['postback']}"
+                                          if response.meta.get("postback") else "")
+        if page in section.pages:
+            return
+        section.pages.append(page)
+        if len(section.pages) == 1:
+            self._keep(state, response)
+        listing = listings.parse_listing(html, response.url, state.platform)
+        self._note_features(state, html, response.url)
+        if "hoi-dap" in section.topics:
+            section.qa.append(features.qa_counts(html))
+        if "van-ban-qppl" in section.topics and section.document_fields is None:
+            section.document_fields = features.fields_present(html, "van-ban")
+        dated_in_window, undated = False, []
+        for post in listing.posts:
+            url = canonical(post.url)
+            if url in section.posts:
+                continue
+            section.posts[url] = {"title": post.title, "published": post.moment or post.published}
+            if post.published is None:
+                undated.append(url)
+            elif post.published >= self.stop_before:
+                dated_in_window = True
+        if undated:
+            self._pending[page] = len(undated)
+            self._page_posts[page] = undated
+            for url in undated:
+                yield self._request(state, url, self.parse_article, "article",
+                                    section=response.meta["section"], listing_page=page,
+                                    listing=listing, listing_url=response.url,
+                                    listing_postback=response.meta.get("postback"))
+            return
+        if dated_in_window:
+            yield from self._next_pages(state, response, listing)
+
+    def _next_pages(self, state: AgencyState, response: Response, listing):
+        meta = {"section": response.meta["section"]}
+        if listing.postbacks:
+            wanted = self._next_postback(response, listing)
+            if wanted is not None:
+                yield FormRequest(response.url, formdata=wanted.formdata,
+                                  callback=self.parse_listing, errback=self.page_failed,
+                                  meta={"agency": state.agency_id, "kind": "listing",
+                                        "postback": wanted.argument,
+                                        "dont_obey_robotstxt": not state.obey_robots, **meta},
+                                  dont_filter=True)
+            return
+        urls = [listing.next_url] if listing.next_url else listing.page_urls
+        for url in urls:
+            if url and canonical(url) not in state.sections[meta["section"]].pages:
+                yield self._request(state, url, self.parse_listing, "listing", **meta)
+
+    @staticmethod
+    def _next_postback(response: Response, listing):
+        """The post-back to the page after this one (Page$N+1, else Page$Next)."""
+        current = response.meta.get("postback") or "Page$1"
+        match = re.match(r"Page\$(\d+)$", current)
+        number = int(match.group(1)) + 1 if match else None
+        by_argument = {p.argument: p for p in listing.postbacks}
+        if number and f"Page${number}" in by_argument:
+            return by_argument[f"Page${number}"]
+        return by_argument.get("Page$Next")
+
+    def parse_article(self, response: Response):
+        state = self._state(response)
+        section = state.sections[response.meta["section"]]
+        found = listings.parse_article_date(response.text, response.url, state.platform)
+        key = canonical(response.request.url)
+        if key in section.posts:
+            section.posts[key]["published"] = found.moment or found.value
+        self._note_features(state, response.text, response.url, article=True)
+        yield from self._article_done(state, response.meta)
+
+    def _article_done(self, state: AgencyState, meta: dict[str, Any]):
+        """Once every article of a listing page is dated, read on if the page reached into
+        the window."""
+        page = meta["listing_page"]
+        self._pending[page] -= 1
+        if self._pending[page]:
+            return
+        section = state.sections[meta["section"]]
+        moments = [section.posts[u]["published"] for u in self._page_posts[page]]
+        days = [m.date() if hasattr(m, "date") else m for m in moments if m]
+        if any(day >= self.stop_before for day in days):
+            yield from self._next_pages(state, _ListingPage(meta), meta["listing"])
+
+    # -- information pages ----------------------------------------------------------------------
+    def parse_static(self, response: Response):
+        state = self._state(response)
+        kind = response.meta["kind"]
+        html = response.text
+        self._keep(state, response)
+        self._note_features(state, html, response.url)
+        field_set = PAGE_FIELD_SETS.get(kind)
+        if field_set:
+            state.fields.setdefault(field_set, set()).update(features.fields_present(html, field_set))
+            state.field_pages.setdefault(field_set, []).append(response.url)
+        if kind == "du-an":
+            state.projects = features.project_records(html)
+        if kind == "thu-tuc":
+            seen = []
+            for href in response.css("a::attr(href)").getall():
+                url = response.urljoin(href)
+                if PROCEDURE_CODE.search(url) and url not in seen:
+                    seen.append(url)
+            for url in seen[:PROCEDURE_PAGES]:
+                yield self._request(state, url, self.parse_procedure, "procedure")
+
+    def parse_procedure(self, response: Response):
+        state = self._state(response)
+        self._keep(state, response)
+        state.procedure_fields.append(set(features.fields_present(response.text, "thu-tuc")))
+        state.field_pages.setdefault("thu-tuc", []).append(response.url)
+        self._note_features(state, response.text, response.url)
+
+    def _keep(self, state: AgencyState, response: Response) -> None:
+        """Keep the HTML as fetched of a page behind a finding."""
+        if self.evidence is not None and response.url not in state.evidence:
+            state.evidence[response.url] = [self.evidence(response.url, response.body)]
+
+    def _note_features(self, state: AgencyState, html: str, url: str, article: bool = False):
+        found = features.detect_features(html, url)
+        state.features = features.merge_features([state.features, found])
+
+    # -- failures --------------------------------------------------------------------------------
+    def home_failed(self, failure):
+        state = self._state(failure)
+        state.failure = classify(failure)
+
+    def page_failed(self, failure):
+        state = self._state(failure)
+        meta = failure.request.meta
+        reason = classify(failure)
+        if reason.startswith("page budget"):
+            state.budget_hit = True
+        if meta.get("kind") == "listing":
+            section = state.sections.get(meta["section"])
+            if section is not None and not section.pages:
+                section.failed = reason
+        elif meta.get("kind") == "article":
+            # the post stays undated; the page's next page is still decided on the others
+            state.traps.append(f"{failure.request.url}: {reason}")
+            return list(self._article_done(state, meta))
+        elif meta.get("kind") in PAGE_FIELD_SETS:
+            state.traps.append(f"{failure.request.url}: {reason}")
+        return None
+
+
+class _ListingPage:
+    """The listing page an article was opened from, as `_next_pages` reads it."""
+
+    def __init__(self, meta: dict[str, Any]):
+        self.url = meta["listing_url"]
+        self.meta = {"section": meta["section"], "postback": meta.get("listing_postback")}

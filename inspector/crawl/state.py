@@ -1,0 +1,64 @@
+"""What the crawl has learnt about one agency's portal so far, and its observations at the end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass
+class SectionState:
+    """One section (listing) being read: where it was found and the posts of its pages."""
+
+    url: str
+    name: str
+    topics: list[str]
+    how: str                                    # menu, submenu, sidebar_image, footer, sitemap, register
+    general: bool = False                       # general news: topic-matched posts come from here
+    pages: list[str] = field(default_factory=list)        # listing page URLs read
+    posts: dict[str, dict[str, Any]] = field(default_factory=dict)  # post URL → {title, published}
+    undated: set[str] = field(default_factory=set)         # posts whose article is being opened
+    failed: str | None = None                   # why the section could not be read
+    qa: list[tuple[int, int]] = field(default_factory=list)  # (questions, answered) per Q&A page
+    document_fields: list[str] | None = None    # van-ban fields of its table headings
+    info_page: str | None = None                # also an information page (du-an, gop-y…)
+
+    def alive(self) -> bool:
+        return self.failed is None and bool(self.pages)
+
+    def is_section(self) -> bool:
+        """An information page whose name reads like a section ("Dự án đầu tư", "Lấy ý kiến dự
+        thảo văn bản") is a section only if it lists posts."""
+        return self.info_page is None or bool(self.posts)
+
+
+@dataclass
+class AgencyState:
+    agency_id: str
+    level: str
+    portal: str
+    obey_robots: bool = True                    # the register may waive robots.txt for a portal
+    platform: str | None = None
+    failure: str | None = None                  # the portal could not be read at all
+    sections: dict[str, SectionState] = field(default_factory=dict)   # canonical URL → section
+    overrides: dict[str, list[str]] = field(default_factory=dict)     # topic → register URLs
+    static_pages: dict[str, str] = field(default_factory=dict)        # kind → URL
+    fields: dict[str, set[str]] = field(default_factory=dict)         # set → fields seen
+    field_pages: dict[str, list[str]] = field(default_factory=dict)   # set → URLs read
+    procedure_fields: list[set[str]] = field(default_factory=list)    # thu-tuc, per procedure page
+    features: dict[str, dict[str, Any]] = field(default_factory=dict)
+    projects: list[dict[str, Any]] = field(default_factory=list)
+    evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # URL → evidence rows
+    budget_hit: bool = False
+    traps: list[str] = field(default_factory=list)
+    pages_fetched: int = 0
+    started: datetime | None = None
+
+
+def post_list(posts: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Posts newest first, as the observation contract lists them."""
+    rows = [{"url": url, "title": p["title"],
+             "published": p["published"].isoformat() if isinstance(p["published"], (date, datetime))
+             else p["published"]} for url, p in posts.items()]
+    return sorted(rows, key=lambda r: (r["published"] or "", r["url"]), reverse=True)

@@ -1,0 +1,1 @@
+"""Evidence files (HTML as fetched, screenshots, traces) stored by content hash."""

@@ -1,0 +1,107 @@
+"""Benchmark: pages per second of the full crawl pipeline against a bare Scrapy spider that only
+follows links, over the same sandbox province, and their ratio.
+
+Each crawl runs in its own process (Twisted's reactor starts once per process); both get the
+same politeness settings and page budget. Run: python3 scripts/bench_crawl.py [--agencies 17]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from inspector.register.importer import import_register
+from inspector.sandbox.province import generate_province
+from inspector.sandbox.server import Sandbox
+from inspector.workspace import Workspace
+
+FAST = {"AUTOTHROTTLE_START_DELAY": 0.0, "AUTOTHROTTLE_MAX_DELAY": 1.0,
+        "INSPECTOR_RETRY_BASE_DELAY": 0.1, "DOWNLOAD_TIMEOUT": 10}
+
+BARE = r'''
+import json, sys, time
+from urllib.parse import urlsplit
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.linkextractors import LinkExtractor
+from inspector.crawl.settings import SETTINGS
+
+portals, budget, fast = json.loads(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
+hosts = {urlsplit(p).netloc for p in portals}
+
+class Bare(scrapy.Spider):
+    name = "bare"
+    links = LinkExtractor()
+    def start_requests(self):
+        for url in portals:
+            yield scrapy.Request(url)
+    def parse(self, response):
+        if not hasattr(response, "text"):
+            return
+        for link in self.links.extract_links(response):
+            if urlsplit(link.url).netloc in hosts:
+                yield scrapy.Request(link.url)
+
+settings = {**SETTINGS, **fast, "INSPECTOR_PAGE_BUDGET": budget}
+process = CrawlerProcess(settings)
+crawler = process.create_crawler(Bare)
+started = time.monotonic()
+process.crawl(crawler)
+process.start()
+pages = sum(v for k, v in crawler.stats.get_stats().items() if k.startswith("inspector/pages/"))
+print(json.dumps({"pages": pages, "seconds": time.monotonic() - started}))
+'''
+
+FULL = r'''
+import json, sys, time
+from datetime import date
+from pathlib import Path
+from inspector.crawl.runner import crawl
+from inspector.workspace import Workspace
+
+ws, as_of, fast = Workspace(Path(sys.argv[1])), date.fromisoformat(sys.argv[2]), json.loads(sys.argv[3])
+started = time.monotonic()
+report = crawl(ws, as_of, settings=fast)
+pages = sum(a["pages"] for a in report.agencies.values())
+print(json.dumps({"pages": pages, "seconds": time.monotonic() - started}))
+'''
+
+
+def run(code: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agencies", type=int, default=17)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--as-of", default="2026-11-26")
+    parser.add_argument("--budget", type=int, default=3000)
+    args = parser.parse_args()
+    as_of = date.fromisoformat(args.as_of)
+    province = generate_province(args.seed, args.agencies, as_of)
+    with tempfile.TemporaryDirectory() as tmp, \
+            Sandbox(province, Path(tmp) / "sandbox", base_port=0, slow_seconds=0.3) as running:
+        ws = Workspace(Path(tmp) / "ws")
+        import_register(ws, [running.out_dir / "register.yaml"])
+        ws.close()
+        portals = [a.base_url for a in province.agencies if not a.has("down")]
+        fast = json.dumps({**FAST, "INSPECTOR_PAGE_BUDGET": args.budget})
+        full = run(FULL, str(Path(tmp) / "ws"), args.as_of, fast)
+        bare = run(BARE, json.dumps(portals), str(args.budget), fast)
+    full_rate = full["pages"] / full["seconds"]
+    bare_rate = bare["pages"] / bare["seconds"]
+    print(f"full pipeline: {full['pages']} pages in {full['seconds']:.1f} s = {full_rate:.1f} pages/s")
+    print(f"bare spider:   {bare['pages']} pages in {bare['seconds']:.1f} s = {bare_rate:.1f} pages/s")
+    print(f"ratio full/bare: {full_rate / bare_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()
