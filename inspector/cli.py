@@ -185,8 +185,11 @@ def export(ws, fmt, output):
 @click.option("--delay", type=click.FloatRange(0, 60), default=None,
               help="Seconds between two requests to one portal at the start; AutoThrottle "
                    "adapts it to each portal's speed (default 0.5).")
+@click.option("--screenshots/--no-screenshots", default=True, show_default=True,
+              help="Keep a Chromium screenshot of each section's first listing page, the "
+                   "counted posts outlined.")
 @with_workspace
-def crawl(ws, agencies, as_of, budget, delay):
+def crawl(ws, agencies, as_of, budget, delay, screenshots):
     """Crawl the agencies' portals: sections, posts and their dates, information pages and
     features; store observations for `inspector score`.
 
@@ -198,7 +201,7 @@ def crawl(ws, agencies, as_of, budget, delay):
     settings = {"INSPECTOR_PAGE_BUDGET": budget} if budget else {}
     if delay is not None:
         settings["AUTOTHROTTLE_START_DELAY"] = delay
-    report = run_crawl(ws, day, list(agencies) or None, settings)
+    report = run_crawl(ws, day, list(agencies) or None, settings, screenshots=screenshots)
     for agency_id, summary in sorted(report.agencies.items()):
         if summary["failure"]:
             click.echo(f"{agency_id}: không đánh giá được ({summary['failure']})")
@@ -226,7 +229,10 @@ def sandbox():
 @click.option("--base-port", default=8100, show_default=True, type=click.IntRange(0, 65000),
               help="Agency i listens on BASE+1+i, then the service portals, SMTP sink and "
                    "clock control; 0 picks free ports.")
-def sandbox_serve(seed, count, as_of, out_dir, base_port):
+@click.option("--background", is_flag=True,
+              help="Return once every server listens, leaving the sandbox running (its process "
+                   "id in OUT/sandbox.pid; stop it with `inspector sandbox stop`).")
+def sandbox_serve(seed, count, as_of, out_dir, base_port, background):
     """Serve the sandbox province on 127.0.0.1 until interrupted.
 
     Example: inspector sandbox serve --seed 1 --as-of 2026-11-30 --out sandbox
@@ -235,6 +241,10 @@ def sandbox_serve(seed, count, as_of, out_dir, base_port):
     import signal
     import threading
     import time
+
+    if background:
+        _serve_in_background(seed, count, as_of, out_dir, base_port)
+        return
 
     from .sandbox.province import DEFAULT_AGENCIES, generate_province
     from .sandbox.server import Sandbox
@@ -265,6 +275,65 @@ def sandbox_serve(seed, count, as_of, out_dir, base_port):
         pass
     finally:
         running.stop()
+
+
+def _serve_in_background(seed, count, as_of, out_dir: Path, base_port: int) -> None:
+    """Start `sandbox serve` as its own process and wait for its ready line."""
+    import subprocess
+
+    args = [sys.executable, "-m", "inspector.cli", "sandbox", "serve", "--seed", str(seed),
+            "--out", str(out_dir), "--base-port", str(base_port)]
+    args += ["--agencies", str(count)] if count else []
+    args += ["--as-of", as_of] if as_of else []
+    import time
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log_path = out_dir / "sandbox.log"
+    with open(log_path, "w", encoding="utf-8") as log:  # the child keeps writing to its log
+        child = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, text=True,
+                                 start_new_session=True)  # survives this command's terminal
+    line, deadline = "", time.monotonic() + 120
+    while time.monotonic() < deadline and child.poll() is None:
+        line = next((l for l in log_path.read_text(encoding="utf-8").splitlines()
+                     if l.startswith("Sandbox sẵn sàng")), "")
+        if line:
+            break
+        time.sleep(0.2)
+    if not line:
+        child.terminate()
+        click.echo(f"Lỗi: the sandbox did not start (see {log_path})", err=True)
+        sys.exit(1)
+    (out_dir / "sandbox.pid").write_text(str(child.pid), encoding="utf-8")
+    click.echo(line.rstrip() + f" — tiến trình {child.pid}; dừng: inspector sandbox stop --out {out_dir}")
+
+
+@sandbox.command("stop")
+@click.option("--out", "out_dir", default="sandbox", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path))
+def sandbox_stop(out_dir):
+    """Stop a sandbox started with `serve --background`.
+
+    Example: inspector sandbox stop --out demo/sandbox
+    """
+    import os
+    import signal
+    import time
+
+    pid_file = out_dir / "sandbox.pid"
+    try:
+        pid = int(pid_file.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        click.echo(f"Lỗi: {pid_file}: no sandbox started with --background here", err=True)
+        sys.exit(1)
+    try:
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(50):
+            time.sleep(0.1)
+            os.kill(pid, 0)
+    except ProcessLookupError:
+        pass
+    pid_file.unlink(missing_ok=True)
+    click.echo(f"Đã dừng sandbox (tiến trình {pid}).")
 
 
 @sandbox.command("write")

@@ -37,7 +37,7 @@ hosts = {urlsplit(p).netloc for p in portals}
 class Bare(scrapy.Spider):
     name = "bare"
     links = LinkExtractor()
-    def start_requests(self):
+    async def start(self):
         for url in portals:
             yield scrapy.Request(url)
     def parse(self, response):

@@ -36,7 +36,7 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def _own_host_only(url: str):
+def own_host_only(url: str):
     """A route handler that lets the page load what its own host serves and nothing else: no
     third-party trackers or CDNs are contacted on an inspector's behalf."""
     own = urlsplit(url).netloc
@@ -55,7 +55,7 @@ def mobile_layout(browser, url: str, timeout_ms: int = 30000) -> dict[str, Any]:
     context = browser.new_context(viewport=PHONE, ignore_https_errors=True)
     try:
         page = context.new_page()
-        page.route("**/*", _own_host_only(url))
+        page.route("**/*", own_host_only(url))
         page.goto(url, wait_until="load", timeout=timeout_ms)
         meta = page.evaluate(
             "() => { const m = document.querySelector('meta[name=viewport]');"

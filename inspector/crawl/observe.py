@@ -7,6 +7,7 @@ from typing import Any
 
 from ..scoring.checklist import Topics
 from ..textnorm import Matcher
+from .listings import canonical
 from .state import AgencyState, SectionState, post_list
 
 # Topics whose section is a general news section: topic-matched posts are taken from there.
@@ -27,6 +28,8 @@ def topic_observation(state: AgencyState, topic: str, topics: Topics) -> dict[st
     """posts/<topic>: the posts of the sections named for the topic, else the general sections'
     posts whose title carries the topic's keywords (own: false, for a reviewer to confirm)."""
     candidates = [s for s in state.sections.values() if topic in s.topics and s.is_section()]
+    if topic in state.overrides:  # the register names the section: discovery does not count
+        candidates = [s for s in candidates if s.how == "register"]
     alive = [s for s in candidates if s.alive()]
     if alive:
         posts: dict[str, dict[str, Any]] = {}
@@ -80,8 +83,10 @@ def observations(state: AgencyState, needed_topics: list[str],
             present = sorted(set().union(*tables)) if tables else []
         else:
             present = sorted(state.fields.get(field_set, set()))
-        obs[f"fields/{field_set}"] = {"status": "ok", "present": present,
-                                      "pages": state.field_pages.get(field_set, [])}
+        pages = state.field_pages.get(field_set, [])
+        obs[f"fields/{field_set}"] = {
+            "status": "ok", "present": present, "pages": pages,
+            "evidence": [ref for url in pages for ref in state.evidence.get(canonical(url), [])]}
     for name in topics.features:
         if name == "mobile":
             continue  # observed in Chromium (mobile.py), not from the HTML

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 
 from ..errors import UserError
+from ..evidence.screenshots import CaptureError, capture
 from ..evidence.store import store
 from ..scoring.checklist import load_all, load_topics, posts_topics, topics_of_criteria
 from ..scoring.periods import Window
@@ -41,7 +42,7 @@ def _agencies(ws: Workspace, agency_ids: list[str] | None) -> list[dict[str, Any
 
 
 def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
-          settings: dict[str, Any] | None = None) -> CrawlReport:
+          settings: dict[str, Any] | None = None, screenshots: bool = True) -> CrawlReport:
     """Crawl the portals (one Scrapy process; call once per Python process, as Twisted's
     reactor cannot restart), then write each agency's observations in one transaction."""
     checklists = load_all()
@@ -63,13 +64,13 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
                          "obey_robots": row.get("obey_robots") in (None, 1, True)})
     needed = {level: posts_topics(checklists, level) for level in ("province", "district", "commune")}
     evidence_sink = _EvidenceSink(ws)
-    process = CrawlerProcess({**SETTINGS, **(settings or {})}, install_root_handler=False)
+    process = CrawlerProcess({**SETTINGS, "LOG_INSTALL_ROOT_HANDLER": False, **(settings or {})})
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, agencies=agencies, as_of=as_of, needed=needed, states=states,
                   window_start=Window.ending(as_of).start, evidence=evidence_sink)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    mobile = _mobile_checks(ws, states)
+    mobile = _browser_checks(ws, states, screenshots)
     report = CrawlReport(run_id)
     with ws.transaction():
         for agency_id, state in states.items():
@@ -94,8 +95,11 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
     return report
 
 
-def _mobile_checks(ws: Workspace, states: dict[str, AgencyState]) -> dict[str, dict[str, Any]]:
-    """feature/mobile for each portal whose home page was read: Chromium at a phone's width."""
+def _browser_checks(ws: Workspace, states: dict[str, AgencyState],
+                    screenshots: bool) -> dict[str, dict[str, Any]]:
+    """In Chromium: feature/mobile for each portal whose home page was read, and (unless turned
+    off) a screenshot of each section's first listing page with the counted posts outlined,
+    added to that page's evidence."""
     todo = {aid: s for aid, s in states.items() if not s.failure}
     results: dict[str, dict[str, Any]] = {}
     if not todo:
@@ -103,20 +107,36 @@ def _mobile_checks(ws: Workspace, states: dict[str, AgencyState]) -> dict[str, d
     try:
         with chromium() as browser:
             for agency_id, state in todo.items():
-                try:
-                    seen = mobile_layout(browser, state.portal)
-                except Exception as exc:  # one portal's browser failure is that portal's finding
-                    results[agency_id] = {"status": "failed",
-                                          "reason": f"Chromium could not open the home page: {exc}"}
-                    continue
-                shot = store(ws, seen.pop("png"), "screenshot", state.portal)
-                results[agency_id] = {"status": "ok", "present": seen["present"],
-                                      "where": state.portal, "viewport_meta": seen["viewport_meta"],
-                                      "scroll_width": seen["scroll_width"], "width": seen["width"],
-                                      "evidence": [shot]}
+                results[agency_id] = _mobile(ws, browser, state)
+                if screenshots:
+                    _section_screenshots(ws, browser, state)
     except RuntimeError as exc:  # no Chromium on this machine: not assessed, with the reason
         return {aid: {"status": "failed", "reason": str(exc)} for aid in todo}
     return results
+
+
+def _mobile(ws: Workspace, browser, state: AgencyState) -> dict[str, Any]:
+    try:
+        seen = mobile_layout(browser, state.portal)
+    except Exception as exc:  # one portal's browser failure is that portal's finding
+        return {"status": "failed", "reason": f"Chromium could not open the home page: {exc}"}
+    shot = store(ws, seen.pop("png"), "screenshot", state.portal)
+    return {"status": "ok", "present": seen["present"], "where": state.portal,
+            "viewport_meta": seen["viewport_meta"], "scroll_width": seen["scroll_width"],
+            "width": seen["width"], "evidence": [shot]}
+
+
+def _section_screenshots(ws: Workspace, browser, state: AgencyState) -> None:
+    for section in state.sections.values():
+        if not section.alive() or "#" in section.pages[0]:
+            continue
+        page = section.pages[0]
+        try:
+            refs = capture(ws, browser, page, list(section.posts), label=section.name)
+        except CaptureError as exc:  # the HTML stays the evidence; the note says why
+            state.traps.append(str(exc))
+            continue
+        state.evidence.setdefault(page, []).extend(refs)
 
 
 class _EvidenceSink:

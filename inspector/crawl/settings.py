@@ -38,5 +38,6 @@ SETTINGS = {
     "COOKIES_ENABLED": True,           # ASP.NET portals keep their session in a cookie
     "TELNETCONSOLE_ENABLED": False,
     "LOG_LEVEL": "WARNING",
-    "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+    # Duplicates are judged per agency (fingerprint.py).
+    "REQUEST_FINGERPRINTER_CLASS": "inspector.crawl.fingerprint.AgencyFingerprinter",
 }

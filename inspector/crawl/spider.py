@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import FormRequest, Request, Response
-from w3lib.url import canonicalize_url
 
 from . import discovery, features, listings
 from .failures import classify
+from .listings import canonical
 from .state import AgencyState, SectionState
 
 # Which field set each information page shows (the procedure pages carry thu-tuc).
@@ -23,10 +23,6 @@ PAGE_FIELD_SETS = {"gioi-thieu": "gioi-thieu", "co-cau-to-chuc": "gioi-thieu",
                    "gop-y": "gop-y"}
 PROCEDURE_CODE = re.compile(r"\d\.\d{6}")
 PROCEDURE_PAGES = 5   # procedure pages read to judge the thu-tuc fields
-
-
-def canonical(url: str) -> str:
-    return canonicalize_url(url, keep_fragments=False)
 
 
 class PortalSpider(scrapy.Spider):
@@ -119,6 +115,8 @@ class PortalSpider(scrapy.Spider):
             section.topics = sorted(set(section.topics) | set(topics))
             section.general = section.general or general
             section.info_page = section.info_page or info_page
+            if how == "register":  # the register's word stands over how discovery found it
+                section.how = "register"
             return
         state.sections[key] = SectionState(url=url, name=name, topics=sorted(set(topics)),
                                            how=how, general=general, info_page=info_page)
@@ -246,8 +244,9 @@ class PortalSpider(scrapy.Spider):
 
     def _keep(self, state: AgencyState, response: Response) -> None:
         """Keep the HTML as fetched of a page behind a finding."""
-        if self.evidence is not None and response.url not in state.evidence:
-            state.evidence[response.url] = [self.evidence(response.url, response.body)]
+        key = canonical(response.url)
+        if self.evidence is not None and key not in state.evidence:
+            state.evidence[key] = [self.evidence(response.url, response.body)]
 
     def _note_features(self, state: AgencyState, html: str, url: str, article: bool = False):
         found = features.detect_features(html, url)

@@ -50,7 +50,13 @@ def crawled(real_portal, tmp_path_factory):
         "    name: Sở Thông tin và Truyền thông Hà Nội\n"
         "    level: province\n"
         f"    portal: {real_portal}index.html\n"
-        "    tthc_total: 120\n", encoding="utf-8")
+        "    tthc_total: 120\n"
+        # the same portal again, its legal-dissemination section named by the register
+        "  - id: so-tttt-ha-noi-chi-dinh\n"
+        "    name: Sở Thông tin và Truyền thông Hà Nội (chuyên mục chỉ định)\n"
+        "    level: province\n"
+        f"    portal: {real_portal}index.html\n"
+        f"    sections: {{'1B/III/4.1': ['{real_portal}pctn.html']}}\n", encoding="utf-8")
     cli = [sys.executable, "-m", "inspector.cli"]
     imported = subprocess.run(cli + ["registry", "import", "-w", str(ws), str(register)],
                               capture_output=True, text=True)
@@ -60,14 +66,17 @@ def crawled(real_portal, tmp_path_factory):
                          text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     conn = sqlite3.connect(ws / "inspector.db")
-    rows = conn.execute("select key, status, reason, value from observations").fetchall()
+    rows = conn.execute("select agency_id, key, status, reason, value from observations").fetchall()
     conn.close()
-    return {key: {"status": status, "reason": reason, **json.loads(value)}
-            for key, status, reason, value in rows}
+    by_agency: dict[str, dict] = {}
+    for agency, key, status, reason, value in rows:
+        by_agency.setdefault(agency, {})[key] = {"status": status, "reason": reason,
+                                                 **json.loads(value)}
+    return by_agency
 
 
 def test_legal_dissemination_section_found_and_each_post_counted_once(crawled):
-    obs = crawled["posts/pbgdpl"]
+    obs = crawled["so-tttt-ha-noi"]["posts/pbgdpl"]
     assert obs["status"] == "ok"
     assert obs["section"]["own"] is True
     assert any("Phổ biến, giáo dục pháp luật" in name or "luatthudo" in url
@@ -81,6 +90,27 @@ def test_legal_dissemination_section_found_and_each_post_counted_once(crawled):
 
 def test_dead_menu_link_is_a_classified_failure_not_a_zero(crawled):
     # the menu's "Tin tức sự kiện" points to a page the mirror never had
-    news = crawled["posts/tin-tuc-su-kien"]
+    news = crawled["so-tttt-ha-noi"]["posts/tin-tuc-su-kien"]
     assert news["status"] == "failed"
     assert "404" in news["reason"]
+
+
+def test_register_section_overrides_discovery(crawled):
+    """The register names another section (anti-corruption news, 29 posts) for 1B/III/4.1's
+    topic: it replaces the discovered one."""
+    obs = crawled["so-tttt-ha-noi-chi-dinh"]["posts/pbgdpl"]
+    assert obs["status"] == "ok" and obs["section"]["how"] == ["register"]
+    assert all("pctn" in url for url in obs["section"]["urls"])
+    assert len({p["url"] for p in obs["posts"]}) == 29
+
+
+def test_counted_posts_carry_their_evidence(crawled, real_portal):
+    """The section's first listing page backs the count: its HTML as fetched, a screenshot and
+    a crop with the counted posts outlined, each stored under its SHA-256."""
+    evidence = crawled["so-tttt-ha-noi"]["posts/pbgdpl"]["evidence"]
+    kinds = {e["kind"] for e in evidence}
+    assert {"html", "screenshot", "crop"} <= kinds
+    crop = next(e for e in evidence if e["kind"] == "crop")
+    assert crop["outlined"] == 20  # page 1 of the listing shows 20 of the 21 posts
+    for ref in evidence:
+        assert ref["path"].split("/")[-1].startswith(ref["sha256"])
