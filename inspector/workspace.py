@@ -142,6 +142,20 @@ class Workspace:
             "new": dumps(new) if new is not None else None, "reason": reason,
         })
 
+    def agencies(self, agency_ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """The register's agencies in id order, or only those named; an unknown id or an empty
+        register is the user's error, named in one line."""
+        rows = list(self.db["agencies"].rows_where(order_by="id"))
+        if agency_ids:
+            known = {r["id"] for r in rows}
+            for agency_id in agency_ids:
+                if agency_id not in known:
+                    raise UserError(f"unknown agency {agency_id!r} (see the register)")
+            rows = [r for r in rows if r["id"] in agency_ids]
+        if not rows:
+            raise UserError("the register holds no agency: run 'inspector registry import' first")
+        return rows
+
     def put_observation(self, agency_id: str, key: str, value: dict[str, Any] | None = None, *,
                         status: str = "ok", reason: str | None = None,
                         run_id: str | None = None) -> None:

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 
-from ..errors import UserError
 from ..evidence.screenshots import CaptureError, capture
 from ..evidence.store import store
 from ..scoring.checklist import load_all, load_topics, posts_topics, topics_of_criteria
@@ -28,19 +27,6 @@ class CrawlReport:
     agencies: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → summary
 
 
-def _agencies(ws: Workspace, agency_ids: list[str] | None) -> list[dict[str, Any]]:
-    rows = list(ws.db["agencies"].rows_where(order_by="id"))
-    if agency_ids:
-        known = {r["id"] for r in rows}
-        for agency_id in agency_ids:
-            if agency_id not in known:
-                raise UserError(f"unknown agency {agency_id!r} (see the register)")
-        rows = [r for r in rows if r["id"] in agency_ids]
-    if not rows:
-        raise UserError("the register holds no agency: run 'inspector registry import' first")
-    return [r for r in rows if r["portal"]]
-
-
 def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
           settings: dict[str, Any] | None = None, screenshots: bool = True) -> CrawlReport:
     """Crawl the portals (one Scrapy process; call once per Python process, as Twisted's
@@ -48,7 +34,7 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
     checklists = load_all()
     topics = load_topics()
     by_criterion = topics_of_criteria(checklists)
-    rows = _agencies(ws, agency_ids)
+    rows = [r for r in ws.agencies(agency_ids) if r["portal"]]  # no portal: nothing to crawl
     started = utcnow()
     run_id = f"crawl-{started}"
     states, agencies = {}, []

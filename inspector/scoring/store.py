@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..errors import UserError
 from ..workspace import Workspace, dumps, loads, utcnow
 from .checklist import Checklist, load_all
 from .engine import AgencyResult, Override, score_agency
@@ -93,15 +92,7 @@ def score_workspace(ws: Workspace, as_of: date, agency_ids: list[str] | None = N
                     tables: RatingTables | None = None) -> list[AgencyResult]:
     checklists = checklists if checklists is not None else load_all()
     tables = tables or RatingTables.load()
-    agencies = list(ws.db["agencies"].rows_where(order_by="id"))
-    if agency_ids:
-        known = {a["id"] for a in agencies}
-        for agency_id in agency_ids:
-            if agency_id not in known:
-                raise UserError(f"unknown agency {agency_id!r} (see the register)")
-        agencies = [a for a in agencies if a["id"] in agency_ids]
-    if not agencies:
-        raise UserError("the register holds no agency: run 'inspector registry import' first")
+    agencies = ws.agencies(agency_ids)
     province = ws.db["province"].get(1) if ws.db["province"].count else None
     province_tthc = province["tthc_total"] if province else None
     results = []

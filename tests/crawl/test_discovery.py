@@ -5,21 +5,16 @@ main content block is the page's own content on every platform."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.test import Client
 
 from inspector.crawl.discovery import (href_topics, main_content, section_links, section_topics,
                                        static_pages, text_of)
-from inspector.sandbox.platforms import portal_class
 from inspector.sandbox.portal import FIELD_LABELS
-from inspector.sandbox.province import generate_province
+from tests.crawl.conftest import BASE, fetch
 
-AS_OF = date(2026, 11, 26)
-BASE = "http://127.0.0.1:8101"
 REAL = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "real" / "sotttt-hanoi-2022"
 REAL_URL = "https://sotttt.hanoi.gov.vn/"
 # where a section of each placement must be reported
@@ -27,22 +22,8 @@ EXPECTED_HOW = {"menu": "menu", "submenu": "submenu", "sidebar_image": "sidebar_
                 "footer": "footer", "sitemap_only": "sitemap"}
 
 
-@pytest.fixture(scope="module")
-def sites():
-    """(agency, portal, client) of every agency of the default province, served in-process."""
-    province = generate_province(1, as_of=AS_OF)
-    result = []
-    for agency in province.agencies:
-        agency.base_url = f"{BASE}/"
-        portal = portal_class(agency.platform)(agency, province)
-        result.append((agency, portal, Client(portal)))
-    return result
 
 
-def fetch(client: Client, path: str) -> str:
-    response = client.get(path, follow_redirects=True)
-    assert response.status_code == 200, path
-    return response.get_data(as_text=True)
 
 
 def path_of(url: str) -> str:

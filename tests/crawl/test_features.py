@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import lxml.html
 import pytest
-from werkzeug.test import Client
 
 from inspector.crawl.discovery import main_content
 from inspector.crawl.features import (PAGE_FEATURES, detect_features, fields_present,
                                       merge_features, project_records, qa_counts)
-from inspector.sandbox.platforms import portal_class
-from inspector.sandbox.province import generate_province
+from tests.crawl.conftest import BASE, fetch
 
-AS_OF = date(2026, 11, 26)
-BASE = "http://127.0.0.1:8101"
 REAL = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "real" / "sotttt-hanoi-2022"
 REAL_URL = "https://sotttt.hanoi.gov.vn/"
 # information page(s) → the field set they show
@@ -31,21 +26,8 @@ DOCUMENT_FEATURES = ("legal_download", "legal_by_field", "legal_by_date", "legal
                      "legal_by_type", "document_search")
 
 
-@pytest.fixture(scope="module")
-def sites():
-    province = generate_province(1, as_of=AS_OF)
-    result = []
-    for agency in province.agencies:
-        agency.base_url = f"{BASE}/"
-        portal = portal_class(agency.platform)(agency, province)
-        result.append((agency, portal, Client(portal)))
-    return result
 
 
-def fetch(client: Client, path: str) -> str:
-    response = client.get(path, follow_redirects=True)
-    assert response.status_code == 200, path
-    return response.get_data(as_text=True)
 
 
 def procedure_paths(portal, client) -> list[str]:
