@@ -157,7 +157,8 @@ class PortalSpider(scrapy.Spider):
                 yield self._request(state, url, self.parse_article, "article",
                                     section=response.meta["section"], listing_page=page,
                                     listing=listing, listing_url=response.url,
-                                    listing_postback=response.meta.get("postback"))
+                                    listing_postback=response.meta.get("postback"),
+                                    dated_in_window=dated_in_window)
             return
         if dated_in_window:
             yield from self._next_pages(state, response, listing)
@@ -210,7 +211,7 @@ class PortalSpider(scrapy.Spider):
         section = state.sections[meta["section"]]
         moments = [section.posts[u]["published"] for u in self._page_posts[page]]
         days = [m.date() if hasattr(m, "date") else m for m in moments if m]
-        if any(day >= self.stop_before for day in days):
+        if meta.get("dated_in_window") or any(day >= self.stop_before for day in days):
             yield from self._next_pages(state, _ListingPage(meta), meta["listing"])
 
     # -- information pages ----------------------------------------------------------------------

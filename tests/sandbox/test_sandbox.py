@@ -278,3 +278,25 @@ def test_cli_serve_is_ready_quickly_and_writes_its_files(tmp_path):
         proc.terminate()
         proc.wait(timeout=10)
     assert proc.returncode == 0
+
+
+def test_background_serve_and_stop(tmp_path):
+    """`serve --background` returns once the servers listen and leaves them running; `stop`
+    ends them (the README's main job relies on both)."""
+    out = tmp_path / "bg"
+    cli = [sys.executable, "-m", "inspector.cli", "sandbox"]
+    started = subprocess.run(cli + ["serve", "--background", "--out", str(out), "--base-port", "0",
+                                    "--as-of", AS_OF.isoformat()], capture_output=True, text=True,
+                             timeout=120)
+    assert started.returncode == 0, started.stderr
+    assert "Sandbox sẵn sàng" in started.stdout and (out / "sandbox.pid").exists()
+    register = (out / "register.yaml").read_text(encoding="utf-8")
+    portal = re.search(r"portal: (http://127\.0\.0\.1:\d+/)", register).group(1)
+    try:
+        assert fetch(portal)[0] == 200
+    finally:
+        stopped = subprocess.run(cli + ["stop", "--out", str(out)], capture_output=True, text=True,
+                                 timeout=30)
+    assert stopped.returncode == 0 and not (out / "sandbox.pid").exists()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(portal, timeout=3)
