@@ -63,6 +63,10 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
             obs = observations(state, needed[state.level], topics)
             obs["feature/mobile"] = mobile.get(agency_id) or {
                 "status": "failed", "reason": state.failure or "the home page was not read"}
+            # what a reviewer should know of this crawl: pages that failed, budget, platform
+            obs["crawl/notes"] = {"status": "ok", "platform": state.platform,
+                                  "budget_hit": state.budget_hit, "notes": state.notes,
+                                  "pages": stats.get(f"inspector/pages/{urlsplit(state.portal).netloc}", 0)}
             failed = sum(1 for v in obs.values() if v.get("status") == "failed")
             for key, value in obs.items():
                 status = value.pop("status")
@@ -120,7 +124,7 @@ def _section_screenshots(ws: Workspace, browser, state: AgencyState) -> None:
         try:
             refs = capture(ws, browser, page, list(section.posts), label=section.name)
         except CaptureError as exc:  # the HTML stays the evidence; the note says why
-            state.traps.append(str(exc))
+            state.notes.append(str(exc))
             continue
         state.evidence.setdefault(page, []).extend(refs)
 

@@ -270,10 +270,10 @@ class PortalSpider(scrapy.Spider):
                 section.failed = reason
         elif meta.get("kind") == "article":
             # the post stays undated; the page's next page is still decided on the others
-            state.traps.append(f"{failure.request.url}: {reason}")
+            state.notes.append(f"{failure.request.url}: {reason}")
             return list(self._article_done(state, meta))
         elif meta.get("kind") in PAGE_FIELD_SETS:
-            state.traps.append(f"{failure.request.url}: {reason}")
+            state.notes.append(f"{failure.request.url}: {reason}")
         return None
 
 

@@ -51,7 +51,7 @@ class AgencyState:
     projects: list[dict[str, Any]] = field(default_factory=list)
     evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # URL → evidence rows
     budget_hit: bool = False
-    traps: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)    # pages that failed, for the reviewer
     pages_fetched: int = 0
     started: datetime | None = None
 
