@@ -16,7 +16,7 @@ from ..scoring.periods import Window
 from .model import Agency, Province
 from .portal import Portal
 from .trouble import CALENDAR, LANGUAGE, home_aliases
-from .truth import child_summary, context, observations, score, service_verdict
+from .truth import children_summaries, observations, score, service_verdict
 
 GROUND_TRUTH_SCHEMA = "inspector-sandbox-truth/1"
 
@@ -81,8 +81,8 @@ def ground_truth(province: Province, portals: dict[str, Portal], urls: dict[str,
         portal = portals[agency.id]
         children = None
         if agency.level == "district":
-            children = [child_summary(c, context(c, province, obs_by_agency[c.id]))
-                        for c in province.agencies if c.parent == agency.id]
+            children = children_summaries(agency.id, province.agencies, province,
+                                          lambda child: obs_by_agency[child.id])
         scored = score(agency, province, obs_by_agency[agency.id], children)
         result["agencies"].append({
             "id": agency.id, "name": agency.name, "level": agency.level, "parent": agency.parent,

@@ -11,7 +11,7 @@ from .coverage import Scorer, complete_bands
 from .generator import (QUALITY, Plan, generate_agency, generate_services, hub_services,
                         make_catalogue)
 from .model import PLATFORMS, Agency, Province
-from .truth import child_summary, context, observations, ratings, score, service_verdict
+from .truth import children_summaries, perfect_observations, ratings, score
 
 DEFAULT_AGENCIES = 17
 MAX_ATTEMPTS = 400
@@ -129,11 +129,8 @@ def generate_province(seed: int = 1, agencies: int = DEFAULT_AGENCIES,
         plan = Plan(level, profile, dict(targets), tuple(troubles))
         children = []
         if level == "district":
-            for child in built.values():
-                if child.parent == ident[0]:
-                    verdicts = {s.id: service_verdict(s, codes) for s in child.services}
-                    child_obs = observations(child, verdicts=verdicts)
-                    children.append(child_summary(child, context(child, province, child_obs)))
+            children = children_summaries(ident[0], built.values(), province,
+                                          lambda child: perfect_observations(child, codes))
         agency = _build(seed, as_of, ident, plan, parent, platform, catalogue, province, codes,
                         children, service_offset=index)
         built[index] = agency
@@ -148,14 +145,9 @@ def expected_result(province: Province, agency: Agency, codes: set[str]):
     """The engine's result on what a perfect inspection of the agency observes."""
     children = None
     if agency.level == "district":
-        children = []
-        for child in province.agencies:
-            if child.parent == agency.id:
-                verdicts = {s.id: service_verdict(s, codes) for s in child.services}
-                children.append(child_summary(child, context(
-                    child, province, observations(child, verdicts=verdicts))))
-    verdicts = {s.id: service_verdict(s, codes) for s in agency.services}
-    return score(agency, province, observations(agency, verdicts=verdicts), children)
+        children = children_summaries(agency.id, province.agencies, province,
+                                      lambda child: perfect_observations(child, codes))
+    return score(agency, province, perfect_observations(agency, codes), children)
 
 
 def _build(seed, as_of, ident, plan: Plan, parent, platform, catalogue, province, codes,
@@ -182,8 +174,7 @@ def _build(seed, as_of, ident, plan: Plan, parent, platform, catalogue, province
         agency.targets = dict(plan.targets)
         if not plan.targets:
             return agency
-        verdicts = {s.id: service_verdict(s, codes) for s in agency.services}
-        result = score(agency, province, observations(agency, verdicts=verdicts), children or None)
+        result = score(agency, province, perfect_observations(agency, codes), children or None)
         got = ratings(result)
         if all(got.get(cid) == label for cid, label in plan.targets.items()):
             return agency

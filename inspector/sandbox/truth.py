@@ -3,6 +3,7 @@ and the findings the real scoring engine gives on them (the ground truth)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable
 
 from ..register.importer import service_id as register_service_id
@@ -138,6 +139,19 @@ def child_summary(agency: Agency, ctx: Context) -> ChildSummary:
                         services_level12=maybe("survey.services_level12"))
 
 
+def perfect_observations(agency: Agency, codes: set[str]) -> dict[str, dict[str, Any]]:
+    """observations() with the verdicts a correct service check reaches (stand-in URLs)."""
+    return observations(agency, verdicts={s.id: service_verdict(s, codes) for s in agency.services})
+
+
+def children_summaries(district_id: str, agencies, province: Province,
+                       observations_of: Callable[[Agency], dict[str, dict[str, Any]]]
+                       ) -> list[ChildSummary]:
+    """What a district's score needs to know of each of its communes."""
+    return [child_summary(c, context(c, province, observations_of(c)))
+            for c in agencies if c.parent == district_id]
+
+
 def score(agency: Agency, province: Province, obs: dict[str, dict[str, Any]],
           children: list[ChildSummary] | None = None,
           tables: RatingTables | None = None) -> AgencyResult:
@@ -145,13 +159,9 @@ def score(agency: Agency, province: Province, obs: dict[str, dict[str, Any]],
     return score_agency(list(checklists()), ctx, province.as_of, tables or _tables())
 
 
-_TABLES: list[RatingTables] = []
-
-
+@lru_cache(maxsize=1)
 def _tables() -> RatingTables:
-    if not _TABLES:
-        _TABLES.append(RatingTables.load())
-    return _TABLES[0]
+    return RatingTables.load()
 
 
 def ratings(result: AgencyResult) -> dict[str, str | None]:

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
 
 import pytest
 from PIL import Image, ImageStat
 
-CHROMIUM = os.environ.get("INSPECTOR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+from inspector.crawl.browser import chromium, own_host_only
 
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package "
-                    "or set INSPECTOR_CHROMIUM")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu",
-                                          "--disable-background-networking"])
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as running:  # Debian's Chromium, or INSPECTOR_CHROMIUM
+        yield running
 
 
 def test_one_page_of_each_platform_renders(browser, truth, tmp_path):
@@ -37,10 +25,7 @@ def test_one_page_of_each_platform_renders(browser, truth, tmp_path):
         context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
         try:
             page = context.new_page()
-            blocked = []
-            page.route("**/*", lambda route: route.continue_()
-                       if route.request.url.startswith(("http://127.0.0.1", "https://127.0.0.1"))
-                       else (blocked.append(route.request.url), route.abort()))
+            page.route("**/*", own_host_only(agency["portal"]))
             response = page.goto(agency["portal"], wait_until="load")
             assert response.status == 200
             assert page.title()
