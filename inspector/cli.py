@@ -212,6 +212,147 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots):
     click.echo(f"Đã thu thập {len(report.agencies)} cổng, ngày đánh giá {day:%d/%m/%Y}.")
 
 
+def _when(value: str | None):
+    if not value:
+        return None
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a time YYYY-MM-DDTHH:MM") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@cli.command("check-services")
+@click.option("--agency", "agencies", multiple=True, metavar="ID", help="Only these agencies.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Inspection date, used when the agencies' results are re-scored "
+                   "(default: the date they were last scored for, else today).")
+@click.option("--citizen", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The test citizen's file, outside the workspace (or INSPECTOR_CITIZEN); "
+                   "format in docs/playbooks.md.")
+@click.option("--playbooks", "playbook_dirs", multiple=True,
+              type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="A folder of extra journey playbooks (YAML); repeatable.")
+@click.option("--contexts", type=click.IntRange(1, 32), default=3, show_default=True,
+              help="Journeys run at once, each in a fresh browser context.")
+@click.option("--step-timeout", type=click.FloatRange(1, 600), default=30, show_default=True,
+              help="Seconds each action of a journey may take.")
+@click.option("--mail-timeout", type=click.FloatRange(1, 3600), default=60, show_default=True,
+              help="Seconds to wait for an e-mailed code.")
+@click.option("--recheck-after", type=click.FloatRange(0, 24 * 30), default=4, show_default=True,
+              help="Hours before a failed service is checked again (V.4.2.c.ii); its verdict "
+                   "waits for that re-check.")
+@click.option("--sample-above", type=click.IntRange(0, 100000), default=10, show_default=True,
+              help="Agencies with more matched services than this are checked by group: "
+                   "representative + sample by journey, the rest by report.")
+@click.option("--sample-size", type=click.IntRange(0, 1000), default=2, show_default=True,
+              help="Services drawn per group besides its representative.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the sample draw (the same seed draws the same services).")
+@click.option("--match-threshold", type=click.FloatRange(0, 100), default=None,
+              help="Least name-match score (0-100) against the catalogue (default 85).")
+@click.option("--again", is_flag=True, help="Check again services whose verdict is final.")
+@click.option("--dry-run", is_flag=True,
+              help="Only show each service's check, the reason, its catalogue match and whether "
+                   "an attempt is due; change nothing.")
+@click.option("--headed", is_flag=True,
+              help="A visible browser, one journey at a time: an inspector finishes the steps "
+                   "that need a person (captcha, SMS code) while the tool records.")
+@click.option("--now", "now", metavar="YYYY-MM-DDTHH:MM",
+              help="The time to record and to measure re-check gaps by (default: the clock); "
+                   "for replays and tests.")
+@with_workspace
+def check_services(ws, agencies, as_of, citizen, playbook_dirs, contexts, step_timeout,
+                   mail_timeout, recheck_after, sample_above, sample_size, seed,
+                   match_threshold, again, dry_run, headed, now):
+    """Check each declared online public service as a citizen would (Section V.4.2):
+    register, confirm, log in, submit a dossier with a test document, track it; keep a
+    screenshot per step, a trace, and a video of failures.
+
+    Example: inspector check-services -w demo --citizen ~/kiem-tra/citizen.yaml --agency so-tttt
+    """
+    from .journeys.checker import CheckSettings, check_services as run_checks
+    from .journeys.citizen import citizen_from_environment
+    from .journeys.journey import JourneySettings
+    from .journeys.rules import Sampling
+
+    person = None
+    try:
+        person = citizen_from_environment(citizen, ws.root)
+    except UserError:
+        if citizen is not None or headed:
+            raise
+    settings = CheckSettings(
+        journey=JourneySettings(step_timeout=step_timeout, mail_timeout=mail_timeout,
+                                headed=headed),
+        contexts=contexts, recheck_after_hours=recheck_after,
+        sampling=Sampling(above=sample_above, per_group=sample_size, seed=seed),
+        threshold=match_threshold, again=again, playbook_dirs=list(playbook_dirs),
+        now=_when(now))
+    if dry_run:
+        from .journeys.checker import plan_services
+
+        for row in plan_services(ws, list(agencies) or None, settings):
+            match = row["match"]
+            click.echo(f"{row['agency_id']}\t{row['check']}\t{row['due'] or '-'}\t"
+                       f"{match.get('code') or '-'} ({match.get('score')})\t"
+                       f"{row['playbook'] or '-'}\t{row['name']}\t{row['reason']}")
+        return
+    day = _as_of(as_of) if as_of else None
+    summary = run_checks(ws, list(agencies) or None, day, person, settings, echo=click.echo)
+    parts = [f"{count} {status}" for status, count in sorted(summary.by_status.items())]
+    click.echo(f"Đã kiểm tra {summary.attempts} lượt trên {summary.services} dịch vụ: "
+               + ", ".join(parts) + ".")
+    if summary.rescored:
+        click.echo("Đã chấm lại điểm: " + ", ".join(summary.rescored))
+
+
+@cli.group()
+def services():
+    """Declared online services: their check state, and reopening one after feedback."""
+
+
+@services.command("reopen")
+@click.argument("service_id")
+@click.option("--reason", required=True, help="The feedback that calls for the re-check.")
+@click.option("--by", "reviewer", required=True, help="Who reopens it (recorded in the audit log).")
+@with_workspace
+def services_reopen(ws, service_id, reason, reviewer):
+    """Reopen a recognised service for a re-check (hậu kiểm, V.4.2.c.ii); the next
+    check-services checks it, and a confirmed failure revokes its recognition.
+
+    Example: inspector services reopen so-tttt:1a2b3c4d --by "Nguyễn Văn A" --reason "Phản ánh của người dân: không nộp được hồ sơ"
+    """
+    from .journeys.checker import reopen_service
+
+    reopen_service(ws, service_id, reviewer, reason)
+    click.echo(f"Đã mở lại dịch vụ {service_id} để hậu kiểm.")
+
+
+@services.command("list")
+@click.option("--agency", "agencies", multiple=True, metavar="ID", help="Only these agencies.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document instead of lines.")
+@with_workspace
+def services_list(ws, agencies, as_json):
+    """Each declared service with its check, status and last attempt.
+
+    Example: inspector services list --agency so-tttt
+    """
+    from .journeys.checker import service_rows
+
+    rows = service_rows(ws, list(agencies) or None)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        last = row["last_attempt"] or {}
+        click.echo(f"{row['id']}\t{row['status'] or 'chưa kiểm tra'}\t{row['check'] or '-'}\t"
+                   f"{(last.get('outcome') or '-')}{'@' + last['failed_step'] if last.get('failed_step') else ''}"
+                   f"\t{row['name']}")
+
+
 @cli.group()
 def sandbox():
     """The simulated province on loopback: agency portals, online-service portals, ground truth."""

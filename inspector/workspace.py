@@ -67,9 +67,31 @@ def _v1(db: sqlite_utils.Database) -> None:
                        "finished_at": str, "status": str, "counts": str}, pk="id")
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    """Service checks (Section V.4.2): each service's check state and every attempt."""
+    # One row per declared service: what check it gets and why, its catalogue match, and where
+    # the re-check rules stand (a failure is re-checked later before it is final).
+    db["service_checks"].create({
+        "service_id": str, "agency_id": str, "plan": str, "plan_reason": str, "playbook": str,
+        "match": str, "status": str, "recognised": int, "first_failure_at": str,
+        "next_check_at": str, "reopened_at": str, "reopened_by": str, "reopen_reason": str,
+        "updated_at": str,
+    }, pk="service_id", foreign_keys=[("service_id", "services", "id"),
+                                      ("agency_id", "agencies", "id")])
+    db["service_checks"].create_index(["agency_id"])
+    db["service_attempts"].create({
+        "id": int, "service_id": str, "agency_id": str, "run_id": str, "kind": str,
+        "purpose": str, "playbook": str, "started_at": str, "finished_at": str, "outcome": str,
+        "failed_step": str, "reason": str, "steps": str, "vars": str, "identity": str,
+        "evidence": str,
+    }, pk="id", foreign_keys=[("service_id", "services", "id")])
+    db["service_attempts"].create_index(["service_id"])
+    db["counters"].create({"name": str, "value": int}, pk="name")
+
+
 # Forward migrations: index i brings the schema from version i to i + 1. Never edit a shipped
 # one; append a new function.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -155,6 +177,15 @@ class Workspace:
         if not rows:
             raise UserError("the register holds no agency: run 'inspector registry import' first")
         return rows
+
+    def next_serial(self, name: str, start: int = 0) -> int:
+        """The next number of a counter that only goes up (fresh test identities); a new
+        counter begins after ``start``."""
+        with self.transaction():
+            row = self.db.execute("select value from counters where name = ?", [name]).fetchone()
+            value = (row[0] if row else start) + 1
+            self.db["counters"].upsert({"name": name, "value": value}, pk="name")
+        return value
 
     def put_observation(self, agency_id: str, key: str, value: dict[str, Any] | None = None, *,
                         status: str = "ok", reason: str | None = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
@@ -21,6 +22,41 @@ def chromium_path() -> str:
         raise RuntimeError(f"Chromium not found at {path}: install Debian's 'chromium' package "
                            "or set INSPECTOR_CHROMIUM")
     return path
+
+
+def video_ready() -> bool:
+    """Playwright records video with an ffmpeg of its own, which `playwright install` cannot
+    download here; point it at Debian's (or INSPECTOR_FFMPEG) through a private browsers folder.
+    False when there is no ffmpeg: journeys then run without video."""
+    import json
+
+    import playwright
+
+    ffmpeg = os.environ.get("INSPECTOR_FFMPEG") or shutil.which("ffmpeg")
+    driver = Path(playwright.__file__).parent / "driver" / "package" / "browsers.json"
+    try:
+        revision = next(b["revision"] for b in json.loads(driver.read_text())["browsers"]
+                        if b["name"] == "ffmpeg")
+    except (OSError, ValueError, StopIteration, KeyError):
+        return False
+    default = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH")
+                   or Path.home() / ".cache" / "ms-playwright")
+    if (default / f"ffmpeg-{revision}" / "ffmpeg-linux").exists():
+        return True
+    if not ffmpeg or not os.path.exists(ffmpeg):
+        return False
+    private = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "inspector" / \
+        "playwright"
+    link = private / f"ffmpeg-{revision}" / "ffmpeg-linux"
+    try:
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if not link.exists():
+            link.symlink_to(ffmpeg)
+    except OSError:
+        return False
+    # Only ffmpeg is looked up there: Chromium is always launched by executable_path.
+    os.environ["PLAYWRIGHT_BROWSERS_PATH"] = str(private)
+    return True
 
 
 @contextmanager

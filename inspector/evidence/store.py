@@ -8,8 +8,9 @@ from typing import Any
 
 from ..workspace import Workspace, utcnow
 
-SUFFIX = {"html": ".html", "screenshot": ".png", "crop": ".png", "trace": ".zip", "video": ".webm"}
-FOLDER = {"html": "evidence", "trace": "evidence", "video": "evidence",
+SUFFIX = {"html": ".html", "screenshot": ".png", "crop": ".png", "trace": ".zip", "video": ".webm",
+          "har": ".har"}
+FOLDER = {"html": "evidence", "trace": "evidence", "video": "evidence", "har": "evidence",
           "screenshot": "screenshots", "crop": "screenshots"}
 
 

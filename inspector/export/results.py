@@ -50,16 +50,30 @@ def results_document(ws: Workspace) -> dict[str, Any]:
         services = []
         for s in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null", [aid],
                                               order_by="id"):
-            verdict = loads(observations.get(f"service/{s['id']}", {}).get("value"), {}) or {}
-            procedures = loads(s["procedures"], [])
+            observation = observations.get(f"service/{s['id']}", {})
+            verdict = loads(observation.get("value"), {}) or {}
+            procedures = verdict.get("procedures", loads(s["procedures"], []))
             services.append({
-                "name": s["name"], "url": s["url"], "group": s["group_name"],
+                "id": s["id"], "name": s["name"], "url": s["url"], "group": s["group_name"],
                 "declared_level": s["level"],
-                "catalog_code": procedures[0] if len(procedures) == 1 else
-                (procedures or verdict.get("catalog_code")),
-                "recognised": verdict.get("recognised"),
+                "catalog_code": verdict.get("catalog_code") or (procedures[0] if procedures
+                                                                else None),
+                "procedures": procedures, "recognised": verdict.get("recognised"),
+                "status": verdict.get("status"), "check": verdict.get("check"),
+                **({"reason": observation["reason"]} if observation.get("reason") else {}),
+                **({"match": {k: verdict["match"].get(k) for k in ("name", "code", "score",
+                                                                  "threshold", "matched")}}
+                   if verdict.get("match") else {}),
+                "review": verdict.get("review", []),
                 "online_dossiers": s["online_dossiers"], "total_dossiers": s["total_dossiers"],
-                "attempts": verdict.get("attempts", []),
+                "attempts": [{
+                    "at": a.get("at"), "ok": a.get("ok"), "failed_step": a.get("failed_step"),
+                    "outcome": a.get("outcome"), "kind": a.get("kind"),
+                    "purpose": a.get("purpose"), "reason": a.get("reason"),
+                    "dossier_code": a.get("dossier_code"),
+                    "evidence": [e["path"] if isinstance(e, dict) else e
+                                 for e in a.get("evidence", [])]}
+                    for a in verdict.get("attempts", [])],
             })
         audit_count = ws.db.execute(
             "select count(*) from audit_log where subject like ?", [f"{aid}/%"]).fetchone()[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,12 @@ from .trouble import CALENDAR, LANGUAGE, home_aliases
 from .truth import children_summaries, observations, score, service_verdict
 
 GROUND_TRUTH_SCHEMA = "inspector-sandbox-truth/1"
+# The built-in journey playbook of each sandbox service portal (inspector/journeys/playbooks/).
+SERVICE_PLAYBOOKS = {"ssr": "dvc-ssr", "spa": "dvc-spa"}
+# The sandbox's test citizen (docs/playbooks.md); the password goes to a file beside it.
+CITIZEN = {"name": "Nguyễn Văn Kiểm Thử", "id_number": "079200000000", "phone": "0900000000",
+           "email": "kiemtra@kiemtra.sandbox.invalid",
+           "address": "Số 1, đường Thử Nghiệm, phường Kiểm Tra"}
 
 
 def _absolute(agency: Agency, path: str) -> str:
@@ -37,6 +44,7 @@ def register_document(province: Province, urls: dict[str, str]) -> dict[str, Any
             "name": s.name, "group": s.group, "level": s.level,
             "url": urls[s.portal] + s.path,
             **({"procedures": list(s.procedures)} if s.procedures else {}),
+            "playbook": SERVICE_PLAYBOOKS[s.portal],
             "online_dossiers": s.online_dossiers, "total_dossiers": s.total_dossiers}
             for s in agency.services]
         agencies.append(entry)
@@ -152,7 +160,24 @@ def write_outputs(province: Province, portals: dict[str, Portal], urls: dict[str
         + yaml.safe_dump(register_document(province, urls), allow_unicode=True, sort_keys=False,
                          width=100), encoding="utf-8")
     paths["catalog"].write_text(catalogue_csv(province), encoding="utf-8")
+    paths.update(write_citizen(out_dir))
     paths["ground_truth"].write_text(
         json.dumps(ground_truth(province, portals, urls), ensure_ascii=False, indent=1,
                    sort_keys=False, default=str) + "\n", encoding="utf-8")
     return paths
+
+
+def write_citizen(out_dir: Path) -> dict[str, Path]:
+    """citizen.yaml for `inspector check-services --citizen`, its mailbox the sink's Maildir, and
+    a random password in citizen.password (kept when it exists, so accounts stay usable)."""
+    secret = out_dir / "citizen.password"
+    if not secret.exists():
+        # Characters that URL and JSON encodings change, so that redaction is really exercised.
+        secret.write_text(f"Kt#{secrets.token_urlsafe(12)}&9 /\"", encoding="utf-8")
+        secret.chmod(0o600)
+    doc = dict(CITIZEN, password_file=secret.name,
+               mailbox=f"maildir:{(out_dir / 'mail').resolve()}")
+    path = out_dir / "citizen.yaml"
+    path.write_text("# The sandbox's test citizen, written by `inspector sandbox serve`.\n"
+                    + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return {"citizen": path, "citizen_password": secret}

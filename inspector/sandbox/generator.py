@@ -9,6 +9,8 @@ by the real scoring engine on what the portal shows, reach the target.
 from __future__ import annotations
 
 import random
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -366,18 +368,79 @@ def make_catalogue() -> list[Procedure]:
 
 SERVICE_BEHAVIOUR_CYCLE = ["works", "flaky", "submission_fails", "works", "captcha",
                            "registration_broken", "works", "no_status_lookup", "dead_link", "slow"]
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def other_tone_placement(text: str) -> str:
+    """The other convention for the tone of an open "oa", "oe", "uy": 'hòa' ↔ 'hoà',
+    'thủy' ↔ 'thuỷ', 'khỏe' ↔ 'khoẻ' ('quý' keeps its tone on the y in both)."""
+    def swap(match: re.Match) -> str:
+        letters: list[list[str]] = []
+        for ch in unicodedata.normalize("NFD", match.group(0)):
+            if unicodedata.combining(ch) and letters:
+                letters[-1].append(ch)
+            else:
+                letters.append([ch])
+        base = "".join(group[0] for group in letters).lower()
+        if len(letters) < 2 or not base.endswith(("oa", "oe", "uy")) or base.startswith("qu"):
+            return match.group(0)
+        first, second = letters[-2], letters[-1]
+        for source, target in ((first, second), (second, first)):
+            tones = [ch for ch in source[1:] if ch in _TONE_MARKS]
+            if tones:
+                source.remove(tones[0])
+                target.append(tones[0])
+                break
+        return unicodedata.normalize("NFC", "".join("".join(group) for group in letters))
+    return re.sub(r"\w+", swap, unicodedata.normalize("NFC", text))
+
+
+def without_diacritics(text: str) -> str:
+    """As typed without a Vietnamese keyboard: 'Đăng ký khai sinh' → 'Dang ky khai sinh'."""
+    text = unicodedata.normalize("NFC", text).replace("Đ", "D").replace("đ", "d")
+    return "".join(ch for ch in unicodedata.normalize("NFD", text)
+                   if not unicodedata.combining(ch))
+
+
+def declared_name(procedure_name: str, bundle: str, level: int, rng: random.Random) -> str:
+    """A catalogue name as agencies write it in their report, drawn from `rng`: sometimes a
+    leading "Thủ tục " or a lower-case initial, the other tone placement, the level after it
+    (" - mức độ 4", " (toàn trình)"), once in a while no diacritics at all; `bundle` (" và 2 thủ
+    tục liên quan", " (gộp 3 thủ tục)") follows the name."""
+    name = procedure_name
+    start = rng.random()
+    if start < 0.2:
+        name = "Thủ tục " + name[:1].lower() + name[1:]
+    elif start < 0.35:
+        name = name[:1].lower() + name[1:]
+    if rng.random() < 0.35:
+        name = other_tone_placement(name)
+    name += bundle
+    if rng.random() < 0.3:
+        name += rng.choice(V.SERVICE_LEVEL_SUFFIXES[level])
+    if rng.random() < 0.08:
+        name = without_diacritics(name)
+    return name
+
+
+def _wording_rng(seed: int, service_id: str, attempt: int) -> random.Random:
+    # its own generator: the wording changes no other draw of the province
+    return random.Random(f"{seed}/{service_id}/wording/{attempt}")
 
 
 def generate_services(agency: Agency, catalogue: list[Procedure], *, seed: int, attempt: int,
                       q: float, behaviours: list[str] | None = None, start: int = 0) -> list[Service]:
-    """Declared services of an agency: level 3 and 4, some bundling several procedures, some
-    declared under a name the catalogue does not hold."""
+    """Declared services of an agency: level 3 and 4, some bundling several procedures, worded
+    as agencies write them (`declared_name`), some declared under a name the catalogue does not
+    hold. A broken agency (the default province has two, neither with a target) always
+    declares one of the latter, close to a catalogue name (`V.UNLISTED_PROCEDURES`)."""
     rng = random.Random(f"{seed}/{agency.id}/services/{attempt}")
     pool = [p for p in catalogue if p.agency_level == agency.level]
     services = []
     count = {"province": rng.randint(3, 7), "district": rng.randint(1, 3),
              "commune": rng.randint(1, 3)}[agency.level]
     for i in range(count):
+        bundle = ""
         if rng.random() < 0.15 * (1 - q) or not pool:
             name, codes, group = f"Đăng ký tham gia hoạt động {V.SUBJECTS[i % len(V.SUBJECTS)]}", [], "Khác"
         else:
@@ -385,8 +448,8 @@ def generate_services(agency: Agency, catalogue: list[Procedure], *, seed: int, 
             chosen = rng.sample(pool, min(size, len(pool)))
             pool = [p for p in pool if p not in chosen]  # a procedure is declared once
             codes = [p.code for p in chosen]
-            name = chosen[0].name if size == 1 else \
-                f"{chosen[0].name} (gộp {len(chosen)} thủ tục)"
+            name = chosen[0].name
+            bundle = "" if size == 1 else f" (gộp {len(chosen)} thủ tục)"
             group = chosen[0].field
         if behaviours is not None:
             behaviour = behaviours[i % len(behaviours)]
@@ -394,12 +457,34 @@ def generate_services(agency: Agency, catalogue: list[Procedure], *, seed: int, 
             behaviour = "works" if rng.random() < 0.4 + 0.6 * q else \
                 SERVICE_BEHAVIOUR_CYCLE[(start + i) % len(SERVICE_BEHAVIOUR_CYCLE)]
         total = rng.randint(20, 400)
-        services.append(Service(
+        service = Service(
             id=f"{agency.id}-dv{i + 1}", agency_id=agency.id, name=name, group=group,
             level=4 if rng.random() < 0.3 + 0.6 * q else 3, procedures=codes, behaviour=behaviour,
             portal="ssr" if (start + i) % 3 else "spa", path=f"/dich-vu/{agency.id}-dv{i + 1}",
-            online_dossiers=int(total * rng.uniform(0.2 + 0.7 * q, 1.0)), total_dossiers=total))
+            online_dossiers=int(total * rng.uniform(0.2 + 0.7 * q, 1.0)), total_dossiers=total)
+        if codes:
+            service.name = declared_name(name, bundle, service.level,
+                                         _wording_rng(seed, service.id, attempt))
+        services.append(service)
+    if agency.profile == "broken" and V.UNLISTED_PROCEDURES.get(agency.level):
+        services.append(_unlisted_service(agency, len(services), seed=seed, attempt=attempt, q=q,
+                                          behaviours=behaviours, start=start))
     return services
+
+
+def _unlisted_service(agency: Agency, i: int, *, seed: int, attempt: int, q: float,
+                      behaviours: list[str] | None, start: int) -> Service:
+    """A service declared under a procedure the catalogue does not hold, close to one it does."""
+    rng = random.Random(f"{seed}/{agency.id}/unlisted/{attempt}")
+    name, group = rng.choice(V.UNLISTED_PROCEDURES[agency.level])
+    behaviour = behaviours[i % len(behaviours)] if behaviours is not None else \
+        SERVICE_BEHAVIOUR_CYCLE[(start + i) % len(SERVICE_BEHAVIOUR_CYCLE)]
+    total = rng.randint(20, 400)
+    return Service(
+        id=f"{agency.id}-dv{i + 1}", agency_id=agency.id, name=name, group=group,
+        level=4 if rng.random() < 0.3 + 0.6 * q else 3, procedures=[], behaviour=behaviour,
+        portal="ssr" if (start + i) % 3 else "spa", path=f"/dich-vu/{agency.id}-dv{i + 1}",
+        online_dossiers=int(total * rng.uniform(0.2 + 0.7 * q, 1.0)), total_dossiers=total)
 
 
 def hub_services(agency: Agency, catalogue: list[Procedure], *, seed: int, attempt: int,
@@ -423,12 +508,15 @@ def hub_services(agency: Agency, catalogue: list[Procedure], *, seed: int, attem
         chosen, codes = codes[:size], codes[size:]
         i += 1
         total = rng.randint(50, 500)
-        name = chosen[0].name if len(chosen) == 1 else f"{chosen[0].name} và {len(chosen) - 1} thủ tục liên quan"
-        services.append(Service(
-            id=f"{agency.id}-dv{i}", agency_id=agency.id, name=name, group=chosen[0].field,
+        bundle = "" if len(chosen) == 1 else f" và {len(chosen) - 1} thủ tục liên quan"
+        service = Service(
+            id=f"{agency.id}-dv{i}", agency_id=agency.id, name=chosen[0].name, group=chosen[0].field,
             level=4 if rng.random() < level4 else 3, procedures=[p.code for p in chosen],
             behaviour=["works", "works", "flaky", "slow", "works"][i % 5],
             portal="ssr" if i % 3 else "spa", path=f"/dich-vu/{agency.id}-dv{i}",
             online_dossiers=min(total, round(total * share * rng.uniform(0.97, 1.03))),
-            total_dossiers=total))
+            total_dossiers=total)
+        service.name = declared_name(chosen[0].name, bundle, service.level,
+                                     _wording_rng(seed, service.id, attempt))
+        services.append(service)
     return services, tthc

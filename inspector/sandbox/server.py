@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from .files import write_outputs
-from .model import Province
+from .model import SERVICE_BEHAVIOURS, Province
 from .platforms import portal_class
 from .services.clock import SandboxClock
 from .services.mail import SmtpSink
@@ -64,13 +64,28 @@ def self_signed_certificate(folder: Path) -> tuple[str, str]:
 
 class ControlApp:
     """GET /clock tells the sandbox time; POST /clock?advance_hours=N moves it on (the service
-    checker's re-check after four hours, without waiting four hours)."""
+    checker's re-check after four hours, without waiting four hours). POST
+    /service/<id>?behaviour=B changes a DVCTT service's behaviour from now on (a service that
+    breaks after it was recognised: the reviewers' re-check, hậu kiểm)."""
 
-    def __init__(self, clock: SandboxClock):
+    def __init__(self, clock: SandboxClock, services: list | None = None):
         self.clock = clock
+        self.services = {s.id: s for s in services or []}
 
     def __call__(self, environ, start_response):
         request = Request(environ)
+        if request.path.startswith("/service/"):
+            service = self.services.get(request.path[len("/service/"):])
+            if service is None:
+                return Response("no such service", status=404)(environ, start_response)
+            if request.method == "POST":
+                behaviour = request.args.get("behaviour", request.form.get("behaviour", ""))
+                if behaviour not in SERVICE_BEHAVIOURS:
+                    return Response(f"unknown behaviour {behaviour!r}", status=400)(
+                        environ, start_response)
+                service.behaviour = behaviour
+            body = json.dumps({"id": service.id, "behaviour": service.behaviour})
+            return Response(body, mimetype="application/json")(environ, start_response)
         if request.path == "/clock":
             if request.method == "POST":
                 hours = float(request.args.get("advance_hours", request.form.get("advance_hours", "0")))
@@ -157,7 +172,7 @@ class Sandbox:
                                   self.clock, smtp=smtp, slow_seconds=self.service_slow_seconds)
         self.urls["ssr"] = f"http://{LOOPBACK}:{self._serve(ssr, ports['ssr'])}"
         self.urls["spa"] = f"http://{LOOPBACK}:{self._serve(spa, ports['spa'])}"
-        self.urls["control"] = f"http://{LOOPBACK}:{self._serve(ControlApp(self.clock), ports['control'])}"
+        self.urls["control"] = f"http://{LOOPBACK}:{self._serve(ControlApp(self.clock, services), ports['control'])}"
         self.urls["smtp"] = f"smtp://{LOOPBACK}:{self.sink.port}"
         self.portal_apps = self.portals()
         for agency in self.province.agencies:

@@ -187,3 +187,20 @@ PROCEDURES = {
                              "Đăng ký kết hôn"]),
                 ("Chứng thực", ["Chứng thực bản sao từ bản chính", "Chứng thực chữ ký"])],
 }
+
+# How agencies word a declared service around the procedure's name in their reports (Bảng 2/3):
+# the level after it, by the service's declared level ("toàn trình"/"một phần" since NĐ 42/2022).
+SERVICE_LEVEL_SUFFIXES = {4: [" - mức độ 4", " (mức độ 4)", " - Mức 4", " (toàn trình)",
+                              " - DVC trực tuyến toàn trình"],
+                          3: [" - mức độ 3", " (mức độ 3)", " (một phần)"]}
+# Procedures agencies declare that the approved catalogue does not hold, each close to one it does
+# (real TTHC names): (name, lĩnh vực). A correct check recognises none of them.
+UNLISTED_PROCEDURES = {
+    "province": [("Cấp lại giấy phép hoạt động in", "Xuất bản"),
+                 ("Cấp giấy phép khai thác khoáng sản", "Nông nghiệp"),
+                 ("Gia hạn giấy phép khai thác nước mặt", "Nông nghiệp")],
+    "district": [("Cấp lại giấy chứng nhận quyền sử dụng đất", "Đất đai"),
+                 ("Đăng ký thay đổi nội dung đăng ký hộ kinh doanh", "Kinh doanh")],
+    "commune": [("Đăng ký khai sinh lưu động", "Hộ tịch"), ("Đăng ký lại khai tử", "Hộ tịch"),
+                ("Chứng thực chữ ký người dịch", "Chứng thực")],
+}

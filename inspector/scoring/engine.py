@@ -92,6 +92,18 @@ def _round(value: Fraction) -> float:
     return round(float(value), 4)
 
 
+def _reads_services(criterion: Criterion) -> bool:
+    def walk(value: Any) -> bool:
+        if isinstance(value, str):
+            return value.startswith("services.")
+        if isinstance(value, dict):
+            return any(walk(v) for v in value.values())
+        if isinstance(value, list):
+            return any(walk(v) for v in value)
+        return False
+    return walk(criterion.rule) or walk(criterion.input)
+
+
 def score_criterion(criterion: Criterion, ctx: Context, as_of: date,
                     override: Override | None = None) -> Finding:
     base = dict(agency_id=ctx.agency_id, criterion_id=criterion.id,
@@ -103,8 +115,14 @@ def score_criterion(criterion: Criterion, ctx: Context, as_of: date,
         finding = Finding(**base, points=None, status=NOT_ASSESSED, reason=str(exc))
     else:
         points = _round(result.points)
-        finding = Finding(**base, points=points, status=AUTO, metrics=result.metrics,
-                          evidence=result.evidence, auto_points=points)
+        metrics, evidence = result.metrics, result.evidence
+        if _reads_services(criterion):
+            # Every score is explainable: which services, which procedures, which proof.
+            metrics = {**metrics, "services": [s.as_metric() for s in ctx.services]}
+            evidence = evidence + [e for s in ctx.services if s.recognised for e in s.evidence
+                                   if e not in evidence]
+        finding = Finding(**base, points=points, status=AUTO, metrics=metrics,
+                          evidence=evidence, auto_points=points)
     if override is not None:
         finding.override = {"points": override.points, "reason": override.reason,
                             "reviewer": override.reviewer, "at": override.at,

@@ -25,6 +25,18 @@ class ServiceResult:
     online_dossiers: int | None = None
     total_dossiers: int | None = None
     reason: str | None = None
+    id: str | None = None
+    check: str | None = None         # journey | report | none (V.4.2.c)
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # the last attempt's proof
+
+    def as_metric(self) -> dict[str, Any]:
+        """What a finding shows of this service: the inputs of the seed's formulas."""
+        return {"id": self.id, "name": self.name, "level": self.level,
+                "procedures": list(self.procedures), "recognised": self.recognised,
+                "check": self.check, "online_dossiers": self.online_dossiers,
+                "total_dossiers": self.total_dossiers,
+                "online_share": round(self.online_share(), 4),
+                **({"reason": self.reason} if self.reason else {})}
 
     def online_share(self) -> float:
         if not self.total_dossiers:
@@ -65,10 +77,12 @@ def _declared(ctx: Context, attr: str, label: str) -> float:
 
 
 def _checked(ctx: Context) -> list[ServiceResult]:
-    pending = [s.name for s in ctx.services if s.recognised is None]
+    pending = [s for s in ctx.services if s.recognised is None]
     if pending:
         raise Unknown(f"{len(pending)} of {len(ctx.services)} declared service(s) still await "
-                      "a check or a person: " + "; ".join(pending[:3]))
+                      "a check or a person: " + "; ".join(
+                          s.name + (f" ({s.reason})" if s.reason else " (not checked yet)")
+                          for s in pending[:3]))
     return ctx.services
 
 

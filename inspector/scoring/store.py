@@ -33,10 +33,18 @@ def _services(ws: Workspace, agency_id: str,
                                             [agency_id], order_by="id"):
         verdict = observations.get(f"service/{row['id']}") or {}
         recognised = verdict.get("recognised") if verdict.get("status") != "failed" else None
+        # The procedures the service counts as are those its check matched in the approved
+        # catalogue (V.4.2.b, c.i); the register's own list until it has been checked.
+        procedures = verdict["procedures"] if "procedures" in verdict \
+            else loads(row["procedures"], [])
+        attempts = verdict.get("attempts") or []
+        last = attempts[-1] if attempts else {}
+        proof = [e for e in (last.get("evidence") or []) if e.get("kind") == "screenshot"]
         services.append(ServiceResult(
-            name=row["name"], level=row["level"], procedures=loads(row["procedures"], []),
+            name=row["name"], level=row["level"], procedures=procedures,
             recognised=recognised, online_dossiers=row["online_dossiers"],
-            total_dossiers=row["total_dossiers"], reason=verdict.get("reason")))
+            total_dossiers=row["total_dossiers"], reason=verdict.get("reason"), id=row["id"],
+            check=verdict.get("check"), evidence=proof[-1:]))
     return services
 
 

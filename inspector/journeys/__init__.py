@@ -1,0 +1,1 @@
+"""Online public-service checks with Playwright (Section V.4.2)."""

@@ -1,0 +1,135 @@
+"""Read the one-time codes portals e-mail to the test citizen: a Maildir (the sandbox's SMTP sink)
+or an IMAP mailbox (real use)."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import imaplib
+import mailbox as mailbox_lib
+import re
+import time
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import getaddresses
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .citizen import CitizenError
+
+
+@dataclass
+class Message:
+    key: str
+    to: str
+    subject: str
+    text: str
+
+
+def _text(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain", "html"))
+    return part.get_content() if part is not None else ""
+
+
+def _parse(raw: bytes, key: str) -> Message:
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    return Message(key=key, to=str(msg.get("To", "")), subject=str(msg.get("Subject", "")),
+                   text=_text(msg))
+
+
+def _delivered(key: str) -> tuple[int, int, str]:
+    """Delivery order of a Maildir key ('<seconds>.M<microseconds>P<pid>Q<n>.<host>')."""
+    seconds, _, rest = key.partition(".")
+    micro = re.match(r"M(\d+)", rest)
+    return (int(seconds) if seconds.isdigit() else 0, int(micro.group(1)) if micro else 0, key)
+
+
+class Maildir:
+    """A Maildir folder; messages are parsed once and remembered by key, listed oldest first."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not (self.path / "new").is_dir():
+            raise CitizenError(f"mailbox {self.path}: not a Maildir (no new/ folder)")
+        self._seen: dict[str, Message] = {}
+
+    def messages(self) -> list[Message]:
+        box = mailbox_lib.Maildir(self.path, factory=None, create=False)
+        for key in box.iterkeys():
+            if key not in self._seen:
+                try:
+                    self._seen[key] = _parse(box.get_bytes(key), key)
+                except (KeyError, FileNotFoundError):   # moved to cur/ meanwhile
+                    continue
+        return [self._seen[key] for key in sorted(self._seen, key=_delivered)]
+
+
+class Imap:
+    """An IMAP mailbox (imaps://user@host[:port]/FOLDER); read-only, messages fetched once."""
+
+    def __init__(self, url: str, password: str | None):
+        parts = urlsplit(url)
+        if not parts.hostname or not parts.username:
+            raise CitizenError(f"mailbox {url}: imaps://user@host/FOLDER")
+        if not password:
+            raise CitizenError("mailbox: an IMAP mailbox needs mailbox_password_env or "
+                               "mailbox_password_file in the citizen file")
+        self.secure = parts.scheme == "imaps"
+        self.host, self.port = parts.hostname, parts.port or (993 if self.secure else 143)
+        self.user, self.password = unquote(parts.username), password
+        self.folder = unquote(parts.path.lstrip("/")) or "INBOX"
+        self._seen: dict[str, Message] = {}
+
+    def messages(self) -> list[Message]:
+        cls = imaplib.IMAP4_SSL if self.secure else imaplib.IMAP4
+        with cls(self.host, self.port, timeout=30) as conn:
+            conn.login(self.user, self.password)
+            conn.select(self.folder, readonly=True)
+            status, data = conn.uid("search", None, "ALL")
+            if status != "OK":
+                raise OSError(f"IMAP search failed: {status}")
+            for uid in (data[0] or b"").split():
+                key = uid.decode()
+                if key in self._seen:
+                    continue
+                status, fetched = conn.uid("fetch", uid, "(BODY.PEEK[])")
+                if status == "OK" and fetched and isinstance(fetched[0], tuple):
+                    self._seen[key] = _parse(fetched[0][1], key)
+        return [self._seen[key] for key in sorted(self._seen, key=int)]   # UIDs ascend
+
+
+def open_mailbox(spec: str | None, password: str | None = None):
+    if not spec:
+        raise CitizenError("the playbook reads an e-mailed code but the citizen file has no "
+                           "mailbox (maildir:/path or imaps://user@host/INBOX)")
+    if spec.startswith("maildir:"):
+        return Maildir(Path(spec[len("maildir:"):]).expanduser())
+    return Imap(spec, password)
+
+
+class CodeNotReceived(Exception):
+    """No message with the code arrived in time."""
+
+
+async def wait_for_code(box, to: str, subject: str, pattern: str, timeout: float,
+                        used: set[str], poll: float = 0.5) -> str:
+    """The code from the newest unused message to ``to`` whose subject contains ``subject``.
+    ``used`` holds the keys of messages already read in this attempt."""
+    deadline = time.monotonic() + timeout
+    regex = re.compile(pattern)
+    want_to, want_subject = to.lower(), subject.lower()
+    while True:
+        messages = await asyncio.to_thread(box.messages)
+        for msg in reversed(messages):            # the newest first: a resent code wins
+            recipients = {address.lower() for _, address in getaddresses([msg.to])}
+            if msg.key in used or want_to not in recipients \
+                    or want_subject not in msg.subject.lower():
+                continue
+            found = regex.search(msg.text)
+            if found:
+                used.add(msg.key)
+                return found.group(1) if regex.groups else found.group(0)
+        if time.monotonic() >= deadline:
+            raise CodeNotReceived(f"no e-mail '{subject}' to {to} within {timeout:g} s")
+        await asyncio.sleep(poll)
