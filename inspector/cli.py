@@ -260,13 +260,16 @@ def _when(value: str | None):
 @click.option("--headed", is_flag=True,
               help="A visible browser, one journey at a time: an inspector finishes the steps "
                    "that need a person (captcha, SMS code) while the tool records.")
+@click.option("--human-timeout", type=click.FloatRange(10, 7200), default=600,
+              show_default=True,
+              help="With --headed: seconds an inspector has to finish a step that needs a person.")
 @click.option("--now", "now", metavar="YYYY-MM-DDTHH:MM",
               help="The time to record and to measure re-check gaps by (default: the clock); "
                    "for replays and tests.")
 @with_workspace
 def check_services(ws, agencies, as_of, citizen, playbook_dirs, contexts, step_timeout,
                    mail_timeout, recheck_after, sample_above, sample_size, seed,
-                   match_threshold, again, dry_run, headed, now):
+                   match_threshold, again, dry_run, headed, human_timeout, now):
     """Check each declared online public service as a citizen would (Section V.4.2):
     register, confirm, log in, submit a dossier with a test document, track it; keep a
     screenshot per step, a trace, and a video of failures.
@@ -286,7 +289,7 @@ def check_services(ws, agencies, as_of, citizen, playbook_dirs, contexts, step_t
             raise
     settings = CheckSettings(
         journey=JourneySettings(step_timeout=step_timeout, mail_timeout=mail_timeout,
-                                headed=headed),
+                                headed=headed, human_timeout=human_timeout),
         contexts=contexts, recheck_after_hours=recheck_after,
         sampling=Sampling(above=sample_above, per_group=sample_size, seed=seed),
         threshold=match_threshold, again=again, playbook_dirs=list(playbook_dirs),

@@ -4,7 +4,10 @@ test session (any test may ask for `sandbox` or its `truth`)."""
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -15,16 +18,22 @@ AS_OF = date(2026, 11, 26)
 SEED = 1
 
 
-@pytest.fixture(scope="session")
-def sandbox(tmp_path_factory):
+@contextmanager
+def running_sandbox(out: Path, slow_seconds: float = 0.2) -> Iterator[Sandbox]:
+    """The default province served from ``out`` on free ports until the block ends."""
     province = generate_province(SEED, as_of=AS_OF)
-    out = tmp_path_factory.mktemp("sandbox")
-    running = Sandbox(province, out, base_port=0, slow_seconds=0.2,
+    running = Sandbox(province, out, base_port=0, slow_seconds=slow_seconds,
                       service_slow_seconds=0.2).start()
     try:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory):
+    with running_sandbox(tmp_path_factory.mktemp("sandbox")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

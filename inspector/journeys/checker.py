@@ -301,7 +301,9 @@ def _hours(value: float):
     return timedelta(hours=value)
 
 
-async def _ask_human(reason: str) -> None:
+async def _ask_human(reason: str, page) -> None:
+    """--headed: the inspector completes the step in the visible window (``page``), then says so
+    here."""
     print(f"Cần người kiểm tra: {reason}. Hoàn tất bước này trong cửa sổ trình duyệt (không bấm "
           "nộp), rồi nhấn Enter tại đây để công cụ tiếp tục.", file=sys.stderr, flush=True)
     await asyncio.to_thread(sys.stdin.readline)

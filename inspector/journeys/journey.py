@@ -17,7 +17,7 @@ from typing import Any, Awaitable, Callable
 from urllib.parse import urlsplit
 
 from .citizen import REQUEST_TEXT, Identity, make_test_document
-from .mailbox import CodeNotReceived, wait_for_code
+from .mailbox import CodeNotReceived, MailboxError, wait_for_code
 from .playbook import TEMPLATE_FIELD, Action, Playbook, describe_locator
 from .redact import scrub_file, scrub_text
 
@@ -90,7 +90,7 @@ class _Run:
 
     def __init__(self, page, playbook: Playbook | None, target: ServiceTarget,
                  identity: Identity | None, settings: JourneySettings, mailbox, secrets: list[str],
-                 ask_human: Callable[[str], Awaitable[None]] | None):
+                 ask_human: Callable[[str, Any], Awaitable[None]] | None):
         self.page = page
         self.playbook = playbook
         self.target = target
@@ -323,10 +323,7 @@ class _Run:
 async def _journey(run: _Run) -> tuple[str, str | None, str]:
     assert run.playbook is not None
     for phase, actions in run.playbook.phases:
-        index = 0
-        while index < len(actions):
-            action = actions[index]
-            index += 1
+        for index, action in enumerate(actions, 1):
             label = f"{phase}: {action.describe()}"
             try:
                 note = await run.act(action)
@@ -343,11 +340,20 @@ async def _journey(run: _Run) -> tuple[str, str | None, str]:
                 run.record(phase, action.describe(), False, f"needs a person: {exc}", shot)
                 if not (run.settings.headed and run.ask_human):
                     return NEEDS_HUMAN, phase, f"{phase}: needs a person ({exc})"
-                await run.ask_human(str(exc))
+                try:
+                    await asyncio.wait_for(run.ask_human(str(exc), run.page),
+                                           run.settings.human_timeout)
+                except asyncio.TimeoutError:
+                    return NEEDS_HUMAN, phase, (f"{phase}: needs a person ({exc}); nobody "
+                                                f"finished it in {run.settings.human_timeout:g} s")
                 await run.settle()
                 run.record(phase, "a person finished the step", True)
                 continue
-            except (StepFailed, Exception) as exc:
+            except MailboxError as exc:       # our setting, not the portal: conclude nothing
+                shot = await run.screenshot(label)
+                run.record(phase, action.describe(), False, str(exc), shot)
+                return ERROR, None, f"{phase}: {action.describe()}: {exc}"
+            except Exception as exc:          # StepFailed, or Playwright's own (a timeout…)
                 message = " ".join(str(exc).split("\n")[0].split())[:300] or type(exc).__name__
                 if not isinstance(exc, StepFailed):
                     alerts = await run.alert_texts()
@@ -397,7 +403,8 @@ async def _report(run: _Run) -> tuple[str, str | None, str]:
 async def run_attempt(browser, *, target: ServiceTarget, playbook: Playbook | None,
                       identity: Identity | None, settings: JourneySettings, mailbox=None,
                       secrets: list[str] | None = None, by_report: bool = False,
-                      ask_human: Callable[[str], Awaitable[None]] | None = None) -> AttemptResult:
+                      ask_human: Callable[[str, Any], Awaitable[None]] | None = None
+                      ) -> AttemptResult:
     """One attempt in a fresh context, closed whatever happens. The files returned are already
     scrubbed of ``secrets``."""
     secrets = [s for s in (secrets or []) if s]

@@ -4,6 +4,7 @@ or an IMAP mailbox (real use)."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import email
 import email.policy
 import imaplib
@@ -65,6 +66,31 @@ class Maildir:
         return [self._seen[key] for key in sorted(self._seen, key=_delivered)]
 
 
+class MailboxError(CitizenError):
+    """The test citizen's mailbox cannot be read (login refused, no such folder, unreachable):
+    a setting to fix, never a service's failure."""
+
+
+def _imap_folder(name: str) -> str:
+    """A folder name as IMAP wants it: modified UTF-7 (RFC 3501 5.1.3), quoted."""
+    out, run = [], []
+
+    def flush() -> None:
+        if run:
+            raw = "".join(run).encode("utf-16-be")
+            out.append("&" + base64.b64encode(raw).decode().rstrip("=").replace("/", ",") + "-")
+            run.clear()
+    for ch in name:
+        if 0x20 <= ord(ch) <= 0x7E:
+            flush()
+            out.append("&-" if ch == "&" else ch)
+        else:
+            run.append(ch)
+    flush()
+    encoded = "".join(out)
+    return '"' + encoded.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 class Imap:
     """An IMAP mailbox (imaps://user@host[:port]/FOLDER); read-only, messages fetched once."""
 
@@ -82,13 +108,25 @@ class Imap:
         self._seen: dict[str, Message] = {}
 
     def messages(self) -> list[Message]:
+        where = f"mailbox imap{'s' if self.secure else ''}://{self.user}@{self.host}:{self.port}"
         cls = imaplib.IMAP4_SSL if self.secure else imaplib.IMAP4
-        with cls(self.host, self.port, timeout=30) as conn:
-            conn.login(self.user, self.password)
-            conn.select(self.folder, readonly=True)
+        try:
+            conn = cls(self.host, self.port, timeout=30)
+        except OSError as exc:
+            raise MailboxError(f"{where}: cannot connect: {exc}") from None
+        with conn:
+            try:
+                conn.login(self.user, self.password)
+            except imaplib.IMAP4.error as exc:
+                raise MailboxError(f"{where}: login refused for {self.user}: "
+                                   f"{_server_text(exc)}") from None
+            status, data = conn.select(_imap_folder(self.folder), readonly=True)
+            if status != "OK":
+                raise MailboxError(f"{where}: no folder {self.folder!r}: "
+                                   f"{_server_text(data)}")
             status, data = conn.uid("search", None, "ALL")
             if status != "OK":
-                raise OSError(f"IMAP search failed: {status}")
+                raise MailboxError(f"{where}/{self.folder}: search refused: {_server_text(data)}")
             for uid in (data[0] or b"").split():
                 key = uid.decode()
                 if key in self._seen:
@@ -97,6 +135,16 @@ class Imap:
                 if status == "OK" and fetched and isinstance(fetched[0], tuple):
                     self._seen[key] = _parse(fetched[0][1], key)
         return [self._seen[key] for key in sorted(self._seen, key=int)]   # UIDs ascend
+
+
+def _server_text(value) -> str:
+    if isinstance(value, BaseException):
+        value = value.args[0] if value.args else str(value)
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return str(value)
 
 
 def open_mailbox(spec: str | None, password: str | None = None):

@@ -170,6 +170,7 @@ class Sandbox:
                                    self.clock, smtp=smtp, slow_seconds=self.service_slow_seconds)
         spa = SinglePageAppPortal(self.province, [s for s in services if s.portal == "spa"],
                                   self.clock, smtp=smtp, slow_seconds=self.service_slow_seconds)
+        self.service_apps = {"ssr": ssr, "spa": spa}
         self.urls["ssr"] = f"http://{LOOPBACK}:{self._serve(ssr, ports['ssr'])}"
         self.urls["spa"] = f"http://{LOOPBACK}:{self._serve(spa, ports['spa'])}"
         self.urls["control"] = f"http://{LOOPBACK}:{self._serve(ControlApp(self.clock, services), ports['control'])}"

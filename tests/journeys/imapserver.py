@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import socket
 import socketserver
 import threading
 from collections.abc import Iterable
@@ -84,6 +85,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)   # no 40 ms stalls
         self.imap: ImapServer = self.server.imap   # type: ignore[attr-defined]
         self.state = "nonauth"          # nonauth -> auth -> selected
         self.readonly = False

@@ -23,10 +23,9 @@ import pytest
 
 from inspector.crawl.browser import video_ready
 from inspector.journeys.redact import secret_forms
-from inspector.sandbox.province import generate_province
 from inspector.sandbox.server import Sandbox
 from inspector.scoring.checklist import load_all
-from tests.conftest import AS_OF, SEED
+from tests.conftest import AS_OF, running_sandbox
 
 T0 = datetime(2026, 11, 26, 1, 0, tzinfo=timezone.utc)
 CLI = [sys.executable, "-m", "inspector.cli"]
@@ -61,13 +60,8 @@ def _check(ws: Path, sandbox: Sandbox, now: datetime, log: Path, *extra: str) ->
 @pytest.fixture(scope="module")
 def own_sandbox(tmp_path_factory):
     """A sandbox of its own: these tests move its clock and break one of its services."""
-    province = generate_province(SEED, as_of=AS_OF)
-    running = Sandbox(province, tmp_path_factory.mktemp("services-sandbox"), base_port=0,
-                      slow_seconds=0.1, service_slow_seconds=0.2).start()
-    try:
+    with running_sandbox(tmp_path_factory.mktemp("services-sandbox")) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -226,6 +220,16 @@ def test_the_service_criteria_score_as_the_ground_truth(checked, truth_of):
                     s["name"] for s in agency["services"]}
             compared += 1
     assert compared > 20
+    # The export carries each service's verdict and its attempts' evidence (DESIGN.md contract).
+    exported = json.loads(_cli("export", "-w", str(ws), "--format", "json"))
+    services = {s["id"]: s for a in exported["agencies"] for s in a["services"]}
+    for expected in _services(truth_of):
+        service = services[expected["register_id"]]
+        assert service["recognised"] is {"recognised": True, "needs_human": None}.get(
+            expected["verdict"], False)
+        for attempt in service["attempts"]:
+            assert {"at", "ok", "failed_step", "evidence"} <= set(attempt)
+            assert all((ws / path).is_file() for path in attempt["evidence"])
 
 
 def test_recheck_after_feedback_revokes_a_service_that_broke(checked, own_sandbox, truth_of):
