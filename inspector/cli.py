@@ -212,6 +212,52 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots):
     click.echo(f"Đã thu thập {len(report.agencies)} cổng, ngày đánh giá {day:%d/%m/%Y}.")
 
 
+@cli.group()
+def override():
+    """A reviewer's override of a finding's points (status `reviewed`), with the reason."""
+
+
+@override.command("set")
+@click.argument("agency_id")
+@click.argument("criterion_id")
+@click.option("--points", type=float, required=True, help="Points within 0..the criterion's max.")
+@click.option("--reason", required=True, help="Why the automatic value is wrong.")
+@click.option("--by", "reviewer", required=True, help="The reviewer (recorded in the audit log).")
+@with_workspace
+def override_set(ws, agency_id, criterion_id, points, reason, reviewer):
+    """Set a finding's points; they stand through later crawls and re-scoring until cleared.
+
+    Example: inspector override set so-tttt 1B/III/2 --points 4 --reason "Hai tin bị tính trùng" --by "Trần Thị Duyệt"
+    """
+    from .review.overrides import set_override
+
+    finding = set_override(ws, agency_id, criterion_id, points, reason, reviewer)
+    click.echo(f"Đã điều chỉnh {agency_id} {criterion_id}: {finding['points']:g}/"
+               f"{finding['max_points']:g} (tự động: {_points(finding['auto_points'])}).")
+
+
+@override.command("clear")
+@click.argument("agency_id")
+@click.argument("criterion_id")
+@click.option("--reason", required=True, help="Why the override is withdrawn.")
+@click.option("--by", "reviewer", required=True, help="The reviewer (recorded in the audit log).")
+@with_workspace
+def override_clear(ws, agency_id, criterion_id, reason, reviewer):
+    """Withdraw an override: the finding takes its automatic value again.
+
+    Example: inspector override clear so-tttt 1B/III/2 --reason "Đã thu thập lại" --by "Trần Thị Duyệt"
+    """
+    from .review.overrides import clear_override
+
+    finding = clear_override(ws, agency_id, criterion_id, reason, reviewer)
+    click.echo(f"Đã bỏ điều chỉnh {agency_id} {criterion_id}: {_points(finding['points'])}/"
+               f"{finding['max_points']:g}.")
+
+
+def _points(value) -> str:
+    return "không đánh giá được" if value is None else f"{value:g}"
+
+
 def _when(value: str | None):
     if not value:
         return None
@@ -312,6 +358,46 @@ def check_services(ws, agencies, as_of, citizen, playbook_dirs, contexts, step_t
         click.echo("Đã chấm lại điểm: " + ", ".join(summary.rescored))
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (keep 127.0.0.1 unless behind a TLS proxy).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port of the reviewers' page.")
+@click.option("--evidence-port", type=click.IntRange(1, 65535), default=None,
+              help="Port of the evidence origin (default: --port + 1); captured HTML is shown "
+                   "only from there, in a sandboxed frame.")
+@with_workspace
+def review(ws, host, port, evidence_port):
+    """Serve the reviewers' web page: agencies, findings with their evidence, services with
+    their journeys; overrides, agency answers, audit log. Accounts: `inspector users add`.
+
+    Example: inspector review -w demo/ws --port 8000
+    """
+    import signal
+    import threading
+
+    from .review.server import ReviewServer
+
+    if not ws.db["users"].count:
+        raise UserError("no account yet: create one with 'inspector users add NAME --role "
+                        "reviewer'")
+    server = ReviewServer(ws.root, host, port, evidence_port)
+    try:
+        server.start()
+    except OSError as exc:
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    click.echo(f"Trang đánh giá: {server.url}/ (bằng chứng: {server.evidence_url}); "
+               "dừng: Ctrl-C")
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
 @cli.group()
 def services():
     """Declared online services: their check state, and reopening one after feedback."""
@@ -354,6 +440,97 @@ def services_list(ws, agencies, as_json):
         click.echo(f"{row['id']}\t{row['status'] or 'chưa kiểm tra'}\t{row['check'] or '-'}\t"
                    f"{(last.get('outcome') or '-')}{'@' + last['failed_step'] if last.get('failed_step') else ''}"
                    f"\t{row['name']}")
+
+
+@cli.group()
+def users():
+    """Accounts of the review page: reviewers, and agency staff who see only their agency."""
+
+
+def _password_from(env_var: str | None) -> str:
+    import os
+
+    if env_var:
+        value = os.environ.get(env_var)
+        if not value:
+            raise UserError(f"environment variable {env_var} is not set or empty")
+        return value
+    return click.prompt("Mật khẩu (ít nhất 10 ký tự)", hide_input=True,
+                        confirmation_prompt="Nhập lại mật khẩu")
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["reviewer", "agency"]), required=True,
+              help="reviewer: reviews every agency; agency: read-only, one agency's staff.")
+@click.option("--agency", "agency_id", metavar="ID", help="The agency (role agency only).")
+@click.option("--name", "display_name", help="The name shown on the page (default: USERNAME).")
+@click.option("--password-env", metavar="VAR",
+              help="Read the password from this environment variable instead of asking.")
+@with_workspace
+def users_add(ws, username, role, agency_id, display_name, password_env):
+    """Create an account; the password is asked twice unless --password-env names a variable.
+
+    Example: inspector users add duyet.tt --role reviewer --name "Trần Thị Duyệt"
+    """
+    from .review.accounts import check_new_user, create_user
+
+    check_new_user(ws, username, role, agency_id)
+    user = create_user(ws, username, _password_from(password_env), role, agency_id, display_name)
+    where = f", {user['agency_id']}" if user["agency_id"] else ""
+    click.echo(f"Đã tạo tài khoản {username} ({role}{where}).")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document instead of lines.")
+@with_workspace
+def users_list(ws, as_json):
+    """Every account with its role, agency and state (never a password or hash).
+
+    Example: inspector users list --json
+    """
+    from .review.accounts import list_users
+
+    rows = list_users(ws)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        state = "đã khoá" if row["disabled_at"] else "hoạt động"
+        click.echo(f"{row['username']}\t{row['role']}\t{row['agency_id'] or '-'}\t{state}\t"
+                   f"{row['display_name']}")
+
+
+@users.command("disable")
+@click.argument("username")
+@with_workspace
+def users_disable(ws, username):
+    """Disable an account and end its sessions (the account and its audit trail stay).
+
+    Example: inspector users disable duyet.tt
+    """
+    from .review.accounts import disable_user
+
+    disable_user(ws, username)
+    click.echo(f"Đã khoá tài khoản {username}.")
+
+
+@users.command("passwd")
+@click.argument("username")
+@click.option("--password-env", metavar="VAR",
+              help="Read the new password from this environment variable instead of asking.")
+@with_workspace
+def users_passwd(ws, username, password_env):
+    """Set a new password; the account's open sessions end.
+
+    Example: inspector users passwd duyet.tt
+    """
+    from .review.accounts import get_user, set_password
+
+    if get_user(ws, username) is None:
+        raise UserError(f"unknown user {username!r} (see 'inspector users list')")
+    set_password(ws, username, _password_from(password_env))
+    click.echo(f"Đã đổi mật khẩu tài khoản {username}.")
 
 
 @cli.group()

@@ -89,9 +89,25 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["counters"].create({"name": str, "value": int}, pk="name")
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    """Review (Section VII): accounts, their sessions, and the agencies' answers to findings."""
+    db["users"].create({
+        "username": str, "display_name": str, "role": str, "agency_id": str,
+        "password_hash": str, "created_at": str, "disabled_at": str,
+    }, pk="username", foreign_keys=[("agency_id", "agencies", "id")])
+    # Only a hash of each session token is kept: a copy of the database opens no session.
+    db["sessions"].create({
+        "token_hash": str, "username": str, "csrf": str, "created_at": str, "expires_at": str,
+    }, pk="token_hash", foreign_keys=[("username", "users", "username")])
+    db["responses"].create({
+        "agency_id": str, "criterion_id": str, "state": str, "comment": str, "username": str,
+        "at": str,
+    }, pk=("agency_id", "criterion_id"), foreign_keys=[("agency_id", "agencies", "id")])
+
+
 # Forward migrations: index i brings the schema from version i to i + 1. Never edit a shipped
 # one; append a new function.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -393,7 +393,7 @@ def check_services(ws: Workspace, agency_ids: list[str] | None, as_of: date | No
                    citizen: Citizen | None, settings: CheckSettings,
                    echo: Callable[[str], None] | None = None) -> Summary:
     """Plan, run the due attempts, and re-score the agencies whose verdicts changed."""
-    from ..scoring.store import score_workspace
+    from ..scoring.store import rescore
 
     agencies = ws.agencies(agency_ids)
     checker = ServiceChecker(ws, citizen, settings, echo)
@@ -409,17 +409,7 @@ def check_services(ws: Workspace, agency_ids: list[str] | None, as_of: date | No
             % ",".join("?" * len(agencies)), [a["id"] for a in agencies]):
         checker.summary.by_status[status] = count
     # The agency's results follow its services' verdicts (a revoked recognition, V.4.2.c.ii).
-    # Re-scored with the inspection date given, else the one they were scored for (so that
-    # nothing else moves); an agency never scored is left to `inspector score`.
-    by_date: dict[str, list[str]] = {}
-    for aid in sorted(checker.changed_agencies):
-        row = ws.db.execute("select max(as_of) from findings where agency_id = ?",
-                            [aid]).fetchone()
-        if row and row[0]:
-            by_date.setdefault(as_of.isoformat() if as_of else row[0], []).append(aid)
-    for scored_as_of, aids in sorted(by_date.items()):
-        score_workspace(ws, date.fromisoformat(scored_as_of), aids)
-        checker.summary.rescored += aids
+    checker.summary.rescored = rescore(ws, sorted(checker.changed_agencies), as_of)
     ws.db["runs"].insert({"id": checker.run_id, "command": "check-services",
                           "as_of": (as_of or date.today()).isoformat(),
                           "started_at": checker.run_id.split("-", 2)[2],

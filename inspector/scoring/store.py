@@ -137,3 +137,20 @@ def score_workspace(ws: Workspace, as_of: date, agency_ids: list[str] | None = N
                               "finished_at": utcnow(), "status": "ok",
                               "counts": dumps({"agencies": len(results)})}, replace=True)
     return results
+
+
+def rescore(ws: Workspace, agency_ids: list[str], as_of: date | None = None) -> list[str]:
+    """Score again agencies already scored, for ``as_of`` or else the date they were scored
+    for (so that nothing but the change moves); agencies never scored are left alone. Returns
+    the agencies re-scored."""
+    by_date: dict[str, list[str]] = {}
+    for aid in sorted(set(agency_ids)):
+        row = ws.db.execute("select max(as_of) from findings where agency_id = ?",
+                            [aid]).fetchone()
+        if row and row[0]:
+            by_date.setdefault(as_of.isoformat() if as_of else row[0], []).append(aid)
+    done = []
+    for day, aids in sorted(by_date.items()):
+        score_workspace(ws, date.fromisoformat(day), aids)
+        done += aids
+    return done

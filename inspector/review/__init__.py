@@ -1,0 +1,1 @@
+"""The reviewers' web page, accounts, overrides and the agencies' answers (Section VII)."""

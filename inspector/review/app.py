@@ -1,0 +1,335 @@
+"""The reviewers' web page (WSGI): agencies, findings with their evidence, services with their
+journeys, overrides and agency answers; login, CSRF and per-agency access on every request."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Request, Response
+
+from ..errors import UserError
+from ..workspace import Workspace, loads
+from . import accounts
+from .evidence import EvidenceSigner
+from .overrides import clear_override, respond, set_override
+
+SESSION_COOKIE = "phien"
+LOGIN_COOKIE = "dang_nhap_csrf"
+LEVEL_NAMES = {"province": "Sở, ngành", "district": "UBND huyện", "commune": "UBND xã"}
+STATUS_NAMES = {"auto": "tự động", "reviewed": "đã điều chỉnh", "not_assessed": "chưa đánh giá được"}
+SERVICE_STATUS = {"recognised": "được công nhận", "not_recognised": "không được công nhận",
+                  "awaiting_recheck": "chờ kiểm tra lại", "needs_human": "cần người kiểm tra",
+                  "unmatched": "tên không có trong danh mục TTHC", "reopened": "đang hậu kiểm",
+                  "unchecked": "chưa kiểm tra"}
+OUTCOME_NAMES = {"ok": "đạt", "failed": "lỗi", "needs_human": "cần người", "error": "lỗi công cụ"}
+RATINGS = ["Tốt", "Khá", "Trung bình", "Mức I", "Mức II", "Mức III", "Mức IV", "Dưới Mức IV"]
+SORTS = [("ten", "Tên"), ("cap", "Cấp"), ("chua_danh_gia", "Chưa đánh giá nhiều nhất"),
+         ("can_xem", "Cần xem lại nhiều nhất")]
+
+
+def _vn_date(value: Any, with_time: bool = False) -> str:
+    """dd/mm/yyyy (and hh:mm) from an ISO date or time; anything else as it is."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    return moment.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}".replace(".", ",")
+
+
+class ReviewApp:
+    def __init__(self, root: Path, signer: EvidenceSigner, evidence_origin: str, *,
+                 secure_cookies: bool = False, session_lifetime: timedelta | None = None):
+        self.root = Path(root)
+        self.signer = signer
+        self.evidence_origin = evidence_origin.rstrip("/")
+        self.secure_cookies = secure_cookies
+        self.session_lifetime = session_lifetime or accounts.SESSION_LIFETIME
+        self.env = Environment(loader=PackageLoader("inspector.review", "templates"),
+                               autoescape=select_autoescape(["html"]))
+        self.env.filters.update(ngay=_vn_date, so=_number)
+        self.urls = Map([
+            Rule("/dang-nhap", endpoint="login", methods=["GET", "POST"]),
+            Rule("/dang-xuat", endpoint="logout", methods=["POST"]),
+            Rule("/", endpoint="agencies"),
+            Rule("/co-quan/<agency_id>", endpoint="agency"),
+            Rule("/co-quan/<agency_id>/dieu-chinh", endpoint="override", methods=["POST"]),
+            Rule("/co-quan/<agency_id>/bo-dieu-chinh", endpoint="clear", methods=["POST"]),
+            Rule("/co-quan/<agency_id>/tra-loi", endpoint="answer", methods=["POST"]),
+            Rule("/xem", endpoint="viewer"),
+            Rule("/nhat-ky", endpoint="audit"),
+        ])
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        ws = Workspace(self.root, create=False)
+        try:
+            response = self.dispatch(request, ws)
+        except HTTPException as exc:
+            response = exc.get_response()
+        finally:
+            ws.close()
+        self.harden(response)
+        return response(environ, start_response)
+
+    def harden(self, response: Response) -> None:
+        origin = self.evidence_origin
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; img-src 'self' {origin}; media-src {origin}; "
+            f"frame-src {origin}; style-src 'unsafe-inline'; script-src 'none'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cache-Control"] = "no-store"
+
+    def dispatch(self, request: Request, ws: Workspace) -> Response:
+        adapter = self.urls.bind_to_environ(request.environ)
+        endpoint, args = adapter.match()
+        if endpoint == "login":
+            return self.on_login(request, ws)
+        user = accounts.session_user(ws, request.cookies.get(SESSION_COOKIE))
+        if user is None:
+            if request.method != "GET":
+                return Response("Phiên làm việc đã hết; hãy đăng nhập lại.", status=401)
+            return redirect("/dang-nhap", 303)
+        if request.method == "POST" and not accounts.check_csrf(user, request.form.get("csrf")):
+            return self.render(user, "error.html", status=403,
+                               heading="Yêu cầu bị từ chối (thiếu mã chống giả mạo)")
+        return getattr(self, f"on_{endpoint}")(request, ws, user, **args)
+
+    def render(self, user: dict[str, Any] | None, template: str, status: int = 200,
+               **context: Any) -> Response:
+        context.setdefault("title", context.get("heading", ""))
+        body = self.env.get_template(template).render(
+            user=user, csrf=user["csrf"] if user else "", level_names=LEVEL_NAMES,
+            status_names=STATUS_NAMES, service_status=SERVICE_STATUS,
+            outcome_names=OUTCOME_NAMES, messages=context.pop("messages", []), **context)
+        return Response(body, status=status, mimetype="text/html")
+
+    def sign(self, user: dict[str, Any], path: str) -> str:
+        return f"{self.evidence_origin}/e/{quote(path)}?{self.signer.sign(path, user['username'])}"
+
+    def forbidden(self, user) -> Response:
+        return self.render(user, "error.html", status=403, heading="Bạn không có quyền xem trang này")
+
+    @staticmethod
+    def can_see(user: dict[str, Any], agency_id: str) -> bool:
+        return user["role"] == accounts.REVIEWER or user.get("agency_id") == agency_id
+
+    # --- login --------------------------------------------------------------------------------
+
+    def on_login(self, request: Request, ws: Workspace) -> Response:
+        # Before a session exists, a cookie and a hidden field carrying the same random value
+        # protect the login form itself (double submit).
+        if request.method == "POST":
+            cookie, field = request.cookies.get(LOGIN_COOKIE), request.form.get("csrf")
+            if not cookie or not field or not secrets.compare_digest(cookie, field):
+                return self._login_page(403, "Biểu mẫu đăng nhập đã hết hạn; hãy thử lại.")
+            user = accounts.authenticate(ws, request.form.get("username", "").strip(),
+                                         request.form.get("password", ""))
+            if user is None:
+                return self._login_page(401, "Tên đăng nhập hoặc mật khẩu không đúng.")
+            token, _ = accounts.open_session(ws, user["username"], self.session_lifetime)
+            response = redirect("/" if user["role"] == accounts.REVIEWER
+                                else f"/co-quan/{user['agency_id']}", 303)
+            response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict",
+                                secure=self.secure_cookies, path="/",
+                                max_age=int(self.session_lifetime.total_seconds()))
+            response.delete_cookie(LOGIN_COOKIE, path="/dang-nhap")
+            return response
+        return self._login_page(200)
+
+    def _login_page(self, status: int, error: str | None = None) -> Response:
+        value = secrets.token_urlsafe(24)
+        response = self.render(None, "login.html", status=status, title="Đăng nhập",
+                               login_csrf=value, error=error)
+        response.set_cookie(LOGIN_COOKIE, value, httponly=True, samesite="Strict",
+                            secure=self.secure_cookies, path="/dang-nhap", max_age=3600)
+        return response
+
+    def on_logout(self, request, ws, user) -> Response:
+        accounts.close_session(ws, request.cookies.get(SESSION_COOKIE))
+        response = redirect("/dang-nhap", 303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def on_agencies(self, request, ws, user) -> Response:
+        if user["role"] != accounts.REVIEWER:
+            return redirect(f"/co-quan/{user['agency_id']}", 303)
+        f = {"cap": request.args.get("cap", ""), "xep_loai": request.args.get("xep_loai", ""),
+             "trang_thai": request.args.get("trang_thai", ""),
+             "can_xem": request.args.get("can_xem") == "1",
+             "sap_xep": request.args.get("sap_xep", "ten")}
+        rows = []
+        for agency in ws.db["agencies"].rows_where(order_by="id"):
+            aid = agency["id"]
+            counts = dict(ws.db.execute(
+                "select status, count(*) from findings where agency_id = ? group by status",
+                [aid]).fetchall())
+            flagged = ws.db.execute("select count(*) from findings where agency_id = ? and "
+                                    "flags is not null", [aid]).fetchone()[0]
+            disputed = ws.db.execute("select count(*) from responses where agency_id = ? and "
+                                     "state = 'disputed'", [aid]).fetchone()[0]
+            services = ws.db.execute(
+                "select count(*) from observations where agency_id = ? and key like 'service/%' "
+                "and value like '%\"review\": [\"%'", [aid]).fetchone()[0]
+            categories = list(ws.db["categories"].rows_where("agency_id = ?", [aid],
+                                                             order_by="category_id"))
+            rows.append(dict(agency, categories=categories,
+                             not_assessed=counts.get("not_assessed", 0),
+                             reviewed=counts.get("reviewed", 0),
+                             needs_review=flagged + disputed + services))
+        if f["cap"]:
+            rows = [r for r in rows if r["level"] == f["cap"]]
+        if f["xep_loai"]:
+            rows = [r for r in rows if any(c["rating"] == f["xep_loai"] for c in r["categories"])]
+        if f["trang_thai"] == "not_assessed":
+            rows = [r for r in rows if r["not_assessed"]]
+        elif f["trang_thai"] == "reviewed":
+            rows = [r for r in rows if r["reviewed"]]
+        if f["can_xem"]:
+            rows = [r for r in rows if r["needs_review"]]
+        key = {"ten": lambda r: r["name"], "cap": lambda r: (r["level"], r["name"]),
+               "chua_danh_gia": lambda r: (-r["not_assessed"], r["name"]),
+               "can_xem": lambda r: (-r["needs_review"], r["name"])}.get(f["sap_xep"])
+        rows.sort(key=key or (lambda r: r["name"]))
+        return self.render(user, "agencies.html", title="Cơ quan", agencies=rows, f=f,
+                           levels=list(LEVEL_NAMES.items()), ratings=RATINGS, sorts=SORTS)
+
+    def on_agency(self, request, ws, user, agency_id: str, messages=(), error=None,
+                  status: int = 200) -> Response:
+        if not self.can_see(user, agency_id):
+            return self.forbidden(user)
+        agency = ws.db["agencies"].get(agency_id) if ws.db.execute(
+            "select 1 from agencies where id = ?", [agency_id]).fetchone() else None
+        if agency is None:
+            raise NotFound()
+        responses = {r["criterion_id"]: r for r in ws.db["responses"].rows_where(
+            "agency_id = ?", [agency_id])}
+        findings = []
+        as_of = None
+        for row in ws.db["findings"].rows_where("agency_id = ?", [agency_id], order_by="rowid"):
+            as_of = row["as_of"]
+            metrics = loads(row["metrics"], {})
+            other = {k: v for k, v in metrics.items() if k not in ("posts", "services")}
+            findings.append(dict(
+                row, metrics=metrics, override=loads(row["override"], None),
+                flags=loads(row["flags"], None), response=responses.get(row["criterion_id"]),
+                metrics_other=json.dumps(other, ensure_ascii=False, indent=1) if other else "",
+                evidence=[dict(e, href=self.sign(user, e["path"]))
+                          for e in loads(row["evidence"], []) if e.get("path")]))
+        return self.render(
+            user, "agency.html", status=status, title=agency["name"], agency=agency,
+            as_of=as_of, categories=list(ws.db["categories"].rows_where(
+                "agency_id = ?", [agency_id], order_by="category_id")),
+            findings=findings, services=self._services(ws, user, agency_id),
+            messages=list(messages), error=error)
+
+    def _services(self, ws, user, agency_id: str) -> list[dict[str, Any]]:
+        observed = {r["key"]: loads(r["value"], {}) for r in ws.db["observations"].rows_where(
+            "agency_id = ? and key like 'service/%'", [agency_id])}
+        services = []
+        for service in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null",
+                                                    [agency_id], order_by="id"):
+            verdict = observed.get(f"service/{service['id']}", {})
+            attempts = []
+            for attempt in verdict.get("attempts", []):
+                steps = [dict(st, href=self.sign(user, st["screenshot"])
+                              if st.get("screenshot") else None)
+                         for st in attempt.get("steps", [])]
+                files = [dict(e, href=self.sign(user, e["path"]))
+                         for e in attempt.get("evidence", []) if e.get("kind") != "screenshot"]
+                attempts.append(dict(attempt, steps=steps, files=files))
+            services.append(dict(service, status=verdict.get("status"),
+                                 check_reason=verdict.get("check_reason"),
+                                 match=verdict.get("match"), attempts=attempts))
+        return services
+
+    def on_viewer(self, request, ws, user) -> Response:
+        path = request.args.get("path", "")
+        row = next(ws.db["evidence"].rows_where("path = ?", [path]), None)
+        if row is None or not self._may_read(ws, user, path):
+            return self.forbidden(user)
+        return self.render(user, "viewer.html", title="HTML đã lưu", path=path, url=row["url"],
+                           href=self.sign(user, path))
+
+    def _may_read(self, ws, user, path: str) -> bool:
+        """Reviewers read any stored evidence; an agency's staff only what its own findings or
+        services refer to."""
+        if user["role"] == accounts.REVIEWER:
+            return True
+        needle = f'%"{path}"%'
+        agency = user.get("agency_id")
+        return bool(ws.db.execute(
+            "select 1 from findings where agency_id = ? and evidence like ? union "
+            "select 1 from observations where agency_id = ? and value like ? limit 1",
+            [agency, needle, agency, needle]).fetchone())
+
+    def on_audit(self, request, ws, user) -> Response:
+        if user["role"] != accounts.REVIEWER:
+            return self.forbidden(user)
+        entries = list(ws.db["audit_log"].rows_where(order_by="id desc", limit=500))
+        return self.render(user, "audit.html", title="Nhật ký", entries=entries)
+
+    # --- changes ------------------------------------------------------------------------------
+
+    def on_override(self, request, ws, user, agency_id: str) -> Response:
+        if user["role"] != accounts.REVIEWER:
+            return self.forbidden(user)
+        criterion = request.form.get("criterion", "")
+        try:
+            points = float(request.form.get("points", "").replace(",", "."))
+            set_override(ws, agency_id, criterion, points, request.form.get("reason", ""),
+                         user["username"])
+        except ValueError:
+            return self.on_agency(request, ws, user, agency_id, status=400,
+                                  error="Điểm phải là một số.")
+        except UserError as exc:
+            return self.on_agency(request, ws, user, agency_id, status=400,
+                                  error=f"Không lưu được điều chỉnh: {exc}")
+        return redirect(f"/co-quan/{agency_id}#tc-{criterion.replace('/', '-')}", 303)
+
+    def on_clear(self, request, ws, user, agency_id: str) -> Response:
+        if user["role"] != accounts.REVIEWER:
+            return self.forbidden(user)
+        criterion = request.form.get("criterion", "")
+        try:
+            clear_override(ws, agency_id, criterion, request.form.get("reason", ""),
+                           user["username"])
+        except UserError as exc:
+            return self.on_agency(request, ws, user, agency_id, status=400,
+                                  error=f"Không bỏ được điều chỉnh: {exc}")
+        return redirect(f"/co-quan/{agency_id}#tc-{criterion.replace('/', '-')}", 303)
+
+    def on_answer(self, request, ws, user, agency_id: str) -> Response:
+        if user["role"] != accounts.AGENCY or user.get("agency_id") != agency_id:
+            return self.forbidden(user)
+        criterion = request.form.get("criterion", "")
+        try:
+            respond(ws, agency_id, criterion, request.form.get("state", ""),
+                    request.form.get("comment"), user["username"])
+        except UserError as exc:
+            return self.on_agency(request, ws, user, agency_id, status=400,
+                                  error=f"Không lưu được ý kiến: {exc}")
+        return redirect(f"/co-quan/{agency_id}#tc-{criterion.replace('/', '-')}", 303)

@@ -1,0 +1,95 @@
+"""A reviewer's override of a finding's points, and an agency's answer to a finding: validated,
+audit-logged, and the agency re-scored at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import UserError
+from ..scoring.store import rescore
+from ..workspace import Workspace, utcnow
+
+CONFIRMED, DISPUTED = "confirmed", "disputed"
+
+
+def _finding(ws: Workspace, agency_id: str, criterion_id: str) -> dict[str, Any]:
+    row = next(ws.db["findings"].rows_where("agency_id = ? and criterion_id = ?",
+                                            [agency_id, criterion_id]), None)
+    if row is None:
+        ws.agencies([agency_id])          # an unknown agency is named as such
+        raise UserError(f"{agency_id}: no finding {criterion_id!r} (score the agency first, "
+                        "and see 'inspector checklist list' for criterion ids)")
+    return row
+
+
+def _override(ws: Workspace, agency_id: str, criterion_id: str) -> dict[str, Any] | None:
+    return next(ws.db["overrides"].rows_where("agency_id = ? and criterion_id = ?",
+                                              [agency_id, criterion_id]), None)
+
+
+def set_override(ws: Workspace, agency_id: str, criterion_id: str, points: float, reason: str,
+                 reviewer: str) -> dict[str, Any]:
+    """The reviewer's points stand (status `reviewed`) through later crawls and re-scoring until
+    cleared; the automatic value is kept beside them, and a later change of it flags the finding
+    for a second look. Returns the finding as re-scored."""
+    finding = _finding(ws, agency_id, criterion_id)
+    if not reason or not reason.strip():
+        raise UserError("a reason is required for an override")
+    if not reviewer or not reviewer.strip():
+        raise UserError("the reviewer's name is required for an override")
+    if not 0 <= points <= finding["max_points"]:
+        raise UserError(f"{agency_id} {criterion_id}: points must be within "
+                        f"0..{finding['max_points']:g} (got {points:g})")
+    before = _override(ws, agency_id, criterion_id)
+    with ws.transaction():
+        ws.db["overrides"].upsert({
+            "agency_id": agency_id, "criterion_id": criterion_id, "points": float(points),
+            "reason": reason.strip(), "reviewer": reviewer.strip(), "at": utcnow(),
+            "auto_points": finding["auto_points"]}, pk=("agency_id", "criterion_id"))
+        ws.audit(reviewer.strip(), "override.set", f"{agency_id}/{criterion_id}",
+                 old={"points": finding["points"], "status": finding["status"],
+                      **({"override": before["points"]} if before else {})},
+                 new={"points": float(points), "status": "reviewed"}, reason=reason.strip())
+    rescore(ws, [agency_id])
+    return _finding(ws, agency_id, criterion_id)
+
+
+def clear_override(ws: Workspace, agency_id: str, criterion_id: str, reason: str,
+                   reviewer: str) -> dict[str, Any]:
+    """Back to the automatic value; logged like the override itself."""
+    finding = _finding(ws, agency_id, criterion_id)
+    before = _override(ws, agency_id, criterion_id)
+    if before is None:
+        raise UserError(f"{agency_id} {criterion_id}: no override to clear")
+    if not reason or not reason.strip():
+        raise UserError("a reason is required to clear an override")
+    with ws.transaction():
+        ws.db.execute("delete from overrides where agency_id = ? and criterion_id = ?",
+                      [agency_id, criterion_id])
+        ws.audit(reviewer.strip(), "override.clear", f"{agency_id}/{criterion_id}",
+                 old={"points": before["points"], "status": finding["status"]},
+                 new={"points": finding["auto_points"], "status": "auto"}, reason=reason.strip())
+    rescore(ws, [agency_id])
+    return _finding(ws, agency_id, criterion_id)
+
+
+def respond(ws: Workspace, agency_id: str, criterion_id: str, state: str, comment: str | None,
+            username: str) -> None:
+    """An agency's answer to one of its findings (Section VII): confirmed, or disputed with a
+    comment. The latest answer stands; every answer is in the audit log."""
+    if state not in (CONFIRMED, DISPUTED):
+        raise UserError(f"an answer is {CONFIRMED} or {DISPUTED}, not {state!r}")
+    if state == DISPUTED and not (comment or "").strip():
+        raise UserError("a dispute needs a comment saying what is wrong")
+    finding = _finding(ws, agency_id, criterion_id)
+    before = next(ws.db["responses"].rows_where("agency_id = ? and criterion_id = ?",
+                                                [agency_id, criterion_id]), None)
+    with ws.transaction():
+        ws.db["responses"].upsert({
+            "agency_id": agency_id, "criterion_id": criterion_id, "state": state,
+            "comment": (comment or "").strip() or None, "username": username, "at": utcnow()},
+            pk=("agency_id", "criterion_id"))
+        ws.audit(username, f"finding.{state}", f"{agency_id}/{criterion_id}",
+                 old={"answer": before["state"]} if before else None,
+                 new={"answer": state, "points": finding["points"]},
+                 reason=(comment or "").strip() or None)

@@ -1,0 +1,189 @@
+"""The reviewers' page over HTTP (werkzeug's client against the real WSGI app): login, CSRF,
+per-agency access, overrides and answers reaching the audit log, evidence links signed for the
+other origin."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from werkzeug.test import Client
+
+from inspector.cli import cli
+from inspector.evidence.store import store
+from inspector.review import accounts
+from inspector.review.app import LOGIN_COOKIE, SESSION_COOKIE, ReviewApp
+from inspector.review.evidence import EvidenceApp, EvidenceSigner
+from inspector.workspace import Workspace
+
+DATA = Path(__file__).parents[1] / "data"
+AS_OF = "2026-11-30"
+EVIDENCE_ORIGIN = "http://127.0.0.1:9001"
+PASSWORD = "mật-khẩu-đủ-dài-2026"
+HOSTILE = (b"<html><body><script>top.location='http://127.0.0.1:9/';document.cookie='x=1'"
+           b"</script><form action='/co-quan/so-tttt/dieu-chinh' method=post></form></body></html>")
+
+
+def invoke(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture()
+def ws_dir(tmp_path: Path) -> Path:
+    ws_dir = tmp_path / "ws"
+    invoke("registry", "import", "-w", str(ws_dir), str(DATA / "register.yaml"))
+    ws = Workspace(ws_dir)
+    html = store(ws, HOSTILE, "html", "http://127.0.0.1:8101/tin-tuc")
+    png = store(ws, b"\x89PNG\r\n\x1a\n" + b"0" * 64, "screenshot", "http://127.0.0.1:8101/tin-tuc")
+    posts = [{"url": f"http://127.0.0.1:8101/tin-tuc/{m}", "title": f"Tin tháng {m}",
+              "published": f"2026-{m:02d}-15"} for m in range(1, 12)]
+    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", {
+        "section": {"found": True, "own": True, "how": "register",
+                    "urls": ["http://127.0.0.1:8101/tin-tuc"]},
+        "posts": posts, "evidence": [png, html]})
+    other = store(ws, b"<p>xa</p>", "html", "http://127.0.0.1:8103/")
+    ws.put_observation("xa-kien-an", "posts/tin-tuc-su-kien", {
+        "section": {"found": True, "own": True, "how": "register", "urls": []},
+        "posts": [], "evidence": [other]})
+    accounts.create_user(ws, "duyet", PASSWORD, accounts.REVIEWER, display_name="Trần Thị Duyệt")
+    accounts.create_user(ws, "cb-so-tttt", PASSWORD, accounts.AGENCY, agency_id="so-tttt")
+    ws.close()
+    invoke("score", "-w", str(ws_dir), "--as-of", AS_OF)
+    return ws_dir
+
+
+@pytest.fixture()
+def client(ws_dir: Path) -> Client:
+    signer = EvidenceSigner(b"k" * 32)
+    return Client(ReviewApp(ws_dir, signer, EVIDENCE_ORIGIN))
+
+
+def login(client: Client, username: str, password: str = PASSWORD):
+    page = client.get("/dang-nhap")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    return client.post("/dang-nhap", data={"username": username, "password": password,
+                                           "csrf": token})
+
+
+def csrf_of(client: Client, path: str = "/") -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', client.get(path, follow_redirects=True).text
+                     ).group(1)
+
+
+@pytest.mark.parametrize("path", ["/", "/co-quan/so-tttt", "/nhat-ky",
+                                  "/xem?path=evidence/aa/x.html"])
+def test_without_a_session_every_page_is_the_login_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/dang-nhap")
+
+
+def test_without_a_session_a_change_is_refused(client):
+    response = client.post("/co-quan/so-tttt/dieu-chinh",
+                           data={"criterion": "1B/III/2", "points": "0", "reason": "x"})
+    assert response.status_code == 401
+
+
+def test_login_checks_password_and_its_own_form_token(client):
+    assert login(client, "duyet", "sai-mat-khau-roi").status_code == 401
+    assert login(client, "khong-co-ai").status_code == 401
+    client.get("/dang-nhap")
+    forged = client.post("/dang-nhap", data={"username": "duyet", "password": PASSWORD,
+                                             "csrf": "doan-bua"})
+    assert forged.status_code == 403
+    response = login(client, "duyet")
+    assert response.status_code == 303
+    cookie = client.get_cookie(SESSION_COOKIE)
+    assert cookie.http_only and cookie.same_site == "Strict"
+    assert client.get_cookie(LOGIN_COOKIE, path="/dang-nhap") is None
+
+
+def test_a_reviewer_browses_overrides_and_sees_the_audit_entry(client, ws_dir):
+    login(client, "duyet")
+    home = client.get("/")
+    assert home.status_code == 200 and "so-tttt" in home.text and "xa-kien-an" in home.text
+    assert "xa-kien-an" not in client.get("/?cap=province").text
+    page = client.get("/co-quan/so-tttt")
+    assert page.status_code == 200
+    assert "15/01/2026" in page.text and "Tin tháng 1" in page.text      # posts, dd/mm/yyyy
+    images = re.findall(r'<img class="anh" src="([^"]+)"', page.text)
+    assert images and all(src.startswith(EVIDENCE_ORIGIN + "/e/screenshots/") for src in images)
+    assert "sig=" in images[0]
+    assert "/xem?path=evidence" in page.text
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "script-src 'none'" in page.headers["Content-Security-Policy"]
+    token = csrf_of(client, "/co-quan/so-tttt")
+    refused = client.post("/co-quan/so-tttt/dieu-chinh",
+                          data={"criterion": "1B/III/2", "points": "2", "reason": "x"})
+    assert refused.status_code == 403                                   # no CSRF token
+    bad = client.post("/co-quan/so-tttt/dieu-chinh", data={
+        "criterion": "1B/III/2", "points": "9", "reason": "quá", "csrf": token})
+    assert bad.status_code == 400 and "0..5" in bad.text
+    done = client.post("/co-quan/so-tttt/dieu-chinh", data={
+        "criterion": "1B/III/2", "points": "2,5", "reason": "Tin trùng lặp", "csrf": token})
+    assert done.status_code == 303
+    page = client.get("/co-quan/so-tttt")
+    assert "đã điều chỉnh" in page.text and "Tin trùng lặp" in page.text
+    audit = client.get("/nhat-ky")
+    assert "override.set" in audit.text and "so-tttt/1B/III/2" in audit.text
+    assert "duyet" in audit.text
+
+
+def test_agency_staff_see_only_their_agency_and_answer(client):
+    assert login(client, "cb-so-tttt").headers["Location"].endswith("/co-quan/so-tttt")
+    assert client.get("/").headers["Location"].endswith("/co-quan/so-tttt")
+    assert client.get("/co-quan/xa-kien-an").status_code == 403
+    assert client.get("/nhat-ky").status_code == 403
+    page = client.get("/co-quan/so-tttt")
+    assert page.status_code == 200 and "Lưu điều chỉnh" not in page.text
+    token = csrf_of(client, "/co-quan/so-tttt")
+    assert client.post("/co-quan/so-tttt/dieu-chinh", data={
+        "criterion": "1B/III/2", "points": "5", "reason": "x", "csrf": token}).status_code == 403
+    assert client.post("/co-quan/xa-kien-an/tra-loi", data={
+        "criterion": "1B/III/2", "state": "confirmed", "csrf": token}).status_code == 403
+    answered = client.post("/co-quan/so-tttt/tra-loi", data={
+        "criterion": "1B/III/2", "state": "disputed", "comment": "Thiếu tin tháng 12",
+        "csrf": token})
+    assert answered.status_code == 303
+    assert "không đồng ý" in client.get("/co-quan/so-tttt").text
+    # evidence of another agency is not shown to them, even by its path
+    other = client.get("/co-quan/so-tttt")
+    assert other.status_code == 200
+    ws = Workspace(client.application.root)
+    path = next(ws.db["evidence"].rows_where("url = ?", ["http://127.0.0.1:8103/"]))["path"]
+    own = next(ws.db["evidence"].rows_where("kind = 'html' and url = ?",
+                                            ["http://127.0.0.1:8101/tin-tuc"]))["path"]
+    ws.close()
+    assert client.get(f"/xem?path={path}").status_code == 403
+    viewer = client.get(f"/xem?path={own}")
+    assert viewer.status_code == 200
+    frame = re.search(r'<iframe class="html" sandbox src="([^"]+)"', viewer.text)
+    assert frame and frame.group(1).startswith(EVIDENCE_ORIGIN)
+
+
+def test_logout_ends_the_session(client):
+    login(client, "duyet")
+    token = csrf_of(client)
+    old = client.get_cookie(SESSION_COOKIE).value
+    response = client.post("/dang-xuat", data={"csrf": token})
+    assert response.status_code == 303
+    client.set_cookie(SESSION_COOKIE, old)
+    assert client.get("/").status_code == 303                          # the old token is dead
+
+
+def test_signed_links_open_on_the_evidence_origin_only_for_their_user(client, ws_dir):
+    login(client, "duyet")
+    page = client.get("/co-quan/so-tttt")
+    src = re.findall(r'<img class="anh" src="([^"]+)"', page.text)[0].replace("&amp;", "&")
+    parts = urlsplit(src)
+    evidence = Client(EvidenceApp(ws_dir, client.application.signer,
+                                  frame_ancestor="http://127.0.0.1:9000"))
+    assert evidence.get(f"{parts.path}?{parts.query}").status_code == 200
+    query = parse_qs(parts.query)
+    forged = f"{parts.path}?u=cb-so-tttt&exp={query['exp'][0]}&sig={query['sig'][0]}"
+    assert evidence.get(forged).status_code == 403
+    assert unquote(parts.path).startswith("/e/screenshots/")
