@@ -18,9 +18,14 @@ class ReviewServer:
     another port: captured pages then cannot read or script the reviewers' page."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000,
-                 evidence_port: int | None = None):
+                 evidence_port: int | None = None, evidence_host: str | None = None):
         self.root = Path(root)
         self.host = host
+        # Another host name, not only another port: cookies are not kept apart by port, and two
+        # ports of one host are one "site", so the session cookie would travel with every
+        # request for evidence. 127.0.0.1 and localhost are the same machine, two sites.
+        self.evidence_host = evidence_host or {"127.0.0.1": "localhost",
+                                               "localhost": "127.0.0.1"}.get(host, host)
         self.port = port
         self.evidence_port = port + 1 if evidence_port is None and port else evidence_port or 0
         self._servers: list = []
@@ -33,7 +38,7 @@ class ReviewServer:
         # The evidence server binds first, so that the page knows its origin.
         placeholder = EvidenceApp(self.root, signer, frame_ancestor="'none'")
         evidence = make_server(self.host, self.evidence_port, placeholder, threaded=True)
-        self.evidence_url = f"http://{self.host}:{evidence.server_port}"
+        self.evidence_url = f"http://{self.evidence_host}:{evidence.server_port}"
         page = ReviewApp(self.root, signer, self.evidence_url)
         review = make_server(self.host, self.port, page, threaded=True)
         self.url = f"http://{self.host}:{review.server_port}"

@@ -1,0 +1,135 @@
+"""The reviewers' page in Chromium against the real servers: a reviewer logs in, browses,
+overrides a finding and finds it in the audit log; agency staff dispute a finding of their own
+agency, cannot open another, and log out."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from inspector.cli import cli
+from inspector.crawl.browser import chromium
+from inspector.evidence.store import store
+from inspector.review import accounts
+from inspector.review.server import ReviewServer
+from inspector.workspace import Workspace
+
+DATA = Path(__file__).parents[1] / "data"
+PASSWORD = "mật-khẩu-đủ-dài-2026"
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (320, 200), (30, 90, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    ws_dir = tmp_path_factory.mktemp("review-browser")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["registry", "import", "-w", str(ws_dir),
+                               str(DATA / "register.yaml")]).exit_code == 0
+    ws = Workspace(ws_dir)
+    shot = store(ws, _png(), "screenshot", "http://127.0.0.1:8101/tin-tuc")
+    posts = [{"url": f"http://127.0.0.1:8101/tin-tuc/{m}", "title": f"Tin tháng {m}",
+              "published": f"2026-{m:02d}-15"} for m in range(1, 12)]
+    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", {
+        "section": {"found": True, "own": True, "how": "register",
+                    "urls": ["http://127.0.0.1:8101/tin-tuc"]}, "posts": posts,
+        "evidence": [shot]})
+    accounts.create_user(ws, "duyet", PASSWORD, accounts.REVIEWER, display_name="Trần Thị Duyệt")
+    accounts.create_user(ws, "cb-so-tttt", PASSWORD, accounts.AGENCY, agency_id="so-tttt")
+    ws.close()
+    assert runner.invoke(cli, ["score", "-w", str(ws_dir), "--as-of", "2026-11-30"]).exit_code == 0
+    with ReviewServer(ws_dir, port=0) as server, chromium() as browser:
+        yield ws_dir, server, browser
+
+
+@pytest.fixture()
+def page(served):
+    _, _, browser = served
+    context = browser.new_context(locale="vi-VN")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def _login(page, server, username: str) -> None:
+    page.goto(server.url + "/")
+    assert page.get_by_role("heading", name="Đăng nhập").is_visible()
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+
+
+def _audit(ws_dir: Path) -> list[tuple]:
+    conn = sqlite3.connect(ws_dir / "inspector.db")
+    rows = conn.execute("select actor, action, subject, reason from audit_log order by id").fetchall()
+    conn.close()
+    return rows
+
+
+def test_a_reviewer_overrides_a_finding_and_sees_it_in_the_audit_log(served, page):
+    ws_dir, server, _ = served
+    _login(page, server, "duyet")
+    assert page.get_by_role("heading", name="Cơ quan được đánh giá").is_visible()
+    page.get_by_label("Cấp", exact=True).select_option("province")
+    page.get_by_role("button", name="Lọc").click()
+    assert page.locator("a[href='/co-quan/xa-kien-an']").count() == 0
+    page.locator("a[href='/co-quan/so-tttt']").click()
+    page.wait_for_load_state()
+    row = page.locator("#tc-1B-III-2")
+    assert "Tin tức sự kiện" in row.inner_text() or "1B/III/2" in row.inner_text()
+    # the screenshot comes from the evidence origin and really loads
+    image = row.locator("img.anh").first
+    image.wait_for()
+    assert image.get_attribute("src").startswith(server.evidence_url)
+    assert page.evaluate("img => img.complete && img.naturalWidth", image.element_handle()) == 320
+    row.get_by_text("Điều chỉnh", exact=True).click()
+    row.get_by_label("Điểm").fill("3")
+    row.get_by_label("Lý do").fill("Hai tin bị tính trùng")
+    row.get_by_role("button", name="Lưu điều chỉnh").click()
+    page.wait_for_load_state()
+    row = page.locator("#tc-1B-III-2")
+    assert "đã điều chỉnh" in row.inner_text() and "Hai tin bị tính trùng" in row.inner_text()
+    page.get_by_role("link", name="Nhật ký").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("cell", name="override.set").count() == 1
+    assert ("duyet", "override.set", "so-tttt/1B/III/2", "Hai tin bị tính trùng") in _audit(ws_dir)
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_load_state()
+    page.goto(server.url + "/nhat-ky")
+    assert page.get_by_role("heading", name="Đăng nhập").is_visible()
+
+
+def test_agency_staff_dispute_their_finding_and_nothing_else(served, page):
+    ws_dir, server, _ = served
+    _login(page, server, "cb-so-tttt")
+    assert page.url.endswith("/co-quan/so-tttt")
+    assert page.get_by_role("button", name="Lưu điều chỉnh").count() == 0
+    row = page.locator("#tc-1B-III-2")
+    row.get_by_label("Ý kiến").fill("Tin tháng 12 đăng ngày 02/12 chưa được tính")
+    row.get_by_role("button", name="Không đồng ý").click()
+    page.wait_for_load_state()
+    assert "không đồng ý" in page.locator("#tc-1B-III-2").inner_text()
+    assert ("cb-so-tttt", "finding.disputed", "so-tttt/1B/III/2",
+            "Tin tháng 12 đăng ngày 02/12 chưa được tính") in _audit(ws_dir)
+    response = page.goto(server.url + "/co-quan/xa-kien-an")
+    assert response.status == 403
+    response = page.goto(server.url + "/nhat-ky")
+    assert response.status == 403
+    page.goto(server.url + "/co-quan/so-tttt")
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Đăng nhập").is_visible()
+    assert not [c for c in page.context.cookies() if c["name"] == "phien"]
