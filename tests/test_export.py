@@ -8,21 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from inspector.cli import cli
 from inspector.scoring.checklist import load_all
 from inspector.workspace import Workspace
+from tests.cli import invoke
 
 DATA = Path(__file__).parent / "data"
 AS_OF = "2026-11-30"
-
-
-def invoke(*args: str) -> str:
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture()
@@ -123,12 +116,10 @@ def test_csv_and_xlsx_have_one_row_per_agency_and_criterion(scored: Path, tmp_pa
 
 
 def test_export_before_scoring_is_a_clean_error(tmp_path: Path):
-    result = CliRunner().invoke(cli, ["export", "-w", str(tmp_path / "empty")])
-    assert result.exit_code == 1
-    assert result.output.strip() == "Lỗi: nothing scored yet: run 'inspector score' first"
+    output = invoke("export", "-w", str(tmp_path / "empty"), code=1)
+    assert output.strip() == "Lỗi: nothing scored yet: run 'inspector score' first"
 
 
 def test_score_unknown_agency_is_a_clean_error(scored: Path):
-    result = CliRunner().invoke(cli, ["score", "-w", str(scored), "--agency", "so-khong-co"])
-    assert result.exit_code == 1
-    assert "unknown agency 'so-khong-co'" in result.output
+    output = invoke("score", "-w", str(scored), "--agency", "so-khong-co", code=1)
+    assert "unknown agency 'so-khong-co'" in output

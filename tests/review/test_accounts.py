@@ -9,9 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from inspector.cli import cli
 from inspector.errors import UserError
 from inspector.register.importer import import_register
 from inspector.review import accounts
@@ -20,17 +18,11 @@ from inspector.review.accounts import (AGENCY, REVIEWER, authenticate, check_csr
                                        open_session, session_user, set_password,
                                        verify_password)
 from inspector.workspace import DB_NAME, Workspace
+from tests.cli import run
 
 DATA = Path(__file__).parents[1] / "data"
 PASSWORD = "Mật-khẩu-đủ-dài-42"
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
-
-
-def invoke(*args: str, code: int = 0, env: dict[str, str] | None = None,
-           input: str | None = None):
-    result = CliRunner().invoke(cli, list(args), env=env, input=input)
-    assert result.exit_code == code, result.output
-    return result
 
 
 @pytest.fixture()
@@ -264,27 +256,27 @@ def test_check_csrf(ws):
 
 def test_cli_users(tmp_path: Path):
     ws_dir = str(tmp_path / "ws")
-    invoke("registry", "import", "-w", ws_dir, str(DATA / "register.yaml"))
+    run("registry", "import", "-w", ws_dir, str(DATA / "register.yaml"))
     env = {"INSPECTOR_PW": PASSWORD}
-    out = invoke("users", "add", "duyet.tt", "-w", ws_dir, "--role", "reviewer",
+    out = run("users", "add", "duyet.tt", "-w", ws_dir, "--role", "reviewer",
                  "--name", "Trần Thị Duyệt", "--password-env", "INSPECTOR_PW", env=env).output
     assert out.strip() == "Đã tạo tài khoản duyet.tt (reviewer)."
-    out = invoke("users", "add", "tttt-1", "-w", ws_dir, "--role", "agency", "--agency",
+    out = run("users", "add", "tttt-1", "-w", ws_dir, "--role", "agency", "--agency",
                  "so-tttt", input=f"{PASSWORD}\n{PASSWORD}\n").output
     assert "Đã tạo tài khoản tttt-1 (agency, so-tttt)." in out and PASSWORD not in out
 
-    rows = json.loads(invoke("users", "list", "-w", ws_dir, "--json").output)
+    rows = json.loads(run("users", "list", "-w", ws_dir, "--json").output)
     assert [(r["username"], r["role"], r["agency_id"], r["display_name"]) for r in rows] == [
         ("duyet.tt", "reviewer", None, "Trần Thị Duyệt"), ("tttt-1", "agency", "so-tttt", "tttt-1")]
     assert all("password_hash" not in r for r in rows)
 
-    assert invoke("users", "disable", "tttt-1", "-w", ws_dir).output.strip() \
+    assert run("users", "disable", "tttt-1", "-w", ws_dir).output.strip() \
         == "Đã khoá tài khoản tttt-1."
-    lines = invoke("users", "list", "-w", ws_dir).output.splitlines()
+    lines = run("users", "list", "-w", ws_dir).output.splitlines()
     assert lines[1].split("\t")[:4] == ["tttt-1", "agency", "so-tttt", "đã khoá"]
 
     env2 = {"NEW_PW": "Mật-khẩu-mới-2026"}
-    assert "Đã đổi mật khẩu" in invoke("users", "passwd", "duyet.tt", "-w", ws_dir,
+    assert "Đã đổi mật khẩu" in run("users", "passwd", "duyet.tt", "-w", ws_dir,
                                        "--password-env", "NEW_PW", env=env2).output
     ws = Workspace(ws_dir)
     try:
@@ -308,9 +300,9 @@ def test_cli_users(tmp_path: Path):
 ])
 def test_cli_user_error_is_one_line(tmp_path: Path, args, env, message):
     ws_dir = str(tmp_path / "ws")
-    invoke("registry", "import", "-w", ws_dir, str(DATA / "register.yaml"))
+    run("registry", "import", "-w", ws_dir, str(DATA / "register.yaml"))
     env = {"KHONG_CO": "", **env}
-    result = invoke(*args[:2], "-w", ws_dir, *args[2:], code=1, env=env)
+    result = run(*args[:2], "-w", ws_dir, *args[2:], code=1, env=env)
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Lỗi: ") and message in lines[0], lines
     conn = sqlite3.connect(tmp_path / "ws" / DB_NAME)
@@ -322,5 +314,5 @@ def test_cli_user_error_is_one_line(tmp_path: Path, args, env, message):
 
 def test_cli_bad_user_is_refused_before_the_prompt(tmp_path: Path):
     ws_dir = str(tmp_path / "ws")
-    result = invoke("users", "add", "x", "-w", ws_dir, "--role", "reviewer", code=1, input="")
+    result = run("users", "add", "x", "-w", ws_dir, "--role", "reviewer", code=1, input="")
     assert "Mật khẩu" not in result.output and result.output.startswith("Lỗi: username")

@@ -9,15 +9,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from click.testing import CliRunner
 from werkzeug.test import Client
 
-from inspector.cli import cli
 from inspector.evidence.store import store
 from inspector.review import accounts
 from inspector.review.app import LOGIN_COOKIE, SESSION_COOKIE, ReviewApp
 from inspector.review.evidence import EvidenceApp, EvidenceSigner
 from inspector.workspace import Workspace
+from tests.cli import invoke
 
 DATA = Path(__file__).parents[1] / "data"
 AS_OF = "2026-11-30"
@@ -25,12 +24,6 @@ EVIDENCE_ORIGIN = "http://127.0.0.1:9001"
 PASSWORD = "mật-khẩu-đủ-dài-2026"
 HOSTILE = (b"<html><body><script>top.location='http://127.0.0.1:9/';document.cookie='x=1'"
            b"</script><form action='/co-quan/so-tttt/dieu-chinh' method=post></form></body></html>")
-
-
-def invoke(*args: str) -> str:
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture()

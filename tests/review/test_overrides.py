@@ -8,22 +8,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from inspector.cli import cli
 from inspector.errors import UserError
 from inspector.review.overrides import respond, set_override
 from inspector.workspace import Workspace
+from tests.cli import invoke
 
 DATA = Path(__file__).parents[1] / "data"
 AS_OF = "2026-11-30"
 REVIEWER = "Trần Thị Duyệt"
-
-
-def invoke(*args: str, code: int = 0) -> str:
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 def _news(months: range) -> dict:
