@@ -9,7 +9,7 @@ import logging
 import secrets
 import sys
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
 from ..crawl.browser import CHROMIUM_ARGS, chromium_path, video_ready
@@ -240,7 +240,7 @@ class ServiceChecker:
             new_state.events = ["tool_error"]
         else:
             new_state = rules.after_attempt(job.state, result.outcome, at,
-                                            _hours(self.settings.recheck_after_hours))
+                                            timedelta(hours=self.settings.recheck_after_hours))
         # One transaction: the attempt, its evidence rows and the new state land together or
         # not at all (a run killed here leaves at most unreferenced files, never half a record).
         with self.ws.transaction():
@@ -294,11 +294,6 @@ _VI_STATUS = {rules.RECOGNISED: "được công nhận", rules.NOT_RECOGNISED: "
               rules.AWAITING_RECHECK: "chờ kiểm tra lại", rules.NEEDS_HUMAN: "cần người kiểm tra",
               rules.UNMATCHED: "không khớp danh mục TTHC", rules.REOPENED: "đang hậu kiểm",
               rules.UNCHECKED: "chưa kiểm tra"}
-
-
-def _hours(value: float):
-    from datetime import timedelta
-    return timedelta(hours=value)
 
 
 async def _ask_human(reason: str, page) -> None:

@@ -320,6 +320,11 @@ class _Run:
                            "screenshot": shot})
 
 
+def _first_line(exc: BaseException) -> str:
+    """An exception as one short line (Playwright's messages go on with a call log)."""
+    return " ".join(str(exc).split("\n")[0].split())[:300] or type(exc).__name__
+
+
 async def _journey(run: _Run) -> tuple[str, str | None, str]:
     assert run.playbook is not None
     for phase, actions in run.playbook.phases:
@@ -354,7 +359,7 @@ async def _journey(run: _Run) -> tuple[str, str | None, str]:
                 run.record(phase, action.describe(), False, str(exc), shot)
                 return ERROR, None, f"{phase}: {action.describe()}: {exc}"
             except Exception as exc:          # StepFailed, or Playwright's own (a timeout…)
-                message = " ".join(str(exc).split("\n")[0].split())[:300] or type(exc).__name__
+                message = _first_line(exc)
                 if not isinstance(exc, StepFailed):
                     alerts = await run.alert_texts()
                     if alerts:
@@ -391,7 +396,7 @@ async def _report(run: _Run) -> tuple[str, str | None, str]:
         if problem:
             raise StepFailed(problem)
     except Exception as exc:
-        message = " ".join(str(exc).split("\n")[0].split())[:300]
+        message = _first_line(exc)
         shot = await run.screenshot(label)
         run.record("open", "goto the declared link", False, message, shot)
         return FAILED, "open", f"open: {message}"

@@ -53,6 +53,11 @@ def _number(value: Any) -> str:
     return f"{value:g}".replace(".", ",")
 
 
+def _back_to(agency_id: str, criterion_id: str) -> Response:
+    """After a change, the agency's page at the finding (its row id as agency.html makes it)."""
+    return redirect(f"/co-quan/{agency_id}#tc-{criterion_id.replace('/', '-')}", 303)
+
+
 class ReviewApp:
     def __init__(self, root: Path, signer: EvidenceSigner, evidence_origin: str, *,
                  secure_cookies: bool = False, session_lifetime: timedelta | None = None):
@@ -221,8 +226,7 @@ class ReviewApp:
                   status: int = 200) -> Response:
         if not self.can_see(user, agency_id):
             return self.forbidden(user)
-        agency = ws.db["agencies"].get(agency_id) if ws.db.execute(
-            "select 1 from agencies where id = ?", [agency_id]).fetchone() else None
+        agency = next(ws.db["agencies"].rows_where("id = ?", [agency_id]), None)
         if agency is None:
             raise NotFound()
         responses = {r["criterion_id"]: r for r in ws.db["responses"].rows_where(
@@ -308,7 +312,7 @@ class ReviewApp:
         except UserError as exc:
             return self.on_agency(request, ws, user, agency_id, status=400,
                                   error=f"Không lưu được điều chỉnh: {exc}")
-        return redirect(f"/co-quan/{agency_id}#tc-{criterion.replace('/', '-')}", 303)
+        return _back_to(agency_id, criterion)
 
     def on_clear(self, request, ws, user, agency_id: str) -> Response:
         if user["role"] != accounts.REVIEWER:
@@ -320,7 +324,7 @@ class ReviewApp:
         except UserError as exc:
             return self.on_agency(request, ws, user, agency_id, status=400,
                                   error=f"Không bỏ được điều chỉnh: {exc}")
-        return redirect(f"/co-quan/{agency_id}#tc-{criterion.replace('/', '-')}", 303)
+        return _back_to(agency_id, criterion)
 
     def on_answer(self, request, ws, user, agency_id: str) -> Response:
         if user["role"] != accounts.AGENCY or user.get("agency_id") != agency_id:
@@ -332,4 +336,4 @@ class ReviewApp:
         except UserError as exc:
             return self.on_agency(request, ws, user, agency_id, status=400,
                                   error=f"Không lưu được ý kiến: {exc}")
-        return redirect(f"/co-quan/{agency_id}#tc-{criterion.replace('/', '-')}", 303)
+        return _back_to(agency_id, criterion)

@@ -92,10 +92,12 @@ def _round(value: Fraction) -> float:
     return round(float(value), 4)
 
 
-def _reads_services(criterion: Criterion) -> bool:
+def reads_quantities(criterion: Criterion, prefixes: tuple[str, ...]) -> bool:
+    """Whether the criterion's rule or input names a quantity starting with one of
+    ``prefixes`` (e.g. "services.")."""
     def walk(value: Any) -> bool:
         if isinstance(value, str):
-            return value.startswith("services.")
+            return value.startswith(prefixes)
         if isinstance(value, dict):
             return any(walk(v) for v in value.values())
         if isinstance(value, list):
@@ -116,7 +118,7 @@ def score_criterion(criterion: Criterion, ctx: Context, as_of: date,
     else:
         points = _round(result.points)
         metrics, evidence = result.metrics, result.evidence
-        if _reads_services(criterion):
+        if reads_quantities(criterion, ("services.",)):
             # Every score is explainable: which services, which procedures, which proof.
             metrics = {**metrics, "services": [s.as_metric() for s in ctx.services]}
             evidence = evidence + [e for s in ctx.services if s.recognised for e in s.evidence

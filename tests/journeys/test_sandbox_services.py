@@ -25,6 +25,7 @@ from inspector.crawl.browser import video_ready
 from inspector.journeys.redact import secret_forms
 from inspector.sandbox.server import Sandbox
 from inspector.scoring.checklist import load_all
+from inspector.scoring.engine import reads_quantities
 from tests.conftest import AS_OF, running_sandbox
 
 T0 = datetime(2026, 11, 26, 1, 0, tzinfo=timezone.utc)
@@ -183,17 +184,10 @@ def test_the_password_is_nowhere(checked, own_sandbox):
 
 
 def _service_criteria() -> set[str]:
-    def reads(value) -> bool:
-        if isinstance(value, str):
-            return value.startswith(("services.", "children.with_level3", "children.with_level4",
-                                     "children.recognised_level"))
-        if isinstance(value, dict):
-            return any(reads(v) for v in value.values())
-        if isinstance(value, list):
-            return any(reads(v) for v in value)
-        return False
+    prefixes = ("services.", "children.with_level3", "children.with_level4",
+                "children.recognised_level")
     return {c.id for checklist in load_all() for c in checklist.criteria
-            if reads(c.rule) or reads(c.input)}
+            if reads_quantities(c, prefixes)}
 
 
 def test_the_service_criteria_score_as_the_ground_truth(checked, truth_of):

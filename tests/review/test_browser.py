@@ -8,14 +8,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from inspector.cli import cli
 from inspector.crawl.browser import chromium
 from inspector.evidence.store import store
 from inspector.review import accounts
 from inspector.review.server import ReviewServer
 from inspector.workspace import Workspace
+from tests.cli import invoke
 
 DATA = Path(__file__).parents[1] / "data"
 PASSWORD = "mật-khẩu-đủ-dài-2026"
@@ -34,9 +33,7 @@ def _png() -> bytes:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     ws_dir = tmp_path_factory.mktemp("review-browser")
-    runner = CliRunner()
-    assert runner.invoke(cli, ["registry", "import", "-w", str(ws_dir),
-                               str(DATA / "register.yaml")]).exit_code == 0
+    invoke("registry", "import", "-w", str(ws_dir), str(DATA / "register.yaml"))
     ws = Workspace(ws_dir)
     shot = store(ws, _png(), "screenshot", "http://127.0.0.1:8101/tin-tuc")
     posts = [{"url": f"http://127.0.0.1:8101/tin-tuc/{m}", "title": f"Tin tháng {m}",
@@ -48,7 +45,7 @@ def served(tmp_path_factory):
     accounts.create_user(ws, "duyet", PASSWORD, accounts.REVIEWER, display_name="Trần Thị Duyệt")
     accounts.create_user(ws, "cb-so-tttt", PASSWORD, accounts.AGENCY, agency_id="so-tttt")
     ws.close()
-    assert runner.invoke(cli, ["score", "-w", str(ws_dir), "--as-of", "2026-11-30"]).exit_code == 0
+    invoke("score", "-w", str(ws_dir), "--as-of", "2026-11-30")
     with ReviewServer(ws_dir, port=0) as server, chromium() as browser:
         yield ws_dir, server, browser
 

@@ -17,16 +17,15 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from click.testing import CliRunner
 from playwright.sync_api import Error as PlaywrightError
 
-from inspector.cli import cli
 from inspector.crawl.browser import chromium
 from inspector.evidence.store import store
 from inspector.review import accounts
 from inspector.review.evidence import EvidenceApp
 from inspector.review.server import ReviewServer
 from inspector.workspace import Workspace
+from tests.cli import invoke
 
 DATA = Path(__file__).parents[1] / "data"
 CORPUS = Path(__file__).parent / "hostile"
@@ -66,10 +65,7 @@ class Recorder:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     ws_dir = tmp_path_factory.mktemp("hostile")
-    runner = CliRunner()
-    result = runner.invoke(cli, ["registry", "import", "-w", str(ws_dir),
-                                 str(DATA / "register.yaml")])
-    assert result.exit_code == 0, result.output
+    invoke("registry", "import", "-w", str(ws_dir), str(DATA / "register.yaml"))
     ws = Workspace(ws_dir)
     accounts.create_user(ws, "duyet", PASSWORD, accounts.REVIEWER, display_name="Trần Thị Duyệt")
     ws.close()
@@ -89,8 +85,7 @@ def served(tmp_path_factory):
                         "urls": ["http://127.0.0.1:8101/tin-tuc"]},
             "posts": [], "evidence": list(paths.values())})
         ws.close()
-        result = runner.invoke(cli, ["score", "-w", str(ws_dir), "--as-of", "2026-11-30"])
-        assert result.exit_code == 0, result.output
+        invoke("score", "-w", str(ws_dir), "--as-of", "2026-11-30")
         conn = sqlite3.connect(ws_dir / "inspector.db")
         carried = " ".join(r[0] or "" for r in conn.execute(
             "select evidence from findings where agency_id = 'so-tttt'"))
