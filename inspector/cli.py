@@ -176,6 +176,31 @@ def export(ws, fmt, output):
 
 
 @cli.command()
+@click.option("--agency", "agency_ids", multiple=True, metavar="ID",
+              help="Only this agency (repeatable); default: every scored agency.")
+@click.option("--format", "formats", type=click.Choice(["html", "pdf"]), multiple=True,
+              help="html, pdf or both (repeat the option); default: both.")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("bao-cao"), show_default=True, help="Folder for <agency-id>.html/.pdf.")
+@with_workspace
+def report(ws, agency_ids, formats, output_dir):
+    """Write each agency's confirmation report (Section VII): every finding with its points,
+    basis, counted posts, evidence thumbnails, review state and a place for the agency's answer;
+    one self-contained HTML file and a PDF (A4, printed by Chromium) per agency.
+
+    Example: inspector report -w demo/ws --agency so-tttt -o bao-cao
+    """
+    from .export.report import FORMATS, write_reports
+
+    written = write_reports(ws, list(agency_ids) or None, output_dir,
+                            tuple(formats) or FORMATS)
+    for path in written:
+        click.echo(f"Đã ghi {path}")
+    if not written:
+        click.echo("Chưa có cơ quan nào được chấm điểm: chạy 'inspector score' trước.")
+
+
+@cli.command()
 @click.option("--agency", "agencies", multiple=True, metavar="ID", help="Only these agencies.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
               help="Inspection date: the window is the 12 months ending with its month "
@@ -214,7 +239,27 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots):
 
 @cli.group()
 def override():
-    """A reviewer's override of a finding's points (status `reviewed`), with the reason."""
+    """A reviewer's decision on a finding: confirm the automatic value, or override its points
+    (status `reviewed`) with the reason."""
+
+
+@override.command("confirm")
+@click.argument("agency_id")
+@click.argument("criterion_id")
+@click.option("--note", help="What the reviewer checked (optional).")
+@click.option("--by", "reviewer", required=True, help="The reviewer (recorded in the audit log).")
+@with_workspace
+def override_confirm(ws, agency_id, criterion_id, note, reviewer):
+    """Confirm the automatic value after looking at the evidence (no change of points); if a
+    later crawl moves that value, the finding asks for a second look.
+
+    Example: inspector override confirm so-tttt 1B/III/2 --by "Trần Thị Duyệt" --note "Đã xem 12 tin"
+    """
+    from .review.overrides import confirm_finding
+
+    finding = confirm_finding(ws, agency_id, criterion_id, reviewer, note)
+    click.echo(f"Đã xác nhận {agency_id} {criterion_id}: {finding['points']:g}/"
+               f"{finding['max_points']:g}.")
 
 
 @override.command("set")

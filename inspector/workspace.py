@@ -105,9 +105,18 @@ def _v3(db: sqlite_utils.Database) -> None:
     }, pk=("agency_id", "criterion_id"), foreign_keys=[("agency_id", "agencies", "id")])
 
 
+def _v4(db: sqlite_utils.Database) -> None:
+    """A reviewer's confirmation of an automatic value (no change of points); it holds for the
+    automatic value the reviewer saw."""
+    db["confirmations"].create({
+        "agency_id": str, "criterion_id": str, "reviewer": str, "at": str, "auto_points": float,
+        "note": str,
+    }, pk=("agency_id", "criterion_id"), foreign_keys=[("agency_id", "agencies", "id")])
+
+
 # Forward migrations: index i brings the schema from version i to i + 1. Never edit a shipped
 # one; append a new function.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -13,6 +13,37 @@ from urllib.parse import urlsplit
 PHONE = {"width": 375, "height": 740}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking"]
+# A page that answers one of these may answer the next request (portals behind an overloaded
+# proxy); a photo of the error page is no evidence of the page.
+TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
+PAGE_ATTEMPTS = 3
+RETRY_WAIT_S = 1.0
+MAX_RETRY_AFTER_S = 10.0
+
+
+class PageError(RuntimeError):
+    """The page kept answering a transient error (429, 5xx) through every attempt."""
+
+
+def open_page(page, url: str, timeout_ms: int) -> None:
+    """Load ``url`` in ``page``; a transient error is tried again (after its Retry-After, at
+    most MAX_RETRY_AFTER_S) and raises PageError if it stays. Other statuses, a 404 too, are
+    what a visitor sees and are left on the page."""
+    target = url
+    for attempt in range(1, PAGE_ATTEMPTS + 1):
+        response = page.goto(target, wait_until="load", timeout=timeout_ms)
+        status = response.status if response is not None else None
+        if status not in TRANSIENT_STATUSES:
+            return
+        if attempt == PAGE_ATTEMPTS:
+            raise PageError(f"{response.url} answered HTTP {status} after {attempt} attempts")
+        # Ask again where the error came from: a redirect already followed need not be.
+        target = response.url
+        wait = RETRY_WAIT_S * attempt
+        retry_after = (response.headers.get("retry-after") or "").strip()
+        if retry_after.isdigit():
+            wait = min(float(retry_after), MAX_RETRY_AFTER_S)
+        page.wait_for_timeout(wait * 1000)
 
 
 def chromium_path() -> str:
@@ -92,7 +123,7 @@ def mobile_layout(browser, url: str, timeout_ms: int = 30000) -> dict[str, Any]:
     try:
         page = context.new_page()
         page.route("**/*", own_host_only(url))
-        page.goto(url, wait_until="load", timeout=timeout_ms)
+        open_page(page, url, timeout_ms)
         meta = page.evaluate(
             "() => { const m = document.querySelector('meta[name=viewport]');"
             " return m ? m.getAttribute('content') : null; }")

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from PIL import Image, ImageDraw, ImageFont
 from w3lib.url import canonicalize_url
 
-from ..crawl.browser import own_host_only
+from ..crawl.browser import PageError, open_page, own_host_only
 from ..workspace import Workspace
 from .store import store
 
@@ -71,7 +71,7 @@ def capture(ws: Workspace, browser, url: str, highlight: list[str] | None = None
         context.set_default_timeout(timeout_ms)
         page = context.new_page()
         page.route("**/*", own_host_only(url))
-        page.goto(url, wait_until="load", timeout=timeout_ms)
+        open_page(page, url, timeout_ms)
         width, height = page.evaluate(_PAGE_SIZE_JS)
         clip = {"x": 0, "y": 0, "width": min(width, MAX_WIDTH), "height": min(height, MAX_HEIGHT)}
         raw_png = page.screenshot(full_page=True, clip=clip, timeout=timeout_ms)
@@ -81,6 +81,8 @@ def capture(ws: Workspace, browser, url: str, highlight: list[str] | None = None
         # Playwright appends a multi-line call log; the first line says what went wrong.
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CaptureError(f"screenshot of {url} failed: {reason}") from exc
+    except PageError as exc:
+        raise CaptureError(f"screenshot not taken: {exc}") from exc
     finally:
         context.close()
 

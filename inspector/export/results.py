@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import UserError
+from ..review.state import like_prefix, finding_reviews, review_summary
 from ..scoring.engine import window_dict
 from ..workspace import Workspace, loads
 
 SCHEMA = "inspector-results/1"
 
 
-def results_document(ws: Workspace) -> dict[str, Any]:
+def results_document(ws: Workspace, agency_ids: list[str] | None = None) -> dict[str, Any]:
+    """Every scored agency, or only those named (an unknown id is the user's error)."""
+    wanted = {a["id"] for a in ws.agencies(agency_ids)} if agency_ids else None
     as_of_rows = ws.db.execute("select distinct as_of from findings").fetchall()
     if not as_of_rows:
         raise UserError("nothing scored yet: run 'inspector score' first")
@@ -25,6 +28,9 @@ def results_document(ws: Workspace) -> dict[str, Any]:
     agencies = []
     for agency in ws.db["agencies"].rows_where(order_by="id"):
         aid = agency["id"]
+        if wanted is not None and aid not in wanted:
+            continue
+        reviews = finding_reviews(ws, aid)
         categories = [{
             "id": c["category_id"], "title": c["title"], "points": c["points"],
             "max_points": c["max_points"], "rating": c["rating"], "complete": bool(c["complete"]),
@@ -40,6 +46,7 @@ def results_document(ws: Workspace) -> dict[str, Any]:
             "metrics": loads(f["metrics"], {}), "evidence": loads(f["evidence"], []),
             **({"override": loads(f["override"])} if f["override"] else {}),
             **({"flags": loads(f["flags"])} if f["flags"] else {}),
+            "review": reviews[f["criterion_id"]],
         } for f in ws.db["findings"].rows_where("agency_id = ?", [aid], order_by="rowid")]
         if not criteria:
             continue
@@ -76,13 +83,15 @@ def results_document(ws: Workspace) -> dict[str, Any]:
                     for a in verdict.get("attempts", [])],
             })
         audit_count = ws.db.execute(
-            "select count(*) from audit_log where subject like ?", [f"{aid}/%"]).fetchone()[0]
+            "select count(*) from audit_log where subject like ? escape '\\'",
+            [like_prefix(f"{aid}/")]).fetchone()[0]
         agencies.append({
             "id": aid, "name": agency["name"], "level": agency["level"],
             "parent": agency["parent"], "portal": agency["portal"],
             "categories": categories,
             **({"overall": loads(overall["value"])} if overall else {}),
-            "criteria": criteria, "services": services, "audit_entries": audit_count,
+            "criteria": criteria, "services": services,
+            "review": review_summary(reviews), "audit_entries": audit_count,
         })
     return {"schema": SCHEMA, "as_of": as_of, "window": window_dict(date.fromisoformat(as_of)),
             "agencies": agencies}
@@ -90,7 +99,8 @@ def results_document(ws: Workspace) -> dict[str, Any]:
 
 FLAT_COLUMNS = ["as_of", "agency_id", "agency_name", "level", "category_id", "criterion_id",
                 "title", "points", "max_points", "status", "reason", "auto_points",
-                "reviewed_by", "review_reason", "posts_counted", "evidence_files",
+                "reviewer_status", "reviewed_by", "review_reason", "agency_answer",
+                "agency_comment", "audit_entries", "posts_counted", "evidence_files",
                 "category_points", "category_max", "category_rating"]
 
 
@@ -101,7 +111,8 @@ def flat_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
         cats = {c["id"]: c for c in agency["categories"]}
         for crit in agency["criteria"]:
             cat = cats.get(crit["category"], {})
-            override = crit.get("override") or {}
+            review = crit["review"]
+            answer = review["agency_answer"] or {}
             rows.append({
                 "as_of": document["as_of"], "agency_id": agency["id"],
                 "agency_name": agency["name"], "level": agency["level"],
@@ -109,7 +120,9 @@ def flat_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
                 "title": crit["title"], "points": crit["points"],
                 "max_points": crit["max_points"], "status": crit["status"],
                 "reason": crit.get("reason"), "auto_points": crit.get("auto_points"),
-                "reviewed_by": override.get("reviewer"), "review_reason": override.get("reason"),
+                "reviewer_status": review["status"], "reviewed_by": review["by"],
+                "review_reason": review["note"], "agency_answer": answer.get("state"),
+                "agency_comment": answer.get("comment"), "audit_entries": review["audit_entries"],
                 "posts_counted": len(crit["metrics"].get("posts", []))
                 if isinstance(crit["metrics"], dict) else 0,
                 "evidence_files": len(crit["evidence"]),

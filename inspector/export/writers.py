@@ -15,8 +15,10 @@ XLSX_HEADINGS = {
     "as_of": "Ngày đánh giá", "agency_id": "Mã cơ quan", "agency_name": "Cơ quan",
     "level": "Cấp", "category_id": "Hạng mục", "criterion_id": "Tiêu chí",
     "title": "Nội dung", "points": "Điểm", "max_points": "Điểm tối đa", "status": "Trạng thái",
-    "reason": "Lý do", "auto_points": "Điểm tự động", "reviewed_by": "Người duyệt",
-    "review_reason": "Lý do điều chỉnh", "posts_counted": "Số tin bài", "evidence_files":
+    "reason": "Lý do", "auto_points": "Điểm tự động", "reviewer_status": "Tình trạng duyệt",
+    "reviewed_by": "Người duyệt", "review_reason": "Ghi chú của người duyệt",
+    "agency_answer": "Ý kiến cơ quan", "agency_comment": "Nội dung ý kiến",
+    "audit_entries": "Số lần thay đổi (nhật ký)", "posts_counted": "Số tin bài", "evidence_files":
     "Số tệp minh chứng", "category_points": "Điểm hạng mục", "category_max":
     "Điểm tối đa hạng mục", "category_rating": "Xếp loại",
 }

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from ..crawl.browser import CHROMIUM_ARGS, chromium_path, video_ready
 from ..errors import UserError
+from ..labels import OUTCOME_NAMES, PURPOSE_NAMES, SERVICE_STATUS
 from ..evidence.store import store
 from ..workspace import Workspace, dumps, loads, utcnow
 from . import rules
@@ -280,20 +281,12 @@ class ServiceChecker:
         self.summary.events.append(line)
         self.echo(f"  {service['agency_id']}: {service['name'][:60]} — "
                   f"{'theo báo cáo' if job.plan.check == rules.REPORT else 'hành trình'} "
-                  f"({_VI_PURPOSE.get(job.purpose, job.purpose)}): "
-                  f"{_VI_OUTCOME.get(result.outcome, result.outcome)}"
+                  f"({PURPOSE_NAMES.get(job.purpose, job.purpose)}): "
+                  f"{OUTCOME_NAMES.get(result.outcome, result.outcome)}"
                   + (f" ở bước {result.failed_step}" if result.failed_step else "")
-                  + f" → {_VI_STATUS.get(new_state.status, new_state.status)}")
+                  + f" → {SERVICE_STATUS.get(new_state.status, new_state.status)}")
 
 
-_VI_OUTCOME = {"ok": "thành công", "failed": "lỗi", "needs_human": "cần người kiểm tra",
-               ERROR: "lỗi của công cụ (không kết luận)"}
-_VI_PURPOSE = {"first": "lần đầu", "recheck": "kiểm tra lại", "reopen": "hậu kiểm",
-               "human": "có người hỗ trợ", "again": "kiểm tra lại theo yêu cầu"}
-_VI_STATUS = {rules.RECOGNISED: "được công nhận", rules.NOT_RECOGNISED: "không được công nhận",
-              rules.AWAITING_RECHECK: "chờ kiểm tra lại", rules.NEEDS_HUMAN: "cần người kiểm tra",
-              rules.UNMATCHED: "không khớp danh mục TTHC", rules.REOPENED: "đang hậu kiểm",
-              rules.UNCHECKED: "chưa kiểm tra"}
 
 
 async def _ask_human(reason: str, page) -> None:

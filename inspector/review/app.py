@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -17,40 +17,19 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from ..errors import UserError
+from ..export.report import render_report
+from ..labels import LEVEL_NAMES, template_globals, vn_date, vn_number
 from ..workspace import Workspace, loads
 from . import accounts
 from .evidence import EvidenceSigner
-from .overrides import clear_override, respond, set_override
+from .overrides import clear_override, confirm_finding, respond, set_override
+from .state import finding_reviews, review_summary
 
 SESSION_COOKIE = "phien"
 LOGIN_COOKIE = "dang_nhap_csrf"
-LEVEL_NAMES = {"province": "Sở, ngành", "district": "UBND huyện", "commune": "UBND xã"}
-STATUS_NAMES = {"auto": "tự động", "reviewed": "đã điều chỉnh", "not_assessed": "chưa đánh giá được"}
-SERVICE_STATUS = {"recognised": "được công nhận", "not_recognised": "không được công nhận",
-                  "awaiting_recheck": "chờ kiểm tra lại", "needs_human": "cần người kiểm tra",
-                  "unmatched": "tên không có trong danh mục TTHC", "reopened": "đang hậu kiểm",
-                  "unchecked": "chưa kiểm tra"}
-OUTCOME_NAMES = {"ok": "đạt", "failed": "lỗi", "needs_human": "cần người", "error": "lỗi công cụ"}
 RATINGS = ["Tốt", "Khá", "Trung bình", "Mức I", "Mức II", "Mức III", "Mức IV", "Dưới Mức IV"]
 SORTS = [("ten", "Tên"), ("cap", "Cấp"), ("chua_danh_gia", "Chưa đánh giá nhiều nhất"),
          ("can_xem", "Cần xem lại nhiều nhất")]
-
-
-def _vn_date(value: Any, with_time: bool = False) -> str:
-    """dd/mm/yyyy (and hh:mm) from an ISO date or time; anything else as it is."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return str(value)
-    return moment.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
-
-
-def _number(value: Any) -> str:
-    if value is None:
-        return "—"
-    return f"{value:g}".replace(".", ",")
 
 
 def _back_to(agency_id: str, criterion_id: str) -> Response:
@@ -68,12 +47,15 @@ class ReviewApp:
         self.session_lifetime = session_lifetime or accounts.SESSION_LIFETIME
         self.env = Environment(loader=PackageLoader("inspector.review", "templates"),
                                autoescape=select_autoescape(["html"]))
-        self.env.filters.update(ngay=_vn_date, so=_number)
+        self.env.filters.update(ngay=vn_date, so=vn_number)
+        self.env.globals.update(template_globals())
         self.urls = Map([
             Rule("/dang-nhap", endpoint="login", methods=["GET", "POST"]),
             Rule("/dang-xuat", endpoint="logout", methods=["POST"]),
             Rule("/", endpoint="agencies"),
             Rule("/co-quan/<agency_id>", endpoint="agency"),
+            Rule("/co-quan/<agency_id>/bao-cao", endpoint="report"),
+            Rule("/co-quan/<agency_id>/xac-nhan", endpoint="confirm", methods=["POST"]),
             Rule("/co-quan/<agency_id>/dieu-chinh", endpoint="override", methods=["POST"]),
             Rule("/co-quan/<agency_id>/bo-dieu-chinh", endpoint="clear", methods=["POST"]),
             Rule("/co-quan/<agency_id>/tra-loi", endpoint="answer", methods=["POST"]),
@@ -125,9 +107,7 @@ class ReviewApp:
                **context: Any) -> Response:
         context.setdefault("title", context.get("heading", ""))
         body = self.env.get_template(template).render(
-            user=user, csrf=user["csrf"] if user else "", level_names=LEVEL_NAMES,
-            status_names=STATUS_NAMES, service_status=SERVICE_STATUS,
-            outcome_names=OUTCOME_NAMES, messages=context.pop("messages", []), **context)
+            user=user, csrf=user["csrf"] if user else "", messages=context.pop("messages", []), **context)
         return Response(body, status=status, mimetype="text/html")
 
     def sign(self, user: dict[str, Any], path: str) -> str:
@@ -192,10 +172,7 @@ class ReviewApp:
             counts = dict(ws.db.execute(
                 "select status, count(*) from findings where agency_id = ? group by status",
                 [aid]).fetchall())
-            flagged = ws.db.execute("select count(*) from findings where agency_id = ? and "
-                                    "flags is not null", [aid]).fetchone()[0]
-            disputed = ws.db.execute("select count(*) from responses where agency_id = ? and "
-                                     "state = 'disputed'", [aid]).fetchone()[0]
+            review = review_summary(finding_reviews(ws, aid))
             services = ws.db.execute(
                 "select count(*) from observations where agency_id = ? and key like 'service/%' "
                 "and value like '%\"review\": [\"%'", [aid]).fetchone()[0]
@@ -203,8 +180,10 @@ class ReviewApp:
                                                              order_by="category_id"))
             rows.append(dict(agency, categories=categories,
                              not_assessed=counts.get("not_assessed", 0),
-                             reviewed=counts.get("reviewed", 0),
-                             needs_review=flagged + disputed + services))
+                             reviewed=counts.get("reviewed", 0), review=review,
+                             findings=sum(counts.values()),
+                             needs_review=review["second_look"] + review["agency_disputed"]
+                             + services))
         if f["cap"]:
             rows = [r for r in rows if r["level"] == f["cap"]]
         if f["xep_loai"]:
@@ -213,6 +192,8 @@ class ReviewApp:
             rows = [r for r in rows if r["not_assessed"]]
         elif f["trang_thai"] == "reviewed":
             rows = [r for r in rows if r["reviewed"]]
+        elif f["trang_thai"] == "pending":
+            rows = [r for r in rows if r["review"]["pending"]]
         if f["can_xem"]:
             rows = [r for r in rows if r["needs_review"]]
         key = {"ten": lambda r: r["name"], "cap": lambda r: (r["level"], r["name"]),
@@ -229,8 +210,7 @@ class ReviewApp:
         agency = next(ws.db["agencies"].rows_where("id = ?", [agency_id]), None)
         if agency is None:
             raise NotFound()
-        responses = {r["criterion_id"]: r for r in ws.db["responses"].rows_where(
-            "agency_id = ?", [agency_id])}
+        reviews = finding_reviews(ws, agency_id)
         findings = []
         as_of = None
         for row in ws.db["findings"].rows_where("agency_id = ?", [agency_id], order_by="rowid"):
@@ -239,7 +219,7 @@ class ReviewApp:
             other = {k: v for k, v in metrics.items() if k not in ("posts", "services")}
             findings.append(dict(
                 row, metrics=metrics, override=loads(row["override"], None),
-                flags=loads(row["flags"], None), response=responses.get(row["criterion_id"]),
+                flags=loads(row["flags"], None), review=reviews[row["criterion_id"]],
                 metrics_other=json.dumps(other, ensure_ascii=False, indent=1) if other else "",
                 evidence=[dict(e, href=self.sign(user, e["path"]))
                           for e in loads(row["evidence"], []) if e.get("path")]))
@@ -249,6 +229,17 @@ class ReviewApp:
                 "agency_id = ?", [agency_id], order_by="category_id")),
             findings=findings, services=self._services(ws, user, agency_id),
             messages=list(messages), error=error)
+
+    def on_report(self, request, ws, user, agency_id: str) -> Response:
+        """The confirmation report as the agency will print it, its pictures from the evidence
+        origin (`inspector report` writes the self-contained file and the PDF)."""
+        if not self.can_see(user, agency_id):
+            return self.forbidden(user)
+        if not ws.db.execute("select 1 from findings where agency_id = ? limit 1",
+                             [agency_id]).fetchone():
+            raise NotFound()
+        html = render_report(ws, agency_id, lambda path, whole=False: self.sign(user, path))
+        return Response(html, mimetype="text/html")
 
     def _services(self, ws, user, agency_id: str) -> list[dict[str, Any]]:
         observed = {r["key"]: loads(r["value"], {}) for r in ws.db["observations"].rows_where(
@@ -312,6 +303,17 @@ class ReviewApp:
         except UserError as exc:
             return self.on_agency(request, ws, user, agency_id, status=400,
                                   error=f"Không lưu được điều chỉnh: {exc}")
+        return _back_to(agency_id, criterion)
+
+    def on_confirm(self, request, ws, user, agency_id: str) -> Response:
+        if user["role"] != accounts.REVIEWER:
+            return self.forbidden(user)
+        criterion = request.form.get("criterion", "")
+        try:
+            confirm_finding(ws, agency_id, criterion, user["username"], request.form.get("note"))
+        except UserError as exc:
+            return self.on_agency(request, ws, user, agency_id, status=400,
+                                  error=f"Không lưu được xác nhận: {exc}")
         return _back_to(agency_id, criterion)
 
     def on_clear(self, request, ws, user, agency_id: str) -> Response:

@@ -1,5 +1,5 @@
-"""A reviewer's override of a finding's points, and an agency's answer to a finding: validated,
-audit-logged, and the agency re-scored at once."""
+"""A reviewer's decision on a finding (confirm the automatic value, or override its points) and
+an agency's answer to it: validated, audit-logged, and the agency re-scored after an override."""
 
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ def set_override(ws: Workspace, agency_id: str, criterion_id: str, points: float
                         f"0..{finding['max_points']:g} (got {points:g})")
     before = _override(ws, agency_id, criterion_id)
     with ws.transaction():
+        # An override supersedes an earlier confirmation of the automatic value.
+        ws.db.execute("delete from confirmations where agency_id = ? and criterion_id = ?",
+                      [agency_id, criterion_id])
         ws.db["overrides"].upsert({
             "agency_id": agency_id, "criterion_id": criterion_id, "points": float(points),
             "reason": reason.strip(), "reviewer": reviewer.strip(), "at": utcnow(),
@@ -71,6 +74,32 @@ def clear_override(ws: Workspace, agency_id: str, criterion_id: str, reason: str
                  new={"points": finding["auto_points"], "status": "auto"}, reason=reason.strip())
     rescore(ws, [agency_id])
     return _finding(ws, agency_id, criterion_id)
+
+
+def confirm_finding(ws: Workspace, agency_id: str, criterion_id: str, reviewer: str,
+                    note: str | None = None) -> dict[str, Any]:
+    """The reviewer has looked at the evidence and agrees with the automatic value. The
+    confirmation holds for that value: if a later crawl moves it, the finding asks for a second
+    look. A finding that could not be assessed has no value to confirm (set points instead)."""
+    finding = _finding(ws, agency_id, criterion_id)
+    if not reviewer or not reviewer.strip():
+        raise UserError("the reviewer's name is required for a confirmation")
+    if finding["status"] == "not_assessed":
+        raise UserError(f"{agency_id} {criterion_id}: could not be assessed, so there is no "
+                        "automatic value to confirm; set the points with an override")
+    if _override(ws, agency_id, criterion_id) is not None:
+        raise UserError(f"{agency_id} {criterion_id}: an override stands; clear it first to go "
+                        "back to the automatic value")
+    note = (note or "").strip() or None
+    with ws.transaction():
+        ws.db["confirmations"].upsert({
+            "agency_id": agency_id, "criterion_id": criterion_id, "reviewer": reviewer.strip(),
+            "at": utcnow(), "auto_points": finding["auto_points"], "note": note},
+            pk=("agency_id", "criterion_id"))
+        ws.audit(reviewer.strip(), "finding.reviewer_confirmed", f"{agency_id}/{criterion_id}",
+                 new={"points": finding["points"], "auto_points": finding["auto_points"]},
+                 reason=note)
+    return finding
 
 
 def respond(ws: Workspace, agency_id: str, criterion_id: str, state: str, comment: str | None,

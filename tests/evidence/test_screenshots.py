@@ -148,3 +148,55 @@ def test_a_page_slower_than_the_timeout_raises(browser, truth, ws):
     with pytest.raises(CaptureError, match="[Tt]imeout"):
         capture(ws, browser, slow["portal"], timeout_ms=50)
     assert ws.db["evidence"].count == 0
+
+
+@pytest.fixture(scope="module")
+def faulty_server():
+    """Named routes for HTTP faults: /flaky answers 503 to every other request, /busy 429 with
+    Retry-After once, /broken always 500; a good page is all green, an error page white."""
+    from werkzeug.serving import make_server
+    from werkzeug.wrappers import Request, Response
+
+    hits: dict[str, int] = {}
+    good = "<html><body style='background:#00c000;margin:0;height:800px'>Tin tức</body></html>"
+
+    @Request.application
+    def app(request):
+        name = request.path.strip("/")
+        hits[name] = hits.get(name, 0) + 1
+        if name == "flaky" and hits[name] % 2 == 1:
+            return Response("<h1>503 Service Unavailable</h1>", 503, mimetype="text/html")
+        if name == "busy" and hits[name] == 1:
+            return Response("chậm lại", 429, headers={"Retry-After": "1"})
+        if name == "broken":
+            return Response("<h1>500</h1>", 500, mimetype="text/html")
+        return Response(good, mimetype="text/html")
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    import threading
+
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", hits
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.mark.parametrize("route", ["flaky", "busy"])
+def test_a_transient_error_page_is_tried_again_not_photographed(browser, ws, faulty_server, route):
+    base, hits = faulty_server
+    refs = capture(ws, browser, f"{base}/{route}")
+    assert hits[route] == 2
+    image = Image.open(io.BytesIO(read_evidence(ws, refs[0]))).convert("RGB")
+    red, green, blue = image.getpixel((10, 10))
+    assert green > 120 and red < 60 and blue < 60          # the green page, not the white error
+
+
+def test_an_error_that_stays_is_not_stored_as_evidence(browser, ws, faulty_server):
+    base, hits = faulty_server
+    with pytest.raises(CaptureError, match="HTTP 500 after 3 attempts"):
+        capture(ws, browser, f"{base}/broken")
+    assert hits["broken"] == 3
+    assert ws.db["evidence"].count == 0

@@ -68,7 +68,7 @@ def csrf_of(client: Client, path: str = "/") -> str:
                      ).group(1)
 
 
-@pytest.mark.parametrize("path", ["/", "/co-quan/so-tttt", "/nhat-ky",
+@pytest.mark.parametrize("path", ["/", "/co-quan/so-tttt", "/nhat-ky", "/co-quan/so-tttt/bao-cao",
                                   "/xem?path=evidence/aa/x.html"])
 def test_without_a_session_every_page_is_the_login_page(client, path):
     response = client.get(path)
@@ -180,3 +180,63 @@ def test_signed_links_open_on_the_evidence_origin_only_for_their_user(client, ws
     forged = f"{parts.path}?u=cb-so-tttt&exp={query['exp'][0]}&sig={query['sig'][0]}"
     assert evidence.get(forged).status_code == 403
     assert unquote(parts.path).startswith("/e/screenshots/")
+
+
+def test_a_reviewer_confirms_a_finding_and_the_list_shows_progress(client):
+    login(client, "duyet")
+    assert "so-tttt" in client.get("/?trang_thai=pending").text
+    token = csrf_of(client, "/co-quan/so-tttt")
+    assert client.post("/co-quan/so-tttt/xac-nhan", data={"criterion": "1B/III/2"}
+                       ).status_code == 403                                  # no CSRF token
+    refused = client.post("/co-quan/so-tttt/xac-nhan", data={"criterion": "1B/III/6.1",
+                                                             "csrf": token})
+    assert refused.status_code == 400 and "could not be assessed" in refused.text
+    done = client.post("/co-quan/so-tttt/xac-nhan", data={
+        "criterion": "1B/III/2", "note": "Đã xem 11 tin", "csrf": token})
+    assert done.status_code == 303 and done.headers["Location"].endswith("#tc-1B-III-2")
+    row = re.search(r'<tr id="tc-1B-III-2">(.*?)</tr>', client.get("/co-quan/so-tttt").text,
+                    re.S).group(1)
+    assert "đã duyệt" in row and "Duyệt bởi duyet" in row and "Đã xem 11 tin" in row
+    assert "Xác nhận kết quả" not in row                    # nothing left to confirm there
+    ws = Workspace(client.application.root)
+    total = ws.db["findings"].count_where("agency_id = 'so-tttt'")
+    ws.close()
+    listing = client.get("/").text
+    assert re.search(rf"<td class=\"so\">1/{total}</td>", listing)
+    assert "finding.reviewer_confirmed" in client.get("/nhat-ky").text
+
+
+def test_agency_staff_cannot_confirm_for_the_reviewer(client):
+    login(client, "cb-so-tttt")
+    token = csrf_of(client, "/co-quan/so-tttt")
+    assert client.post("/co-quan/so-tttt/xac-nhan", data={
+        "criterion": "1B/III/2", "csrf": token}).status_code == 403
+    assert "Xác nhận kết quả" not in client.get("/co-quan/so-tttt").text
+
+
+def test_an_expired_session_is_the_login_page_again(client):
+    login(client, "duyet")
+    assert client.get("/").status_code == 200
+    ws = Workspace(client.application.root)
+    ws.db.execute("update sessions set expires_at = '2000-01-01T00:00:00Z'")
+    ws.db.conn.commit()
+    ws.close()
+    response = client.get("/co-quan/so-tttt")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/dang-nhap")
+    assert client.post("/co-quan/so-tttt/xac-nhan", data={"criterion": "1B/III/2"}
+                       ).status_code == 401
+
+
+def test_the_confirmation_report_page_shows_signed_pictures_to_whom_may_see_it(client):
+    login(client, "duyet")
+    report = client.get("/co-quan/so-tttt/bao-cao")
+    assert report.status_code == 200 and "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ" in report.text
+    assert "script-src 'none'" in report.headers["Content-Security-Policy"]
+    images = re.findall(r'<img src="([^"]+)"', report.text)
+    assert images and all(src.startswith(EVIDENCE_ORIGIN + "/e/screenshots/") for src in images)
+    assert "http-equiv" not in report.text
+    assert "/co-quan/so-tttt/bao-cao" in client.get("/co-quan/so-tttt").text
+    client.post("/dang-xuat", data={"csrf": csrf_of(client)})
+    login(client, "cb-so-tttt")
+    assert client.get("/co-quan/so-tttt/bao-cao").status_code == 200
+    assert client.get("/co-quan/xa-kien-an/bao-cao").status_code == 403

@@ -3,6 +3,8 @@ value moves beneath it, and every change and every agency answer is in the audit
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from inspector.errors import UserError
-from inspector.review.overrides import respond, set_override
+from inspector.review.overrides import confirm_finding, respond, set_override
 from inspector.workspace import Workspace
 from tests.cli import invoke
 
@@ -136,3 +138,71 @@ def test_agency_answers_are_kept_and_logged(ws_dir):
     doc = json.loads(invoke("export", "-w", str(ws_dir), "--format", "json"))
     sotttt = next(a for a in doc["agencies"] if a["id"] == "so-tttt")
     assert sotttt["audit_entries"] == 2
+
+
+def _exported(ws_dir: Path, criterion: str = "1B/III/2") -> tuple[dict, dict]:
+    doc = json.loads(invoke("export", "-w", str(ws_dir), "--format", "json"))
+    sotttt = next(a for a in doc["agencies"] if a["id"] == "so-tttt")
+    return sotttt, next(c for c in sotttt["criteria"] if c["id"] == criterion)
+
+
+def test_a_reviewer_confirms_the_automatic_value_until_it_moves(ws_dir):
+    agency, news = _exported(ws_dir)
+    assert news["review"] == {"status": "pending", "by": None, "at": None, "note": None,
+                              "agency_answer": None, "audit_entries": 0}
+    pending_before = agency["review"]["pending"]
+    out = invoke("override", "confirm", "so-tttt", "1B/III/2", "-w", str(ws_dir),
+                 "--by", REVIEWER, "--note", "Đã xem 12 tin")
+    assert "5/5" in out
+    agency, news = _exported(ws_dir)
+    assert (news["status"], news["points"]) == ("auto", 5)          # no change of points
+    assert (news["review"]["status"], news["review"]["by"], news["review"]["note"]) == \
+        ("confirmed", REVIEWER, "Đã xem 12 tin")
+    assert news["review"]["audit_entries"] == 1
+    assert agency["review"]["confirmed"] == 1 and agency["review"]["pending"] == pending_before - 1
+    invoke("score", "-w", str(ws_dir), "--as-of", AS_OF)          # same captures: still confirmed
+    assert _exported(ws_dir)[1]["review"]["status"] == "confirmed"
+    ws = Workspace(ws_dir)
+    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", _news(range(1, 4)))  # a new crawl
+    ws.close()
+    invoke("score", "-w", str(ws_dir), "--as-of", AS_OF)
+    agency, news = _exported(ws_dir)
+    assert news["points"] < 5 and news["review"]["status"] == "second_look"
+    assert agency["review"]["second_look"] == 1
+    rows = list(csv.DictReader(io.StringIO(invoke("export", "-w", str(ws_dir), "--format",
+                                                  "csv"))))
+    row = next(r for r in rows if r["agency_id"] == "so-tttt" and r["criterion_id"] == "1B/III/2")
+    assert (row["reviewer_status"], row["reviewed_by"], row["audit_entries"]) == \
+        ("second_look", REVIEWER, "1")
+
+
+def test_an_override_supersedes_a_confirmation_and_counts_in_the_audit(ws_dir):
+    ws = Workspace(ws_dir)
+    confirm_finding(ws, "so-tttt", "1B/III/2", REVIEWER)
+    set_override(ws, "so-tttt", "1B/III/2", 4, "Một tin không thuộc chuyên mục", REVIEWER)
+    respond(ws, "so-tttt", "1B/III/2", "disputed", "Tin đó thuộc chuyên mục", "cb-so-tttt")
+    assert ws.db["confirmations"].count == 0
+    with pytest.raises(UserError, match="override stands"):
+        confirm_finding(ws, "so-tttt", "1B/III/2", REVIEWER)
+    ws.close()
+    agency, news = _exported(ws_dir)
+    assert news["review"]["status"] == "overridden"
+    assert news["review"]["note"] == "Một tin không thuộc chuyên mục"
+    assert news["review"]["agency_answer"]["state"] == "disputed"
+    assert news["review"]["agency_answer"]["comment"] == "Tin đó thuộc chuyên mục"
+    assert news["review"]["audit_entries"] == 3
+    assert agency["review"]["agency_disputed"] == 1 and agency["review"]["overridden"] == 1
+    # Other findings of the agency are untouched by this finding's entries.
+    others = [c for c in agency["criteria"] if c["id"] != "1B/III/2"]
+    assert all(c["review"]["audit_entries"] == 0 for c in others)
+
+
+def test_a_finding_not_assessed_cannot_be_confirmed(ws_dir):
+    ws = Workspace(ws_dir)
+    with pytest.raises(UserError, match="could not be assessed"):
+        confirm_finding(ws, "so-tttt", "1B/III/6.1", REVIEWER)
+    with pytest.raises(UserError, match="reviewer"):
+        confirm_finding(ws, "so-tttt", "1B/III/2", " ")
+    assert ws.db["confirmations"].count == 0
+    ws.close()
+    assert _audit(ws_dir) == []
