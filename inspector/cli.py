@@ -213,8 +213,9 @@ def report(ws, agency_ids, formats, output_dir):
 @click.option("--screenshots/--no-screenshots", default=True, show_default=True,
               help="Keep a Chromium screenshot of each section's first listing page, the "
                    "counted posts outlined.")
+@click.option("--nightly-run", hidden=True, help="The nightly run this crawl works for.")
 @with_workspace
-def crawl(ws, agencies, as_of, budget, delay, screenshots):
+def crawl(ws, agencies, as_of, budget, delay, screenshots, nightly_run):
     """Crawl the agencies' portals: sections, posts and their dates, information pages and
     features; store observations for `inspector score`.
 
@@ -226,7 +227,8 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots):
     settings = {"INSPECTOR_PAGE_BUDGET": budget} if budget else {}
     if delay is not None:
         settings["AUTOTHROTTLE_START_DELAY"] = delay
-    report = run_crawl(ws, day, list(agencies) or None, settings, screenshots=screenshots)
+    report = run_crawl(ws, day, list(agencies) or None, settings, screenshots=screenshots,
+                       nightly_run=nightly_run)
     for agency_id, summary in sorted(report.agencies.items()):
         if summary["failure"]:
             click.echo(f"{agency_id}: không đánh giá được ({summary['failure']})")
@@ -235,6 +237,284 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots):
                        f"{summary['posts']} tin bài; {summary['failed_observations']} mục "
                        "không đánh giá được" + (" (hết hạn mức trang)" if summary["budget_hit"] else ""))
     click.echo(f"Đã thu thập {len(report.agencies)} cổng, ngày đánh giá {day:%d/%m/%Y}.")
+
+
+class _ClickProgress:
+    """The nightly job's progress on a terminal: a bar per stage that has a count."""
+
+    def __init__(self):
+        self.bar = None
+
+    def stage(self, name: str, total: int) -> None:
+        labels = {"crawl": "Thu thập cổng", "services": "Kiểm tra DVCTT"}
+        if total:
+            self.bar = click.progressbar(length=total, label=labels.get(name, name),
+                                         show_pos=True, file=sys.stderr)
+            self.bar.__enter__()
+        else:
+            click.echo(labels.get(name, name) + "…", err=True)
+
+    def advance(self, done: int) -> None:
+        if self.bar is not None:
+            self.bar.update(done)
+
+    def say(self, line: str) -> None:
+        click.echo(line)
+
+    def end_stage(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@cli.command()
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Inspection date (default: today).")
+@click.option("--citizen", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The test citizen's file for the service checks (or INSPECTOR_CITIZEN); "
+                   "without one the services are not checked.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Crawl processes at once.")
+@click.option("--batch", type=click.IntRange(1, 1000), default=4, show_default=True,
+              help="Agencies per crawl process (a killed run redoes at most the batches in "
+                   "flight).")
+@click.option("--budget", type=click.IntRange(10, 1_000_000), default=None,
+              help="Pages at most per portal (default 3000).")
+@click.option("--delay", type=click.FloatRange(0, 60), default=None,
+              help="Seconds between two requests to one portal at the start (default 0.5).")
+@click.option("--screenshots/--no-screenshots", default=True, show_default=True,
+              help="Screenshots of each section's first listing page.")
+@click.option("--contexts", type=click.IntRange(1, 32), default=3, show_default=True,
+              help="Service journeys at once.")
+@click.option("--new", "new_run", is_flag=True,
+              help="Start a new run even if tonight's was killed before its end (default: "
+                   "resume it).")
+@with_workspace
+def nightly(ws, as_of, citizen, workers, batch, budget, delay, screenshots, contexts, new_run):
+    """The night's work in one command: crawl every portal, run the due service checks and
+    re-checks, score, and keep the run's findings for comparison. Safe to kill at any moment:
+    run it again with the same date and it resumes (crawled agencies are not crawled again).
+    The run record (start, end, counts, failures by class) is in `inspector runs`, the log in
+    WORKSPACE/logs/.
+
+    Example: inspector nightly -w /srv/kiem-tra --citizen /etc/inspector/citizen.yaml
+    """
+    from .journeys.checker import CheckSettings
+    from .journeys.citizen import citizen_from_environment
+    from .nightly.run import OK, NightlySettings, nightly as run_nightly
+
+    person = None
+    try:
+        person = citizen_from_environment(citizen, ws.root)
+    except UserError:
+        if citizen is not None:
+            raise
+    options = ["--screenshots" if screenshots else "--no-screenshots"]
+    if budget:
+        options += ["--budget", str(budget)]
+    if delay is not None:
+        options += ["--delay", str(delay)]
+    settings = NightlySettings(as_of=_as_of(as_of), workers=workers, batch=batch,
+                               crawl_options=options, citizen=person,
+                               check_settings=CheckSettings(contexts=contexts), new=new_run)
+    run = run_nightly(ws, settings, _ClickProgress())
+    if run.status != OK:
+        sys.exit(3)
+
+
+DEMO_ACCOUNTS = (("duyet", "reviewer", None, "Người đánh giá (thử)"),
+                 ("cb-so-tttt", "agency", "so-tttt", "Cán bộ Sở TT&TT (thử)"))
+
+
+@cli.command()
+@click.option("--out", "out_dir", default="demo", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the sandbox (OUT/sandbox) and the workspace (OUT/ws).")
+@click.option("--agencies", "count", type=click.IntRange(1, 1000), default=None,
+              help="Agencies in the sandbox province (default 17).")
+@click.option("--seed", default=1, show_default=True, help="Seed of the sandbox's content.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port of the review page (the evidence origin is the next one).")
+@click.option("--sandbox-port", type=click.IntRange(0, 65000), default=8100, show_default=True,
+              help="Base port of the sandbox's servers (0: free ports).")
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Serve the review page at the end (until Ctrl-C), or stop there.")
+def demo(out_dir, count, seed, port, sandbox_port, serve):
+    """The whole job on the built-in sandbox province, on this machine only (127.0.0.1):
+    serve the province, import its register, run the nightly job (crawl, service checks,
+    score), create demo accounts, and open the review page.
+
+    Example: inspector demo --out demo
+    """
+    import secrets
+    import signal
+    import threading
+
+    from .journeys.checker import CheckSettings
+    from .journeys.citizen import load_citizen
+    from .nightly.run import NightlySettings, nightly as run_nightly
+    from .register.importer import import_register
+    from .review import accounts
+    from .review.server import ReviewServer
+    from .workspace import Workspace
+
+    sandbox_dir, ws_dir = out_dir / "sandbox", out_dir / "ws"
+    day = date.today()
+    if _alive(sandbox_dir / "sandbox.pid"):
+        click.echo(f"Sandbox đang chạy ({sandbox_dir}).")
+    else:
+        _serve_in_background(seed, count, day.isoformat(), sandbox_dir, sandbox_port)
+    ws = Workspace(ws_dir)
+    try:
+        click.echo(f"Đã nhập: {import_register(ws, [sandbox_dir / 'register.yaml'])}")
+        credentials = out_dir / "tai-khoan.txt"
+        lines = []
+        for username, role, agency_id, name in DEMO_ACCOUNTS:
+            if ws.db["users"].count_where("username = ?", [username]):
+                continue
+            password = secrets.token_urlsafe(12)
+            accounts.create_user(ws, username, password, role, agency_id, name, actor="demo")
+            lines.append(f"{username}\t{password}\t{role}" + (f" ({agency_id})" if agency_id
+                                                               else ""))
+        if lines:
+            credentials.touch(mode=0o600)
+            with credentials.open("a", encoding="utf-8") as stream:
+                stream.write("\n".join(lines) + "\n")
+        settings = NightlySettings(
+            as_of=day, crawl_options=["--screenshots", "--delay", "0.1"],
+            citizen=load_citizen(sandbox_dir / "citizen.yaml", ws.root),
+            check_settings=CheckSettings())
+        run_nightly(ws, settings, _ClickProgress())
+    finally:
+        ws.close()
+    click.echo(f"Tài khoản thử (tên, mật khẩu, vai trò) trong {credentials}:")
+    click.echo(credentials.read_text(encoding="utf-8").rstrip())
+    if not serve:
+        click.echo(f"Xem kết quả: inspector review -w {ws_dir} --port {port}; dừng sandbox: "
+                   f"inspector sandbox stop --out {sandbox_dir}")
+        return
+    server = ReviewServer(ws_dir, "127.0.0.1", port, None)
+    try:
+        server.start()
+    except OSError as exc:
+        raise UserError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    click.echo(f"Trang đánh giá sẵn sàng: {server.url}/ (dừng: Ctrl-C; sandbox vẫn chạy, dừng "
+               f"bằng inspector sandbox stop --out {sandbox_dir})")
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+def _alive(pid_file: Path) -> bool:
+    import os
+
+    try:
+        os.kill(int(pid_file.read_text(encoding="utf-8").strip()), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
+@with_workspace
+def runs(ws, as_json, limit):
+    """The run records, newest first: command, date, start, end, status, counts.
+
+    Example: inspector runs -w /srv/kiem-tra --limit 5
+    """
+    from .workspace import loads
+
+    rows = list(ws.db["runs"].rows_where(order_by="started_at desc", limit=limit))
+    if as_json:
+        click.echo(json.dumps([dict(r, counts=loads(r["counts"], {})) for r in rows],
+                              ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        counts = loads(row["counts"], {}) or {}
+        extra = ""
+        if row["command"] == "nightly" and counts.get("stages", {}).get("crawl"):
+            crawl = counts["stages"]["crawl"]
+            extra = f" · {crawl['crawled']}/{crawl['agencies']} cổng"
+            if crawl.get("failures_by_class"):
+                extra += " · lỗi: " + ", ".join(f"{k} {v}" for k, v in
+                                                crawl["failures_by_class"].items())
+        click.echo(f"{row['id']}\t{row['command']}\t{row['status']}\t"
+                   f"{_vn_time(row['started_at'])} → {_vn_time(row['finished_at'])}{extra}")
+
+
+def _vn_time(value):
+    from .labels import vn_date
+
+    return vn_date(value, with_time=True) if value else "…"
+
+
+@cli.command()
+@click.argument("agency_id")
+@click.option("--before", metavar="RUN|YEAR", help="A nightly run id, or a year (its last run).")
+@click.option("--after", metavar="RUN|YEAR", help="A nightly run id, or a year (its last run); "
+              "default: the latest run.")
+@with_workspace
+def history(ws, agency_id, before, after):
+    """An agency's findings that changed between two nightly runs (default: the last two), or
+    between years (`--before 2025 --after 2026`: each year's last run).
+
+    Example: inspector history so-tttt --before 2025 --after 2026
+    """
+    from .nightly.run import compare_runs, runs_of
+
+    ws.agencies([agency_id])
+    runs_found = runs_of(ws, agency_id)
+    if not runs_found:
+        raise UserError(f"{agency_id}: no nightly run has scored it yet")
+
+    def pick(value, default_index):
+        if value is None:
+            if len(runs_found) <= default_index:
+                raise UserError(f"{agency_id}: only one nightly run so far; nothing to compare")
+            return runs_found[default_index]["id"]
+        if value.isdigit() and len(value) == 4:
+            of_year = [r for r in runs_found if (r["as_of"] or "").startswith(value)]
+            if not of_year:
+                raise UserError(f"{agency_id}: no nightly run with an as-of date in {value}")
+            return of_year[0]["id"]
+        if value not in {r["id"] for r in runs_found}:
+            raise UserError(f"unknown run {value!r} for {agency_id} (see 'inspector runs')")
+        return value
+    new, old = pick(after, 0), pick(before, 1)
+    changes = compare_runs(ws, agency_id, old, new)
+    click.echo(f"{agency_id}: {old} → {new}: {len(changes)} tiêu chí thay đổi")
+    for change in changes:
+        a, b = change["before"] or {}, change["after"] or {}
+        click.echo(f"  {change['criterion_id']}: {_points(a.get('points'))} ({a.get('status')}, "
+                   f"{a.get('posts')} tin) → {_points(b.get('points'))} ({b.get('status')}, "
+                   f"{b.get('posts')} tin)")
+
+
+@cli.command()
+@with_workspace
+def verify(ws):
+    """Re-hash every evidence file against its recorded SHA-256; exit 1 on a missing or
+    changed file. Files no record names (left by a killed run) are listed, not errors.
+
+    Example: inspector verify -w /srv/kiem-tra
+    """
+    from .evidence.store import verify as verify_evidence
+
+    result = verify_evidence(ws)
+    for kind in ("missing", "mismatch"):
+        for path in result[kind]:
+            click.echo(f"{'thiếu' if kind == 'missing' else 'sai mã băm'}: {path}")
+    click.echo(f"{len(result['ok'])} tệp đúng, {len(result['missing'])} thiếu, "
+               f"{len(result['mismatch'])} sai mã băm, {len(result['unrecorded'])} tệp không "
+               "có trong sổ.")
+    if result["missing"] or result["mismatch"]:
+        sys.exit(1)
 
 
 @cli.group()

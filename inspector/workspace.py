@@ -114,9 +114,24 @@ def _v4(db: sqlite_utils.Database) -> None:
     }, pk=("agency_id", "criterion_id"), foreign_keys=[("agency_id", "agencies", "id")])
 
 
+def _v5(db: sqlite_utils.Database) -> None:
+    """Nightly runs: what each run has done per agency (the state a killed run resumes from),
+    and the findings each run left (comparison between runs and between years)."""
+    db["run_agencies"].create({
+        "run_id": str, "agency_id": str, "stage": str, "status": str, "detail": str,
+        "finished_at": str,
+    }, pk=("run_id", "agency_id", "stage"))
+    db["finding_history"].create({
+        "run_id": str, "agency_id": str, "criterion_id": str, "as_of": str, "points": float,
+        "max_points": float, "status": str, "auto_points": float, "posts": int, "reason": str,
+        "recorded_at": str,
+    }, pk=("run_id", "agency_id", "criterion_id"))
+    db["finding_history"].create_index(["agency_id", "criterion_id"])
+
+
 # Forward migrations: index i brings the schema from version i to i + 1. Never edit a shipped
 # one; append a new function.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

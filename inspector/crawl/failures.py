@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from scrapy import exceptions as scrapy_errors
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -39,3 +41,27 @@ def classify(failure: Failure) -> str:
     if isinstance(exc, (net.ConnectionLost, net.ConnectionDone)):
         return "connection lost"
     return f"{type(exc).__name__}: {exc}"
+
+
+# A failure's class, from the reason stored with a failed observation (for run records).
+_REASON_CLASSES = [
+    (re.compile(r"\btimed? ?out\b|\btimeout\b", re.I), "timeout"),
+    (re.compile(r"connection refused|portal is down", re.I), "refused"),
+    (re.compile(r"\bdns\b", re.I), "dns"),
+    (re.compile(r"\btls\b|\bssl\b|certificate", re.I), "tls"),
+    (re.compile(r"\bHTTP 429\b"), "http_429"),
+    (re.compile(r"\bHTTP 5\d\d\b"), "http_5xx"),
+    (re.compile(r"\bHTTP 4\d\d\b"), "http_4xx"),
+    (re.compile(r"robots", re.I), "robots"),
+    (re.compile(r"budget", re.I), "budget"),
+    (re.compile(r"connection lost|reset", re.I), "connection_lost"),
+]
+
+
+def reason_class(reason: str | None) -> str:
+    """timeout, refused, dns, tls, http_429, http_5xx, http_4xx, robots, budget,
+    connection_lost or other."""
+    for pattern, name in _REASON_CLASSES:
+        if reason and pattern.search(reason):
+            return name
+    return "other"

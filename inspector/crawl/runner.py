@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,15 +29,17 @@ class CrawlReport:
 
 
 def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
-          settings: dict[str, Any] | None = None, screenshots: bool = True) -> CrawlReport:
+          settings: dict[str, Any] | None = None, screenshots: bool = True,
+          nightly_run: str | None = None) -> CrawlReport:
     """Crawl the portals (one Scrapy process; call once per Python process, as Twisted's
-    reactor cannot restart), then write each agency's observations in one transaction."""
+    reactor cannot restart), then write each agency's observations in one transaction; for a
+    nightly run, the same transaction records those agencies as crawled in that run."""
     checklists = load_all()
     topics = load_topics()
     by_criterion = topics_of_criteria(checklists)
     rows = [r for r in ws.agencies(agency_ids) if r["portal"]]  # no portal: nothing to crawl
     started = utcnow()
-    run_id = f"crawl-{started}"
+    run_id = f"crawl-{started}-{os.getpid()}"    # parallel workers start in the same second
     states, agencies = {}, []
     for row in rows:
         overrides: dict[str, list[str]] = {}
@@ -79,6 +82,12 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
                 "posts": sum(len(s.posts) for s in state.sections.values()),
                 "failed_observations": failed, "budget_hit": state.budget_hit,
                 "pages": stats.get(f"inspector/pages/{urlsplit(state.portal).netloc}", 0)}
+        if nightly_run:
+            ws.db["run_agencies"].upsert_all([{
+                "run_id": nightly_run, "agency_id": agency_id, "stage": "crawl",
+                "status": "done", "detail": dumps(summary), "finished_at": utcnow()}
+                for agency_id, summary in report.agencies.items()],
+                pk=("run_id", "agency_id", "stage"))
         ws.db["runs"].insert({"id": run_id, "command": "crawl", "as_of": as_of.isoformat(),
                               "started_at": started, "finished_at": utcnow(), "status": "ok",
                               "counts": dumps({"agencies": report.agencies})}, replace=True)

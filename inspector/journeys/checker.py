@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from ..crawl.browser import CHROMIUM_ARGS, chromium_path, video_ready
 from ..errors import UserError
-from ..labels import OUTCOME_NAMES, PURPOSE_NAMES, SERVICE_STATUS
+from ..labels import OUTCOME_NAMES, PHASE_NAMES, PURPOSE_NAMES, SERVICE_STATUS
 from ..evidence.store import store
 from ..workspace import Workspace, dumps, loads, utcnow
 from . import rules
@@ -283,7 +283,8 @@ class ServiceChecker:
                   f"{'theo báo cáo' if job.plan.check == rules.REPORT else 'hành trình'} "
                   f"({PURPOSE_NAMES.get(job.purpose, job.purpose)}): "
                   f"{OUTCOME_NAMES.get(result.outcome, result.outcome)}"
-                  + (f" ở bước {result.failed_step}" if result.failed_step else "")
+                  + (f" ở bước {PHASE_NAMES.get(result.failed_step, result.failed_step)}"
+                     if result.failed_step else "")
                   + f" → {SERVICE_STATUS.get(new_state.status, new_state.status)}")
 
 

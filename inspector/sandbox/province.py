@@ -57,8 +57,13 @@ class TargetNotReached(RuntimeError):
 
 
 def plans(count: int) -> list[tuple[str, str, dict, tuple]]:
-    """The default plans, then (for larger provinces) agencies of every profile in turn."""
+    """The default plans, then (for larger provinces) agencies of every profile in turn. A
+    province smaller than the default keeps no district target: a district's rating rests on
+    communes the first plans may leave out."""
     result = list(DEFAULT_PLANS[:count])
+    if count < len(DEFAULT_PLANS):
+        result = [(level, profile, {} if level == "district" else targets, troubles)
+                  for level, profile, targets, troubles in result]
     profiles = ["average", "exemplary", "neglected", "average", "broken"]
     levels = ["commune", "commune", "district", "commune", "province"]
     i = 0
@@ -135,7 +140,7 @@ def generate_province(seed: int = 1, agencies: int = DEFAULT_AGENCIES,
                         children, service_offset=index)
         built[index] = agency
     province.agencies = [built[i] for i in range(len(chosen))]
-    if agencies <= len(DEFAULT_PLANS):
+    if agencies == len(DEFAULT_PLANS):    # every band of every criterion needs them all
         complete_bands(province, Scorer(lambda a: expected_result(province, a, codes),
                                         lambda a: a.targets))
     return province

@@ -1,0 +1,289 @@
+"""One nightly run: crawl every portal in batches of worker processes, run the due service
+checks and re-checks, score, and keep the run's findings; a killed run resumes where it was."""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..crawl.failures import reason_class
+from ..workspace import Workspace, dumps, loads, utcnow
+
+RUNNING, OK, INCOMPLETE = "running", "ok", "incomplete"
+STAGES = ("crawl", "services", "score")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
+
+log = logging.getLogger("inspector.nightly")
+
+
+@dataclass
+class NightlySettings:
+    as_of: date
+    workers: int = 2                    # crawl processes at once
+    batch: int = 4                      # agencies per crawl process
+    crawl_options: list[str] = field(default_factory=list)   # passed to `inspector crawl`
+    citizen: Any = None                 # journeys.citizen.Citizen, or None: no service checks
+    check_settings: Any = None          # journeys.checker.CheckSettings
+    new: bool = False                   # start a new run even if one for the date was killed
+    worker_timeout: float = 6 * 3600
+
+
+@dataclass
+class RunRecord:
+    run_id: str
+    resumed: bool
+    counts: dict[str, Any] = field(default_factory=dict)
+    status: str = RUNNING
+
+
+class Progress:
+    """What the caller shows: a stage starts, some of its work is done, a line to say."""
+
+    def stage(self, name: str, total: int) -> None: ...
+    def advance(self, done: int) -> None: ...
+    def say(self, line: str) -> None: ...
+    def end_stage(self) -> None: ...
+
+
+def open_run(ws: Workspace, as_of: date, new: bool = False) -> RunRecord:
+    """The run to work on: the last run for this date if it was killed before its end (unless
+    ``new``), else a new one, recorded as running before any work starts."""
+    row = ws.db.execute(
+        "select id, counts from runs where command = 'nightly' and as_of = ? and status = ? "
+        "order by started_at desc limit 1", [as_of.isoformat(), RUNNING]).fetchone()
+    if row and not new:
+        return RunRecord(row[0], resumed=True, counts=loads(row[1], {}) or {})
+    started = utcnow()
+    run_id = f"nightly-{as_of.isoformat()}-{started}"
+    with ws.transaction():
+        if row:     # --new over a killed run: that one is closed as it stands
+            ws.db["runs"].update(row[0], {"status": INCOMPLETE, "finished_at": started})
+        ws.db["runs"].insert({"id": run_id, "command": "nightly", "as_of": as_of.isoformat(),
+                              "started_at": started, "finished_at": None, "status": RUNNING,
+                              "counts": dumps({})}, pk="id")
+    return RunRecord(run_id, resumed=False)
+
+
+def _save(ws: Workspace, run: RunRecord, **fields: Any) -> None:
+    with ws.transaction():
+        ws.db["runs"].update(run.run_id, {"counts": dumps(run.counts), **fields})
+
+
+def crawled(ws: Workspace, run_id: str) -> set[str]:
+    return {r[0] for r in ws.db.execute(
+        "select agency_id from run_agencies where run_id = ? and stage = 'crawl' and "
+        "status = 'done'", [run_id])}
+
+
+def _die_with_parent() -> None:
+    """In a crawl worker: end when the nightly process ends, even by kill -9 (Linux)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _crawl_batch(ws_root: Path, run_id: str, as_of: date, agency_ids: list[str],
+                 options: list[str], timeout: float, log_lock: threading.Lock,
+                 log_path: Path) -> tuple[list[str], int, str]:
+    command = [sys.executable, "-m", "inspector.cli", "crawl", "-w", str(ws_root),
+               "--as-of", as_of.isoformat(), "--nightly-run", run_id, *options]
+    for agency_id in agency_ids:
+        command += ["--agency", agency_id]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                              preexec_fn=_die_with_parent)
+        code, output = done.returncode, done.stdout + done.stderr
+    except subprocess.TimeoutExpired as exc:
+        code = -1
+        output = f"the crawl worker ran longer than {timeout:g} s and was stopped\n" + \
+            ((exc.stdout or b"").decode("utf-8", "replace") if isinstance(exc.stdout, bytes)
+             else exc.stdout or "")
+    with log_lock, log_path.open("a", encoding="utf-8") as stream:
+        stream.write(f"--- crawl worker {' '.join(agency_ids)} (exit {code})\n{output}\n")
+    return agency_ids, code, output
+
+
+def _crawl_stage(ws: Workspace, run: RunRecord, settings: NightlySettings, progress: Progress,
+                 log_path: Path) -> dict[str, Any]:
+    with_portal = [a["id"] for a in ws.agencies() if a["portal"]]
+    done = crawled(ws, run.run_id)
+    todo = [a for a in with_portal if a not in done]
+    progress.stage("crawl", len(with_portal))
+    progress.advance(len(with_portal) - len(todo))
+    if done:
+        progress.say(f"{len(done)} cổng đã thu thập trước khi lượt chạy bị ngắt; còn "
+                     f"{len(todo)}.")
+    batches = [todo[i:i + settings.batch] for i in range(0, len(todo), settings.batch)]
+    failed_batches = []
+    lock = threading.Lock()
+    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+        futures = [pool.submit(_crawl_batch, ws.root, run.run_id, settings.as_of, batch,
+                               settings.crawl_options, settings.worker_timeout, lock, log_path)
+                   for batch in batches]
+        for future in as_completed(futures):
+            agency_ids, code, output = future.result()
+            progress.advance(len(agency_ids))
+            if code != 0:
+                last = (output.strip().splitlines() or ["(no output)"])[-1]
+                failed_batches.append({"agencies": agency_ids, "exit": code, "error": last})
+                progress.say(f"Lỗi khi thu thập {', '.join(agency_ids)}: {last}")
+                log.error("crawl worker for %s exited %s: %s", agency_ids, code, last)
+    progress.end_stage()
+    done = crawled(ws, run.run_id)
+    return {"agencies": len(with_portal), "crawled": len(done & set(with_portal)),
+            "not_crawled": sorted(set(with_portal) - done), "failed_workers": failed_batches}
+
+
+def _failures_by_class(ws: Workspace) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for (reason,) in ws.db.execute("select reason from observations where status = 'failed'"):
+        name = reason_class(reason)
+        counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _services_stage(ws: Workspace, settings: NightlySettings, progress: Progress
+                    ) -> dict[str, Any]:
+    if settings.citizen is None:
+        progress.say("Bỏ qua kiểm tra DVCTT: chưa có công dân kiểm thử (--citizen hoặc "
+                     "INSPECTOR_CITIZEN).")
+        return {"skipped": "no test citizen"}
+    from ..journeys.checker import CheckSettings, check_services
+
+    progress.stage("services", 0)
+    summary = check_services(ws, None, settings.as_of, settings.citizen,
+                             settings.check_settings or CheckSettings(), echo=progress.say)
+    progress.end_stage()
+    return {"attempts": summary.attempts, "services": summary.services,
+            "by_status": dict(sorted(summary.by_status.items()))}
+
+
+def _score_stage(ws: Workspace, run: RunRecord, settings: NightlySettings) -> dict[str, Any]:
+    from ..scoring.store import score_workspace
+
+    results = score_workspace(ws, settings.as_of)
+    now = utcnow()
+    rows = []
+    for finding in ws.db["findings"].rows:
+        metrics = loads(finding["metrics"], {}) or {}
+        rows.append({"run_id": run.run_id, "agency_id": finding["agency_id"],
+                     "criterion_id": finding["criterion_id"], "as_of": finding["as_of"],
+                     "points": finding["points"], "max_points": finding["max_points"],
+                     "status": finding["status"], "auto_points": finding["auto_points"],
+                     "posts": len(metrics.get("posts", [])) if isinstance(metrics, dict) else 0,
+                     "reason": finding["reason"], "recorded_at": now})
+    with ws.transaction():
+        ws.db.execute("delete from finding_history where run_id = ?", [run.run_id])
+        ws.db["finding_history"].insert_all(rows)
+    statuses: dict[str, int] = {}
+    for row in rows:
+        statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+    return {"agencies": len(results), "findings": dict(sorted(statuses.items()))}
+
+
+def nightly(ws: Workspace, settings: NightlySettings, progress: Progress | None = None
+            ) -> RunRecord:
+    """Run (or resume) the night's work. Each stage is safe to kill: a crawl batch lands in one
+    transaction per worker, a service attempt in one transaction, the scores in one; running
+    again with the same date picks up the run where it stopped."""
+    progress = progress or Progress()
+    run = open_run(ws, settings.as_of, settings.new)
+    log_path = ws.root / "logs" / f"{run.run_id.replace(':', '')}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    say = progress.say
+
+    def tell(line: str) -> None:
+        log.info(line)
+        say(line)
+    progress.say = tell                          # every line shown is also in the log
+    try:
+        tell(("Tiếp tục" if run.resumed else "Bắt đầu") + f" lượt chạy {run.run_id} "
+             f"(ngày đánh giá {settings.as_of:%d/%m/%Y}); nhật ký: {log_path}")
+        stages = run.counts.setdefault("stages", {})
+        run.counts.setdefault("resumes", 0)
+        if run.resumed:
+            run.counts["resumes"] += 1
+            _save(ws, run)
+        for stage in STAGES:
+            started = time.monotonic()
+            log.info("stage %s begins", stage)
+            if stage == "crawl":
+                result = _crawl_stage(ws, run, settings, progress, log_path)
+                result["failures_by_class"] = _failures_by_class(ws)
+            elif stage == "services":
+                result = _services_stage(ws, settings, progress)
+            else:
+                result = _score_stage(ws, run, settings)
+            result["seconds"] = round(time.monotonic() - started, 1)   # of this pass
+            stages[stage] = result
+            _save(ws, run)
+            log.info("stage %s ends: %s", stage, dumps(result))
+        incomplete = stages["crawl"]["not_crawled"]
+        run.status = INCOMPLETE if incomplete else OK
+        _save(ws, run, status=run.status, finished_at=utcnow())
+        tell(_summary_line(run))
+        return run
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+        progress.say = say
+
+
+def _summary_line(run: RunRecord) -> str:
+    stages = run.counts["stages"]
+    crawl, services, score = stages["crawl"], stages["services"], stages["score"]
+    parts = [f"{crawl['crawled']}/{crawl['agencies']} cổng đã thu thập"]
+    if crawl["failures_by_class"]:
+        parts.append("mục lỗi theo loại: " + ", ".join(
+            f"{name} {count}" for name, count in crawl["failures_by_class"].items()))
+    if "skipped" in services:
+        parts.append("không kiểm tra DVCTT")
+    else:
+        parts.append(f"{services['attempts']} lượt kiểm tra DVCTT")
+    parts.append("tiêu chí: " + ", ".join(f"{k} {v}" for k, v in score["findings"].items()))
+    head = "Xong" if run.status == OK else "Chưa trọn (thiếu " + \
+        ", ".join(crawl["not_crawled"]) + ")"
+    return f"{head} lượt chạy {run.run_id}: " + "; ".join(parts) + "."
+
+
+def compare_runs(ws: Workspace, agency_id: str, before: str, after: str
+                 ) -> list[dict[str, Any]]:
+    """Findings of one agency that differ between two runs (points, status or posts)."""
+    def load(run_id: str) -> dict[str, dict[str, Any]]:
+        return {r["criterion_id"]: r for r in ws.db["finding_history"].rows_where(
+            "run_id = ? and agency_id = ?", [run_id, agency_id])}
+    old, new = load(before), load(after)
+    changes = []
+    for criterion in sorted(set(old) | set(new)):
+        a, b = old.get(criterion), new.get(criterion)
+        key = ("points", "status", "posts")
+        if a is None or b is None or any(a[k] != b[k] for k in key):
+            changes.append({"criterion_id": criterion,
+                            "before": {k: a[k] for k in key} if a else None,
+                            "after": {k: b[k] for k in key} if b else None})
+    return changes
+
+
+def runs_of(ws: Workspace, agency_id: str | None = None) -> list[dict[str, Any]]:
+    """Nightly runs, newest first (only those with findings of the agency, if named)."""
+    rows = list(ws.db["runs"].rows_where("command = 'nightly'", order_by="started_at desc"))
+    if agency_id:
+        kept = {r[0] for r in ws.db.execute(
+            "select distinct run_id from finding_history where agency_id = ?", [agency_id])}
+        rows = [r for r in rows if r["id"] in kept]
+    return rows

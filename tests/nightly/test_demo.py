@@ -1,0 +1,62 @@
+"""`inspector demo` from an empty folder to a ready review page (a one-agency province, free
+ports), where the demo reviewer logs in and finds the agency scored."""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlencode
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_demo_ends_with_a_ready_review_page(tmp_path: Path):
+    out, port = tmp_path / "demo", _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "inspector.cli", "demo", "--out", str(out), "--agencies", "1",
+         "--sandbox-port", "0", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines = []
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+            lines.append(line)
+            if line.startswith("Trang đánh giá sẵn sàng"):
+                break
+        output = "".join(lines)
+        assert "Trang đánh giá sẵn sàng" in output, output[-3000:]
+        assert "Xong lượt chạy" in output                      # the nightly run ended
+        password = re.search(r"^duyet\t(\S+)\treviewer", output, re.M).group(1)
+        assert (out / "tai-khoan.txt").stat().st_mode & 0o077 == 0
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        base = f"http://127.0.0.1:{port}"
+        form = opener.open(f"{base}/dang-nhap", timeout=30).read().decode()
+        token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+        home = opener.open(f"{base}/dang-nhap", data=urlencode(
+            {"username": "duyet", "password": password, "csrf": token}).encode(), timeout=30)
+        page = home.read().decode()
+        assert home.status == 200 and "so-tttt" in page
+        agency = opener.open(f"{base}/co-quan/so-tttt", timeout=30).read().decode()
+        assert "1B/III/2" in agency and "Báo cáo để cơ quan xác nhận" in agency
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        subprocess.run([sys.executable, "-m", "inspector.cli", "sandbox", "stop", "--out",
+                        str(out / "sandbox")], capture_output=True, timeout=60)
