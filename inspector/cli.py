@@ -213,9 +213,13 @@ def report(ws, agency_ids, formats, output_dir):
 @click.option("--screenshots/--no-screenshots", default=True, show_default=True,
               help="Keep a Chromium screenshot of each section's first listing page, the "
                    "counted posts outlined.")
+@click.option("--incremental", is_flag=True,
+              help="Read unchanged pages from the workspace's HTTP cache (listings and home "
+                   "pages are always asked again) and reuse the screenshots of pages whose HTML "
+                   "has not changed (docs/nightly.md).")
 @click.option("--nightly-run", hidden=True, help="The nightly run this crawl works for.")
 @with_workspace
-def crawl(ws, agencies, as_of, budget, delay, screenshots, nightly_run):
+def crawl(ws, agencies, as_of, budget, delay, screenshots, incremental, nightly_run):
     """Crawl the agencies' portals: sections, posts and their dates, information pages and
     features; store observations for `inspector score`.
 
@@ -228,7 +232,7 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots, nightly_run):
     if delay is not None:
         settings["AUTOTHROTTLE_START_DELAY"] = delay
     report = run_crawl(ws, day, list(agencies) or None, settings, screenshots=screenshots,
-                       nightly_run=nightly_run)
+                       nightly_run=nightly_run, incremental=incremental)
     for agency_id, summary in sorted(report.agencies.items()):
         if summary["failure"]:
             click.echo(f"{agency_id}: không đánh giá được ({summary['failure']})")
@@ -285,11 +289,15 @@ class _ClickProgress:
               help="Screenshots of each section's first listing page.")
 @click.option("--contexts", type=click.IntRange(1, 32), default=3, show_default=True,
               help="Service journeys at once.")
+@click.option("--incremental/--full", default=True, show_default=True,
+              help="Read unchanged pages from the HTTP cache and reuse the screenshots of "
+                   "unchanged pages, or read everything again.")
 @click.option("--new", "new_run", is_flag=True,
               help="Start a new run even if tonight's was killed before its end (default: "
                    "resume it).")
 @with_workspace
-def nightly(ws, as_of, citizen, workers, batch, budget, delay, screenshots, contexts, new_run):
+def nightly(ws, as_of, citizen, workers, batch, budget, delay, screenshots, contexts,
+            incremental, new_run):
     """The night's work in one command: crawl every portal, run the due service checks and
     re-checks, score, and keep the run's findings for comparison. Safe to kill at any moment:
     run it again with the same date and it resumes (crawled agencies are not crawled again).
@@ -309,6 +317,7 @@ def nightly(ws, as_of, citizen, workers, batch, budget, delay, screenshots, cont
         if citizen is not None:
             raise
     options = ["--screenshots" if screenshots else "--no-screenshots"]
+    options += ["--incremental"] if incremental else []
     if budget:
         options += ["--budget", str(budget)]
     if delay is not None:
@@ -380,7 +389,7 @@ def demo(out_dir, count, seed, port, sandbox_port, serve):
             with credentials.open("a", encoding="utf-8") as stream:
                 stream.write("\n".join(lines) + "\n")
         settings = NightlySettings(
-            as_of=day, crawl_options=["--screenshots", "--delay", "0.1"],
+            as_of=day, crawl_options=["--screenshots", "--incremental", "--delay", "0.1"],
             citizen=load_citizen(sandbox_dir / "citizen.yaml", ws.root),
             check_settings=CheckSettings())
         run_nightly(ws, settings, _ClickProgress())

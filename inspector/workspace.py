@@ -129,9 +129,17 @@ def _v5(db: sqlite_utils.Database) -> None:
     db["finding_history"].create_index(["agency_id", "criterion_id"])
 
 
+def _v6(db: sqlite_utils.Database) -> None:
+    """Screenshots (and the mobile check) by the page's HTML: an incremental crawl reuses them
+    for a page that has not changed instead of photographing it again."""
+    db["captures"].create({
+        "url": str, "kind": str, "html_sha256": str, "refs": str, "captured_at": str,
+    }, pk=("url", "kind", "html_sha256"))
+
+
 # Forward migrations: index i brings the schema from version i to i + 1. Never edit a shipped
 # one; append a new function.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -16,6 +16,7 @@ from ..scoring.checklist import load_all, load_topics, posts_topics, topics_of_c
 from ..scoring.periods import Window
 from ..workspace import Workspace, dumps, loads, utcnow
 from .browser import chromium, mobile_layout
+from .cache import cache_settings, cache_summary
 from .observe import observations
 from .settings import SETTINGS
 from .spider import PortalSpider
@@ -30,10 +31,12 @@ class CrawlReport:
 
 def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
           settings: dict[str, Any] | None = None, screenshots: bool = True,
-          nightly_run: str | None = None) -> CrawlReport:
+          nightly_run: str | None = None, incremental: bool = False) -> CrawlReport:
     """Crawl the portals (one Scrapy process; call once per Python process, as Twisted's
     reactor cannot restart), then write each agency's observations in one transaction; for a
-    nightly run, the same transaction records those agencies as crawled in that run."""
+    nightly run, the same transaction records those agencies as crawled in that run.
+    Incremental: unchanged pages come from the workspace's HTTP cache (crawl/cache.py) and the
+    screenshots of pages whose HTML has not changed are reused."""
     checklists = load_all()
     topics = load_topics()
     by_criterion = topics_of_criteria(checklists)
@@ -53,13 +56,15 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
                          "obey_robots": row.get("obey_robots") in (None, 1, True)})
     needed = {level: posts_topics(checklists, level) for level in ("province", "district", "commune")}
     evidence_sink = _EvidenceSink(ws)
-    process = CrawlerProcess({**SETTINGS, "LOG_INSTALL_ROOT_HANDLER": False, **(settings or {})})
+    cache = cache_settings(ws.root) if incremental else {}
+    process = CrawlerProcess({**SETTINGS, "LOG_INSTALL_ROOT_HANDLER": False, **cache,
+                              **(settings or {})})
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, agencies=agencies, as_of=as_of, needed=needed, states=states,
                   window_start=Window.ending(as_of).start, evidence=evidence_sink)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    mobile = _browser_checks(ws, states, screenshots)
+    mobile = _browser_checks(ws, states, screenshots, reuse=incremental)
     report = CrawlReport(run_id)
     with ws.transaction():
         for agency_id, state in states.items():
@@ -90,12 +95,14 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
                 pk=("run_id", "agency_id", "stage"))
         ws.db["runs"].insert({"id": run_id, "command": "crawl", "as_of": as_of.isoformat(),
                               "started_at": started, "finished_at": utcnow(), "status": "ok",
-                              "counts": dumps({"agencies": report.agencies})}, replace=True)
+                              "counts": dumps({"agencies": report.agencies,
+                                               **({"cache": cache_summary(stats)}
+                                                  if incremental else {})})}, replace=True)
     return report
 
 
 def _browser_checks(ws: Workspace, states: dict[str, AgencyState],
-                    screenshots: bool) -> dict[str, dict[str, Any]]:
+                    screenshots: bool, reuse: bool = False) -> dict[str, dict[str, Any]]:
     """In Chromium: feature/mobile for each portal whose home page was read, and (unless turned
     off) a screenshot of each section's first listing page with the counted posts outlined,
     added to that page's evidence."""
@@ -106,35 +113,66 @@ def _browser_checks(ws: Workspace, states: dict[str, AgencyState],
     try:
         with chromium() as browser:
             for agency_id, state in todo.items():
-                results[agency_id] = _mobile(ws, browser, state)
+                results[agency_id] = _mobile(ws, browser, state, reuse)
                 if screenshots:
-                    _section_screenshots(ws, browser, state)
+                    _section_screenshots(ws, browser, state, reuse)
     except RuntimeError as exc:  # no Chromium on this machine: not assessed, with the reason
         return {aid: {"status": "failed", "reason": str(exc)} for aid in todo}
     return results
 
 
-def _mobile(ws: Workspace, browser, state: AgencyState) -> dict[str, Any]:
+def _html_key(state: AgencyState, url: str) -> str | None:
+    """The page's HTML as read in this crawl (its SHA-256s), which a reused capture must match."""
+    shas = sorted({r["sha256"] for r in state.evidence.get(url, []) if r.get("kind") == "html"})
+    return ",".join(shas) or None
+
+
+def _reused(ws: Workspace, url: str, kind: str, key: str | None) -> Any:
+    if key is None:
+        return None
+    row = ws.db.execute("select refs from captures where url = ? and kind = ? and "
+                        "html_sha256 = ?", [url, kind, key]).fetchone()
+    return loads(row[0]) if row else None
+
+
+def _remember(ws: Workspace, url: str, kind: str, key: str | None, value: Any) -> None:
+    if key is not None:
+        ws.db["captures"].upsert({"url": url, "kind": kind, "html_sha256": key,
+                                  "refs": dumps(value), "captured_at": utcnow()},
+                                 pk=("url", "kind", "html_sha256"))
+
+
+def _mobile(ws: Workspace, browser, state: AgencyState, reuse: bool = False) -> dict[str, Any]:
+    key = _html_key(state, state.portal)
+    if reuse and (earlier := _reused(ws, state.portal, "mobile", key)):
+        return earlier                      # the home page has not changed since
     try:
         seen = mobile_layout(browser, state.portal)
     except Exception as exc:  # one portal's browser failure is that portal's finding
         return {"status": "failed", "reason": f"Chromium could not open the home page: {exc}"}
     shot = store(ws, seen.pop("png"), "screenshot", state.portal)
-    return {"status": "ok", "present": seen["present"], "where": state.portal,
-            "viewport_meta": seen["viewport_meta"], "scroll_width": seen["scroll_width"],
-            "width": seen["width"], "evidence": [shot]}
+    result = {"status": "ok", "present": seen["present"], "where": state.portal,
+              "viewport_meta": seen["viewport_meta"], "scroll_width": seen["scroll_width"],
+              "width": seen["width"], "evidence": [shot]}
+    _remember(ws, state.portal, "mobile", key, result)
+    return dict(result)
 
 
-def _section_screenshots(ws: Workspace, browser, state: AgencyState) -> None:
+def _section_screenshots(ws: Workspace, browser, state: AgencyState, reuse: bool = False
+                         ) -> None:
     for section in state.sections.values():
         if not section.alive() or "#" in section.pages[0]:
             continue
         page = section.pages[0]
-        try:
-            refs = capture(ws, browser, page, list(section.posts), label=section.name)
-        except CaptureError as exc:  # the HTML stays the evidence; the note says why
-            state.notes.append(str(exc))
-            continue
+        key = _html_key(state, page)
+        refs = _reused(ws, page, "section", key) if reuse else None
+        if refs is None:
+            try:
+                refs = capture(ws, browser, page, list(section.posts), label=section.name)
+            except CaptureError as exc:  # the HTML stays the evidence; the note says why
+                state.notes.append(str(exc))
+                continue
+            _remember(ws, page, "section", key, refs)
         state.evidence.setdefault(page, []).extend(refs)
 
 

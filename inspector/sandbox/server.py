@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import random
 import socket
 import threading
 from pathlib import Path
@@ -15,7 +16,9 @@ from typing import Any
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from . import vocabulary as V
 from .files import write_outputs
+from .generator import _fill, _Ids, topics_of_title
 from .model import SERVICE_BEHAVIOURS, Province
 from .platforms import portal_class
 from .services.clock import SandboxClock
@@ -66,14 +69,31 @@ class ControlApp:
     """GET /clock tells the sandbox time; POST /clock?advance_hours=N moves it on (the service
     checker's re-check after four hours, without waiting four hours). POST
     /service/<id>?behaviour=B changes a DVCTT service's behaviour from now on (a service that
-    breaks after it was recognised: the reviewers' re-check, hậu kiểm)."""
+    breaks after it was recognised: the reviewers' re-check, hậu kiểm). POST
+    /content?share=0.05&seed=N[&agency=ID…] publishes a new post at the top of some sections of
+    that share of the portals (what a nightly incremental crawl must find) and answers what
+    changed."""
 
-    def __init__(self, clock: SandboxClock, services: list | None = None):
+    def __init__(self, clock: SandboxClock, services: list | None = None, change_content=None):
         self.clock = clock
         self.services = {s.id: s for s in services or []}
+        self.change_content = change_content     # (share, seed, agency ids) → what changed
 
     def __call__(self, environ, start_response):
         request = Request(environ)
+        if request.path == "/content" and self.change_content is not None:
+            if request.method != "POST":
+                return Response("POST only", status=405)(environ, start_response)
+            try:
+                share = float(request.args.get("share", request.form.get("share", "0.05")))
+                seed = int(request.args.get("seed", request.form.get("seed", "1")))
+            except ValueError as exc:
+                return Response(f"bad parameter: {exc}", status=400)(environ, start_response)
+            if not 0 < share <= 1:
+                return Response("share must be in (0, 1]", status=400)(environ, start_response)
+            agency_ids = request.args.getlist("agency") or None
+            body = json.dumps(self.change_content(share, seed, agency_ids), ensure_ascii=False)
+            return Response(body, mimetype="application/json")(environ, start_response)
         if request.path.startswith("/service/"):
             service = self.services.get(request.path[len("/service/"):])
             if service is None:
@@ -111,6 +131,9 @@ class Sandbox:
         self._threads: list[threading.Thread] = []
         self.sink: SmtpSink | None = None
         self.urls: dict[str, str] = {}
+        self.portal_apps: dict[str, Any] = {}
+        self.trouble_apps: dict[str, TroublePortal] = {}
+        self._content_lock = threading.Lock()
         self.clock = SandboxClock(dt.datetime.combine(province.as_of, dt.time(8, 0)))
 
     def _port(self, offset: int) -> int:
@@ -173,7 +196,8 @@ class Sandbox:
         self.service_apps = {"ssr": ssr, "spa": spa}
         self.urls["ssr"] = f"http://{LOOPBACK}:{self._serve(ssr, ports['ssr'])}"
         self.urls["spa"] = f"http://{LOOPBACK}:{self._serve(spa, ports['spa'])}"
-        self.urls["control"] = f"http://{LOOPBACK}:{self._serve(ControlApp(self.clock, services), ports['control'])}"
+        control = ControlApp(self.clock, services, change_content=self.change_content)
+        self.urls["control"] = f"http://{LOOPBACK}:{self._serve(control, ports['control'])}"
         self.urls["smtp"] = f"smtp://{LOOPBACK}:{self.sink.port}"
         self.portal_apps = self.portals()
         for agency in self.province.agencies:
@@ -181,10 +205,73 @@ class Sandbox:
                 continue  # its port stays closed: connection refused
             ssl_context = self_signed_certificate(self.out_dir / "tls") \
                 if agency.has("https_self_signed") else None
-            self._serve(TroublePortal(self.portal_apps[agency.id], agency, self.slow_seconds),
-                        ports[agency.id], ssl_context=ssl_context)
+            self.trouble_apps[agency.id] = TroublePortal(self.portal_apps[agency.id], agency,
+                                                         self.slow_seconds)
+            self._serve(self.trouble_apps[agency.id], ports[agency.id], ssl_context=ssl_context)
         write_outputs(self.province, self.portal_apps, self.urls, self.out_dir)
         return self
+
+    def change_content(self, share: float = 0.05, seed: int = 1,
+                       agency_ids: list[str] | None = None) -> dict[str, Any]:
+        """Publish one new post, dated the as-of day, at the top of about a third of the news
+        sections of `share` of the agencies (of `agency_ids` when given; at least one) whose
+        portal is up; re-render those portals and rewrite the ground truth. Returns what
+        changed: agencies, sections, posts."""
+        rng = random.Random(f"content:{self.province.seed}:{seed}")
+        pool = [a for a in self.province.agencies if agency_ids is None or a.id in agency_ids]
+        agencies = [a for a in pool if not a.has("down")
+                    and any(s.layout == "news" for s in a.sections)]
+        count = min(len(agencies), max(1, round(share * len(pool))))
+        chosen = set(a.id for a in rng.sample(agencies, count))
+        as_of = self.province.as_of
+        changed = []
+        with self._content_lock:
+            for agency in (a for a in agencies if a.id in chosen):
+                news = [s for s in agency.sections if s.layout == "news"]
+                sections = sorted(rng.sample(news, max(1, len(news) // 3)), key=news.index)
+                ids = _Ids()
+                ids.next = max((p.id for s in agency.sections for p in s.posts), default=0) + 1
+                added = []
+                for section in sections:
+                    post = ids.post(rng, self._new_title(rng, agency.level, as_of),
+                                    self._newest_moment(section, as_of), None)
+                    section.posts.insert(0, post)
+                    added.append((section, post))
+                # the platforms index posts when built: build the portal again, then swap it in
+                portal = portal_class(agency.platform)(agency, self.province)
+                self.portal_apps[agency.id] = portal
+                if agency.id in self.trouble_apps:
+                    self.trouble_apps[agency.id].portal = portal
+                changed.append({"id": agency.id, "sections": [
+                    {"key": section.key, "name": section.name,
+                     "post": {"id": post.id, "title": post.title,
+                              "url": agency.base_url.rstrip("/") + portal.post_path(section, post),
+                              "published": post.published.isoformat(timespec="minutes")}}
+                    for section, post in added]})
+            if self.portal_apps:
+                write_outputs(self.province, self.portal_apps, self.urls, self.out_dir)
+        return {"as_of": as_of.isoformat(), "share": share, "seed": seed, "agencies": changed}
+
+    @staticmethod
+    def _new_title(rng: random.Random, level: str, day: dt.date) -> str:
+        """A news title that names no topic (as the generator's filler), so that it counts
+        only in the section it is posted to."""
+        moment = dt.datetime.combine(day, dt.time(8, 0))
+        for _ in range(20):
+            title = _fill(rng.choice(V.FILLER_TITLES), rng, moment, rng.randint(1, 99))
+            title += " (tin mới)"
+            if not topics_of_title(title, level):
+                break
+        return title
+
+    @staticmethod
+    def _newest_moment(section, day: dt.date) -> dt.datetime:
+        """A moment on the as-of day after the section's newest post (the new one tops it)."""
+        moment = dt.datetime.combine(day, dt.time(8, 0))
+        if section.posts and section.posts[0].published >= moment:
+            moment = min(section.posts[0].published + dt.timedelta(minutes=1),
+                         dt.datetime.combine(day, dt.time(23, 59)))
+        return moment
 
     def stop(self) -> None:
         # shutdown() waits for the server's poll loop (0.5 s): stop them all at once

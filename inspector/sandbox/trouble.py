@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections import Counter
 from urllib.parse import parse_qsl, urlencode
 
 from werkzeug.wrappers import Request, Response
@@ -19,6 +20,15 @@ LANGUAGE = "/en"                             # /en/en/en/… each page links one
 # Parameters and path suffixes that give the same page another URL.
 ALIAS_PARAMS = ("lang", "utm_source", "jsessionid")
 _SESSION = re.compile(r";jsessionid=[A-Za-z0-9]+$")
+
+
+def _validated(request: Request, response: Response) -> bool:
+    """Whether an answer gets an ETag: a whole HTML or XML page read by GET, which nothing marks
+    as private to this request (no-store: captchas)."""
+    mimetype = response.mimetype or ""
+    return (request.method in ("GET", "HEAD") and response.status_code == 200
+            and (mimetype == "text/html" or mimetype.endswith("xml"))
+            and response.is_sequence and "no-store" not in response.cache_control)
 
 
 def home_aliases(portal: Portal) -> list[str]:
@@ -36,10 +46,13 @@ class TroublePortal:
         self.slow_seconds = slow_seconds
         self._hits: dict[str, int] = {}
         self._lock = threading.Lock()
+        self.answered: Counter[int] = Counter()     # status → answers (304s: revalidated)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
         response = self.respond(request)
+        with self._lock:
+            self.answered[response.status_code] += 1
         return response(environ, start_response)
 
     def respond(self, request: Request) -> Response:
@@ -62,6 +75,11 @@ class TroublePortal:
         response = self.portal.handle(request)
         if response.mimetype == "text/html" and response.status_code == 200:
             self._add_links(response)
+        if _validated(request, response):
+            # a strong ETag of the page as served, and 304 to a client that holds it: what an
+            # incremental crawl revalidates against (pages are the same for every request)
+            response.add_etag()
+            response.make_conditional(request)
         return response
 
     # -- the traps ---------------------------------------------------------------------------
