@@ -498,11 +498,13 @@ def history(ws, agency_id, before, after):
     new, old = pick(after, 0), pick(before, 1)
     changes = compare_runs(ws, agency_id, old, new)
     click.echo(f"{agency_id}: {old} → {new}: {len(changes)} tiêu chí thay đổi")
+    def state(side):
+        if side is None:
+            return "không có trong lượt này"
+        return f"{_points(side['points'])} ({side['status']}, {side['posts']} tin)"
     for change in changes:
-        a, b = change["before"] or {}, change["after"] or {}
-        click.echo(f"  {change['criterion_id']}: {_points(a.get('points'))} ({a.get('status')}, "
-                   f"{a.get('posts')} tin) → {_points(b.get('points'))} ({b.get('status')}, "
-                   f"{b.get('posts')} tin)")
+        click.echo(f"  {change['criterion_id']}: {state(change['before'])} → "
+                   f"{state(change['after'])}")
 
 
 @cli.command()

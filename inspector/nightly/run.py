@@ -4,6 +4,7 @@ checks and re-checks, score, and keep the run's findings; a killed run resumes w
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import logging
 import signal
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..crawl.failures import reason_class
+from ..errors import UserError
 from ..workspace import Workspace, dumps, loads, utcnow
 
 RUNNING, OK, INCOMPLETE = "running", "ok", "incomplete"
@@ -198,6 +200,27 @@ def nightly(ws: Workspace, settings: NightlySettings, progress: Progress | None 
     transaction per worker, a service attempt in one transaction, the scores in one; running
     again with the same date picks up the run where it stopped."""
     progress = progress or Progress()
+    lock = _exclusive(ws.root / "nightly.lock")
+    try:
+        return _nightly(ws, settings, progress)
+    finally:
+        lock.close()
+
+
+def _exclusive(path: Path):
+    """Hold the workspace's nightly lock (released by the system even after kill -9): two
+    nightly jobs on one workspace would crawl the same agencies twice."""
+    stream = path.open("a+")
+    try:
+        fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        stream.close()
+        raise UserError(f"another 'inspector nightly' is running on this workspace ({path} is "
+                        "locked); wait for it to end") from None
+    return stream
+
+
+def _nightly(ws: Workspace, settings: NightlySettings, progress: Progress) -> RunRecord:
     run = open_run(ws, settings.as_of, settings.new)
     log_path = ws.root / "logs" / f"{run.run_id.replace(':', '')}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import signal
+import sqlite3
 import socket
 import subprocess
 import sys
@@ -60,3 +61,20 @@ def test_demo_ends_with_a_ready_review_page(tmp_path: Path):
             process.kill()
         subprocess.run([sys.executable, "-m", "inspector.cli", "sandbox", "stop", "--out",
                         str(out / "sandbox")], capture_output=True, timeout=60)
+
+
+def test_a_second_nightly_on_the_same_workspace_is_refused(tmp_path: Path):
+    import fcntl
+
+    from tests.cli import invoke
+
+    ws = tmp_path / "ws"
+    invoke("registry", "import", "-w", str(ws), str(Path(__file__).parents[1] / "data" /
+                                                    "register.yaml"))
+    with (ws / "nightly.lock").open("a+") as held:          # a nightly job is running
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        output = invoke("nightly", "-w", str(ws), "--as-of", "2026-11-26", code=1)
+    assert "another 'inspector nightly' is running" in output and output.count("\n") == 1
+    conn = sqlite3.connect(ws / "inspector.db")
+    assert conn.execute("select count(*) from runs").fetchone()[0] == 0      # nothing started
+    conn.close()
