@@ -217,9 +217,16 @@ def report(ws, agency_ids, formats, output_dir):
               help="Read unchanged pages from the workspace's HTTP cache (listings and home "
                    "pages are always asked again) and reuse the screenshots of pages whose HTML "
                    "has not changed (docs/nightly.md).")
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Take the agencies from a Redis list shared with other crawl processes "
+                   "(scrapy-redis), e.g. redis://127.0.0.1:6379/0; needs --queue.")
+@click.option("--queue", metavar="KEY", help="With --redis: the list of agency ids to take from.")
+@click.option("--queue-batch", type=click.IntRange(1, 1000), default=2, show_default=True,
+              help="With --redis: agencies taken at a time (again when all are done).")
 @click.option("--nightly-run", hidden=True, help="The nightly run this crawl works for.")
 @with_workspace
-def crawl(ws, agencies, as_of, budget, delay, screenshots, incremental, nightly_run):
+def crawl(ws, agencies, as_of, budget, delay, screenshots, incremental, redis_url, queue,
+          queue_batch, nightly_run):
     """Crawl the agencies' portals: sections, posts and their dates, information pages and
     features; store observations for `inspector score`.
 
@@ -231,8 +238,13 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots, incremental, nightly_
     settings = {"INSPECTOR_PAGE_BUDGET": budget} if budget else {}
     if delay is not None:
         settings["AUTOTHROTTLE_START_DELAY"] = delay
+    if bool(redis_url) != bool(queue):
+        raise UserError("--redis and --queue go together")
+    if redis_url and agencies:
+        raise UserError("with --redis the agencies come from the queue: drop --agency")
     report = run_crawl(ws, day, list(agencies) or None, settings, screenshots=screenshots,
-                       nightly_run=nightly_run, incremental=incremental)
+                       nightly_run=nightly_run, incremental=incremental,
+                       queue=(redis_url, queue, queue_batch) if redis_url else None)
     for agency_id, summary in sorted(report.agencies.items()):
         if summary["failure"]:
             click.echo(f"{agency_id}: không đánh giá được ({summary['failure']})")
@@ -289,6 +301,10 @@ class _ClickProgress:
               help="Screenshots of each section's first listing page.")
 @click.option("--contexts", type=click.IntRange(1, 32), default=3, show_default=True,
               help="Service journeys at once.")
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Share the crawl through a Redis list (scrapy-redis): the workers, here and "
+                   "on other hosts with `inspector crawl --redis URL --queue KEY`, take agencies "
+                   "from it (docs/nightly.md).")
 @click.option("--incremental/--full", default=True, show_default=True,
               help="Read unchanged pages from the HTTP cache and reuse the screenshots of "
                    "unchanged pages, or read everything again.")
@@ -297,7 +313,7 @@ class _ClickProgress:
                    "resume it).")
 @with_workspace
 def nightly(ws, as_of, citizen, workers, batch, budget, delay, screenshots, contexts,
-            incremental, new_run):
+            redis_url, incremental, new_run):
     """The night's work in one command: crawl every portal, run the due service checks and
     re-checks, score, and keep the run's findings for comparison. Safe to kill at any moment:
     run it again with the same date and it resumes (crawled agencies are not crawled again).
@@ -324,7 +340,8 @@ def nightly(ws, as_of, citizen, workers, batch, budget, delay, screenshots, cont
         options += ["--delay", str(delay)]
     settings = NightlySettings(as_of=_as_of(as_of), workers=workers, batch=batch,
                                crawl_options=options, citizen=person,
-                               check_settings=CheckSettings(contexts=contexts), new=new_run)
+                               check_settings=CheckSettings(contexts=contexts), new=new_run,
+                               redis_url=redis_url)
     run = run_nightly(ws, settings, _ClickProgress())
     if run.status != OK:
         sys.exit(3)

@@ -13,10 +13,31 @@ from .state import AgencyState, SectionState, post_list
 # Topics whose section is a general news section: topic-matched posts are taken from there.
 GENERAL_TOPICS = ("tin-tuc-su-kien", "tin-dia-phuong")
 FIELD_SETS_READ = ("gioi-thieu", "lanh-dao", "lien-he", "can-bo", "thu-tuc", "gop-y", "van-ban")
+# The information pages (spider.py kinds) that show each field set (van-ban: the sections).
+FIELD_SET_PAGES = {"gioi-thieu": ("gioi-thieu", "co-cau-to-chuc"), "lanh-dao": ("lanh-dao",),
+                   "lien-he": ("lien-he",), "can-bo": ("danh-ba",), "gop-y": ("gop-y",),
+                   "thu-tuc": ("thu-tuc", "procedure")}
 
 
 def _failed(reason: str) -> dict[str, Any]:
     return {"status": "failed", "reason": reason}
+
+
+def _partial(state: AgencyState, sections: list[SectionState]) -> list[dict[str, str]]:
+    """The lost later listing pages of these sections that may have held counted posts."""
+    return [lost for s in sections for lost in s.lost_in_window(state.stop_before)]
+
+
+def _partial_failure(topic: str, lost: list[dict[str, str]], sections: list[SectionState],
+                     posts: dict[str, dict[str, Any]], own: bool) -> dict[str, Any]:
+    """A section read only in part is not assessed: the posts read are a lower bound, and a
+    count, a coverage or a band scored on them could be too low. The posts read stay in the
+    observation for the reviewer."""
+    pages = "; ".join(f"{lost['url']}: {lost['reason']}" for lost in lost)
+    return {**_failed(f"the section for topic {topic!r} was read only in part: a later listing "
+                      f"page failed, its posts may count ({pages})"),
+            "partial": lost, "section": _section_summary(sections, own, True),
+            "posts": post_list(posts)}
 
 
 def _section_summary(sections: list[SectionState], own: bool, found: bool) -> dict[str, Any]:
@@ -35,6 +56,9 @@ def topic_observation(state: AgencyState, topic: str, topics: Topics) -> dict[st
         posts: dict[str, dict[str, Any]] = {}
         for section in alive:
             posts.update(section.posts)
+        lost = _partial(state, alive)
+        if lost:
+            return _partial_failure(topic, lost, alive, posts, True)
         return {"status": "ok", "section": _section_summary(alive, True, True),
                 "posts": post_list(posts), "evidence": _evidence(state, alive)}
     if candidates:  # named sections exist but none could be read
@@ -49,6 +73,9 @@ def topic_observation(state: AgencyState, topic: str, topics: Topics) -> dict[st
             for url, post in section.posts.items():
                 if Matcher(post["title"]).find(keywords):
                     matched[url] = post
+        lost = _partial(state, general)
+        if lost:  # a lost page of a general section may hold posts of this topic too
+            return _partial_failure(topic, lost, general, matched, False)
     return {"status": "ok", "section": _section_summary(general, False, bool(matched)),
             "posts": post_list(matched), "evidence": _evidence(state, general)}
 
@@ -74,6 +101,10 @@ def observations(state: AgencyState, needed_topics: list[str],
     for topic in needed_topics:
         obs[f"posts/{topic}"] = topic_observation(state, topic, topics)
     for field_set in FIELD_SETS_READ:
+        failure = _field_set_failure(state, field_set)
+        if failure:
+            obs[f"fields/{field_set}"] = _failed(failure)
+            continue
         if field_set == "thu-tuc":
             pages = state.procedure_fields
             present = sorted(set.intersection(*pages)) if pages else []
@@ -93,8 +124,38 @@ def observations(state: AgencyState, needed_topics: list[str],
         seen = state.features.get(name)
         obs[f"feature/{name}"] = {"status": "ok", "present": bool(seen and seen.get("present")),
                                   **({"where": seen["where"]} if seen and seen.get("where") else {})}
-    obs["records/du-an"] = {"status": "ok", "records": state.projects}
-    qa = [pair for s in state.sections.values() if s.alive() for pair in s.qa]
-    obs["observed/qa_questions"] = {"status": "ok", "value": sum(q for q, _ in qa)}
-    obs["observed/qa_answered"] = {"status": "ok", "value": sum(a for _, a in qa)}
+    du_an = state.failed_pages.get("du-an")
+    obs["records/du-an"] = (_failed(_pages_failed("du-an", du_an)) if du_an and not state.projects
+                            else {"status": "ok", "records": state.projects})
+    qa_sections = [s for s in state.sections.values() if "hoi-dap" in s.topics]
+    qa = [pair for s in qa_sections if s.alive() for pair in s.qa]
+    qa_failed = [s for s in qa_sections if not s.alive()]
+    if qa_failed and not qa:  # the Q&A section could not be read: no count, not zero
+        reason = "the Q&A section could not be read (" + "; ".join(
+            f"{s.url}: {s.failed or 'no listing page read'}" for s in qa_failed) + ")"
+        obs["observed/qa_questions"] = _failed(reason)
+        obs["observed/qa_answered"] = _failed(reason)
+    else:
+        obs["observed/qa_questions"] = {"status": "ok", "value": sum(q for q, _ in qa)}
+        obs["observed/qa_answered"] = {"status": "ok", "value": sum(a for _, a in qa)}
     return obs
+
+
+def _pages_failed(what: str, failed: list[tuple[str, str]]) -> str:
+    return f"the {what} page could not be read (" + "; ".join(
+        f"{url}: {reason}" for url, reason in failed) + ")"
+
+
+def _field_set_failure(state: AgencyState, field_set: str) -> str | None:
+    """Why a field set could not be observed: every page that shows it failed (a page absent
+    from the portal is a finding, present [], not a failure)."""
+    if field_set == "van-ban":
+        tables = [s for s in state.sections.values() if "van-ban-qppl" in s.topics]
+        if tables and not any(s.alive() for s in tables):
+            return "the legal documents section could not be read (" + "; ".join(
+                f"{s.url}: {s.failed or 'no listing page read'}" for s in tables) + ")"
+        return None
+    if state.field_pages.get(field_set):
+        return None                     # a page of it was read
+    failed = [row for kind in FIELD_SET_PAGES[field_set] for row in state.failed_pages.get(kind, [])]
+    return _pages_failed(field_set, failed) if failed else None

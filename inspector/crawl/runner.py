@@ -29,39 +29,58 @@ class CrawlReport:
     agencies: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → summary
 
 
+def _agency_entry(row: dict[str, Any], by_criterion: dict[str, str]) -> dict[str, Any]:
+    """What the spider needs of a register row: portal, level, the register's section URLs by
+    topic, whether to obey robots.txt."""
+    overrides: dict[str, list[str]] = {}
+    for criterion_id, urls in (loads(row["sections"], {}) or {}).items():
+        topic = by_criterion.get(criterion_id)
+        if topic:
+            overrides.setdefault(topic, []).extend(urls)
+    return {"id": row["id"], "portal": row["portal"], "level": row["level"],
+            "section_overrides": overrides,
+            "obey_robots": row.get("obey_robots") in (None, 1, True)}
+
+
 def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
           settings: dict[str, Any] | None = None, screenshots: bool = True,
-          nightly_run: str | None = None, incremental: bool = False) -> CrawlReport:
+          nightly_run: str | None = None, incremental: bool = False,
+          queue: tuple[str, str, int] | None = None) -> CrawlReport:
     """Crawl the portals (one Scrapy process; call once per Python process, as Twisted's
     reactor cannot restart), then write each agency's observations in one transaction; for a
     nightly run, the same transaction records those agencies as crawled in that run.
     Incremental: unchanged pages come from the workspace's HTTP cache (crawl/cache.py) and the
-    screenshots of pages whose HTML has not changed are reused."""
+    screenshots of pages whose HTML has not changed are reused. With ``queue`` (Redis URL,
+    list key, agencies taken at a time) the agencies are not given: this process takes them from a Redis list shared
+    with other crawl processes (crawl/queued.py, scrapy-redis) until the list stays empty."""
     checklists = load_all()
     topics = load_topics()
     by_criterion = topics_of_criteria(checklists)
     rows = [r for r in ws.agencies(agency_ids) if r["portal"]]  # no portal: nothing to crawl
     started = utcnow()
     run_id = f"crawl-{started}-{os.getpid()}"    # parallel workers start in the same second
-    states, agencies = {}, []
-    for row in rows:
-        overrides: dict[str, list[str]] = {}
-        for criterion_id, urls in (loads(row["sections"], {}) or {}).items():
-            topic = by_criterion.get(criterion_id)
-            if topic:
-                overrides.setdefault(topic, []).extend(urls)
-        states[row["id"]] = AgencyState(row["id"], row["level"], row["portal"])
-        agencies.append({"id": row["id"], "portal": row["portal"], "level": row["level"],
-                         "section_overrides": overrides,
-                         "obey_robots": row.get("obey_robots") in (None, 1, True)})
+    entries = [_agency_entry(row, by_criterion) for row in rows]
+    states: dict[str, AgencyState] = {}
     needed = {level: posts_topics(checklists, level) for level in ("province", "district", "commune")}
     evidence_sink = _EvidenceSink(ws)
     cache = cache_settings(ws.root) if incremental else {}
+    spider_args: dict[str, Any] = {}
+    if queue:
+        from .queued import QueuedPortalSpider, queue_settings
+
+        spider_class, agencies = QueuedPortalSpider, []
+        spider_args["entries"] = {entry["id"]: entry for entry in entries}
+        cache = {**cache, **queue_settings(*queue)}
+    else:
+        spider_class, agencies = PortalSpider, entries
+        for entry in entries:
+            states[entry["id"]] = AgencyState(entry["id"], entry["level"], entry["portal"])
     process = CrawlerProcess({**SETTINGS, "LOG_INSTALL_ROOT_HANDLER": False, **cache,
                               **(settings or {})})
-    crawler = process.create_crawler(PortalSpider)
+    crawler = process.create_crawler(spider_class)
     process.crawl(crawler, agencies=agencies, as_of=as_of, needed=needed, states=states,
-                  window_start=Window.ending(as_of).start, evidence=evidence_sink)
+                  window_start=Window.ending(as_of).start, evidence=evidence_sink,
+                  **spider_args)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     mobile = _browser_checks(ws, states, screenshots, reuse=incremental)

@@ -23,6 +23,13 @@ SETTINGS = {
     "AUTOTHROTTLE_MAX_DELAY": 10.0,
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
     "DOWNLOAD_TIMEOUT": 30,
+    # A portal page is tens or hundreds of kilobytes; a page over 16 MB (an endless log, a
+    # misconfigured download behind a menu link) is cut off as it streams, or refused at once
+    # when its Content-Length says so, instead of Scrapy's 1 GiB default read whole into
+    # memory. failures.py names it "page too large (over 16 MB)": its section or page is then
+    # not assessed, never scored 0. Over 4 MB Scrapy logs a warning and reads on.
+    "DOWNLOAD_MAXSIZE": 16 * 1024 * 1024,
+    "DOWNLOAD_WARNSIZE": 4 * 1024 * 1024,
     # Retries with back-off replace Scrapy's immediate retries (middleware/backoff.py).
     "RETRY_ENABLED": False,
     "INSPECTOR_RETRY_TIMES": 3,
@@ -34,6 +41,10 @@ SETTINGS = {
         "inspector.crawl.middleware.host_slot.HostSlotMiddleware": 50,
         "inspector.crawl.middleware.budget.PageBudgetMiddleware": 60,
         "inspector.crawl.middleware.backoff.BackoffRetryMiddleware": 550,
+        # before Scrapy's RedirectMiddleware (600) sees a 3xx: a redirect back to a URL of its
+        # own chain (A → B → A) fails the request as "redirect loop" (the duplicate filter
+        # would drop it without a word)
+        "inspector.crawl.middleware.redirects.RedirectLoopMiddleware": 650,
     },
     "COOKIES_ENABLED": True,           # ASP.NET portals keep their session in a cookie
     "TELNETCONSOLE_ENABLED": False,

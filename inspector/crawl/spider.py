@@ -10,6 +10,7 @@ from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import FormRequest, Request, Response
 
 from . import discovery, features, listings
@@ -44,6 +45,12 @@ class PortalSpider(scrapy.Spider):
         self._pending: dict[str, int] = {}          # listing page → articles still being dated
         self._page_posts: dict[str, list[str]] = {}
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        return spider
+
     # -- start -----------------------------------------------------------------------------
     async def start(self):
         for request in self.start_requests():
@@ -51,12 +58,17 @@ class PortalSpider(scrapy.Spider):
 
     def start_requests(self) -> Iterator[Request]:
         for agency in self.agencies:
-            state = self.states[agency["id"]]
-            for topic, urls in (agency.get("section_overrides") or {}).items():
-                state.overrides[topic] = urls
-            state.obey_robots = agency.get("obey_robots", True)
-            yield self._request(state, agency["portal"], self.parse_home, "home",
-                                errback=self.home_failed)
+            yield from self.start_agency(agency)
+
+    def start_agency(self, agency: dict[str, Any]) -> Iterator[Request]:
+        """An agency's first request (its home page), its state set from the register."""
+        state = self.states[agency["id"]]
+        for topic, urls in (agency.get("section_overrides") or {}).items():
+            state.overrides[topic] = urls
+        state.obey_robots = agency.get("obey_robots", True)
+        state.stop_before = self.stop_before
+        yield self._request(state, agency["portal"], self.parse_home, "home",
+                            errback=self.home_failed)
 
     def _request(self, state: AgencyState, url: str, callback, kind: str, errback=None,
                  **meta) -> Request:
@@ -135,6 +147,7 @@ class PortalSpider(scrapy.Spider):
         if len(section.pages) == 1:
             self._keep(state, response)
         listing = listings.parse_listing(html, response.url, state.platform)
+        section.page_posts[page] = [canonical(post.url) for post in listing.posts]
         self._note_features(state, html, response.url)
         if "hoi-dap" in section.topics:
             section.qa.append(features.qa_counts(html))
@@ -164,7 +177,10 @@ class PortalSpider(scrapy.Spider):
             yield from self._next_pages(state, response, listing)
 
     def _next_pages(self, state: AgencyState, response: Response, listing):
-        meta = {"section": response.meta["section"]}
+        # "after": the listing page that links the next ones (a lost page is judged by its posts)
+        after = canonical(response.url) + (f"#{response.meta['postback']}"
+                                           if response.meta.get("postback") else "")
+        meta = {"section": response.meta["section"], "after": after}
         if listing.postbacks:
             wanted = self._next_postback(response, listing)
             if wanted is not None:
@@ -254,6 +270,25 @@ class PortalSpider(scrapy.Spider):
         state.features = features.merge_features([state.features, found])
 
     # -- failures --------------------------------------------------------------------------------
+    def request_dropped(self, request, spider=None):
+        """A request the scheduler's duplicate filter dropped (no errback runs). The first page
+        of a section or an article that was redirected to, or is, a page already requested for
+        another purpose is read again for this one, instead of being lost without a word (the
+        section would end "no listing page read"; the listing page waiting for the article's
+        date would never read on). Later listing pages requested twice are dropped as before."""
+        meta = request.meta
+        state = self.states.get(meta.get("agency"))
+        if state is None or request.dont_filter:
+            return
+        kind = meta.get("kind")
+        if kind == "listing" and "after" not in meta and "postback" not in meta:
+            section = state.sections.get(meta.get("section"))
+            if section is None or section.pages or section.failed:
+                return
+        elif kind != "article":
+            return
+        self.crawler.engine.crawl(request.replace(dont_filter=True))
+
     def home_failed(self, failure):
         state = self._state(failure)
         state.failure = classify(failure)
@@ -264,16 +299,36 @@ class PortalSpider(scrapy.Spider):
         reason = classify(failure)
         if reason.startswith("page budget"):
             state.budget_hit = True
-        if meta.get("kind") == "listing":
+        kind = meta.get("kind")
+        url = failure.request.url
+        if kind == "listing":
             section = state.sections.get(meta["section"])
-            if section is not None and not section.pages:
+            if section is None:
+                return None
+            if not section.pages and "after" not in meta:
                 section.failed = reason
-        elif meta.get("kind") == "article":
+                return None
+            # a later page of a section already read: its posts are missing. The reviewer is
+            # told; observe.py fails the topic when they may count (lost_in_window), unless
+            # the crawler's own guard dropped the page (page budget, URL trap: an endless
+            # listing such as a calendar is read up to the budget, budget_hit says so)
+            page = url + (f"#{meta['postback']}" if meta.get("postback") else "")
+            guard = reason.startswith(("page budget", "URL trap"))
+            if not guard:
+                section.lost_pages.append({"url": page, "reason": reason,
+                                           "after": meta.get("after") or ""})
+            state.notes.append(f"{page}: {reason} (listing page of section {section.name!r} "
+                               f"after {meta.get('after') or 'its first page'}: its posts "
+                               f"{'were not read' if guard else 'are missing'})")
+        elif kind == "article":
             # the post stays undated; the page's next page is still decided on the others
-            state.notes.append(f"{failure.request.url}: {reason}")
+            state.notes.append(f"{url}: {reason}")
             return list(self._article_done(state, meta))
-        elif meta.get("kind") in PAGE_FIELD_SETS:
-            state.notes.append(f"{failure.request.url}: {reason}")
+        elif kind and kind != "home":
+            # an information page, the site map or a procedure page: its field set is not
+            # assessed when no page of it was read (observe.py)
+            state.failed_pages.setdefault(kind, []).append((url, reason))
+            state.notes.append(f"{url}: {reason}")
         return None
 
 

@@ -23,9 +23,28 @@ class SectionState:
     qa: list[tuple[int, int]] = field(default_factory=list)  # (questions, answered) per Q&A page
     document_fields: list[str] | None = None    # van-ban fields of its table headings
     info_page: str | None = None                # also an information page (du-an, gop-y…)
+    page_posts: dict[str, list[str]] = field(default_factory=dict)  # listing page → its posts
+    # later listing pages that failed after a page was read: {url, reason, after (the listing
+    # page that linked it)}; their posts are missing (observe.py judges whether that matters)
+    lost_pages: list[dict[str, str]] = field(default_factory=list)
 
     def alive(self) -> bool:
         return self.failed is None and bool(self.pages)
+
+    def lost_in_window(self, stop_before: date | None) -> list[dict[str, str]]:
+        """The lost pages that may have held posts the criteria count. A listing runs newest
+        first, so a lost page holds posts older than those of the page that linked it: when
+        that page already reached before `stop_before` (the window's start minus the margin the
+        crawl reads past it), nothing the criteria count was lost; otherwise (or when the page
+        had no dated post) it may have been."""
+        kept = []
+        for lost in self.lost_pages:
+            days = [_day(self.posts[u]["published"]) for u in self.page_posts.get(lost["after"], [])
+                    if u in self.posts]
+            days = [d for d in days if d is not None]
+            if stop_before is None or not days or min(days) >= stop_before:
+                kept.append(lost)
+        return kept
 
     def is_section(self) -> bool:
         """An information page whose name reads like a section ("Dự án đầu tư", "Lấy ý kiến dự
@@ -52,8 +71,24 @@ class AgencyState:
     evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # URL → evidence rows
     budget_hit: bool = False
     notes: list[str] = field(default_factory=list)    # pages that failed, for the reviewer
+    # information pages that failed: kind (lien-he, thu-tuc, procedure…) → [(url, reason)]
+    failed_pages: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    stop_before: date | None = None             # the window's start minus the reading margin
     pages_fetched: int = 0
     started: datetime | None = None
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
 
 
 def post_list(posts: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

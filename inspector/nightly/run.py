@@ -38,6 +38,7 @@ class NightlySettings:
     check_settings: Any = None          # journeys.checker.CheckSettings
     new: bool = False                   # start a new run even if one for the date was killed
     worker_timeout: float = 6 * 3600
+    redis_url: str | None = None        # share the crawl through a Redis list (scrapy-redis)
 
 
 @dataclass
@@ -98,6 +99,8 @@ def _die_with_parent() -> None:
 def _crawl_batch(ws_root: Path, run_id: str, as_of: date, agency_ids: list[str],
                  options: list[str], timeout: float, log_lock: threading.Lock,
                  log_path: Path) -> tuple[list[str], int, str]:
+    """One crawl process: for the agencies named, or, with --redis among the options, for those
+    it takes from the shared queue."""
     command = [sys.executable, "-m", "inspector.cli", "crawl", "-w", str(ws_root),
                "--as-of", as_of.isoformat(), "--nightly-run", run_id, *options]
     for agency_id in agency_ids:
@@ -126,12 +129,23 @@ def _crawl_stage(ws: Workspace, run: RunRecord, settings: NightlySettings, progr
     if done:
         progress.say(f"{len(done)} cổng đã thu thập trước khi lượt chạy bị ngắt; còn "
                      f"{len(todo)}.")
-    batches = [todo[i:i + settings.batch] for i in range(0, len(todo), settings.batch)]
+    options = list(settings.crawl_options)
+    if settings.redis_url:
+        # The workers share one list of agency ids; each takes the next when it has room.
+        from ..crawl.queued import push_agencies
+
+        key = f"inspector:{run.run_id}:agencies"
+        push_agencies(settings.redis_url, key, todo)
+        options += ["--redis", settings.redis_url, "--queue", key,
+                    "--queue-batch", str(settings.batch)]
+        batches = [[] for _ in range(min(settings.workers, len(todo)))]
+    else:
+        batches = [todo[i:i + settings.batch] for i in range(0, len(todo), settings.batch)]
     failed_batches = []
     lock = threading.Lock()
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
         futures = [pool.submit(_crawl_batch, ws.root, run.run_id, settings.as_of, batch,
-                               settings.crawl_options, settings.worker_timeout, lock, log_path)
+                               options, settings.worker_timeout, lock, log_path)
                    for batch in batches]
         for future in as_completed(futures):
             agency_ids, code, output = future.result()
@@ -139,10 +153,13 @@ def _crawl_stage(ws: Workspace, run: RunRecord, settings: NightlySettings, progr
             if code != 0:
                 last = (output.strip().splitlines() or ["(no output)"])[-1]
                 failed_batches.append({"agencies": agency_ids, "exit": code, "error": last})
-                progress.say(f"Lỗi khi thu thập {', '.join(agency_ids)}: {last}")
+                progress.say(f"Lỗi khi thu thập {', '.join(agency_ids) or '(hàng đợi)'}: "
+                             f"{last}")
                 log.error("crawl worker for %s exited %s: %s", agency_ids, code, last)
-    progress.end_stage()
     done = crawled(ws, run.run_id)
+    if settings.redis_url:          # the queue's workers report only at their end
+        progress.advance(len(done & set(todo)))
+    progress.end_stage()
     return {"agencies": len(with_portal), "crawled": len(done & set(with_portal)),
             "not_crawled": sorted(set(with_portal) - done), "failed_workers": failed_batches}
 

@@ -252,28 +252,10 @@ def test_every_planned_criterion_reaches_a_final_state(run):
 
 
 # -- faults that must end not assessed, named ----------------------------------------------------
-# Known bugs of the crawler (strict: a fix turns them into failures to remove from here).
-DATALOSS = ("crawl/failures.py classify (line 41) tests twisted's ConnectionLost, but Scrapy "
-            ">= 2.13 raises scrapy.exceptions.ResponseDataLossError (body cut: RST mid-body, "
-            "chunked body without its terminator or with a bad chunk size) and "
-            "DownloadFailedError (ResponseFailed/ResponseNeverReceived wrapping ConnectionLost); "
-            "both fall through to 'TypeName: message' ('ResponseDataLossError: ')")
-MAXSIZE = ("crawl/settings.py sets no DOWNLOAD_MAXSIZE/DOWNLOAD_WARNSIZE: Scrapy's 1 GiB default "
-           "reads a 400 MB streamed page whole into memory (peak RSS ~1.3 GB), stores it as "
-           "evidence and scores the empty section 0 (or, on a loaded machine, the page times "
-           "out after hundreds of MB, four times)")
-XFAIL = {
-    "reset": DATALOSS,
-    "chunked_cut": DATALOSS,
-    "chunked_bad": DATALOSS,
-    "huge": MAXSIZE,
-    "huge_declared": ("crawl/failures.py classify has no case for "
-                      "scrapy.exceptions.DownloadCancelledError (size over DOWNLOAD_MAXSIZE): "
-                      "'DownloadCancelledError: Expected to receive … bytes …'"),
-    "redirect_loop": ("a redirect loop A→B→A ends 'no listing page read': the redirect back to A "
-                      "is dropped by the duplicate filter (the request for A was seen), silently, "
-                      "so no errback runs and classify never names a redirect loop"),
-}
+# Known bugs of the crawler, as strict xfails: {fault: why} (a fix turns a marked test into a
+# failure: remove its entry). All fixed so far (see CHANGELOG: failures.py classify names
+# Scrapy's download errors, DOWNLOAD_MAXSIZE, the redirect-loop middleware).
+XFAIL: dict[str, str] = {}
 
 
 def _fault_params(known: dict[str, str], leave_out: tuple[str, ...] = ()):
@@ -313,7 +295,6 @@ def test_faulted_section_reason_names_the_fault(run, name, fault):
         assert not UNCLASSIFIED.search(reason), ("unclassified exception", fault, cid, reason)
 
 
-@pytest.mark.xfail(strict=True, reason=DATALOSS)
 def test_portal_that_resets_every_connection_is_not_assessed(run):
     findings = run.findings("xa-sap")
     crawled = [f for cid, f in findings.items() if cid.startswith("3B/II/I/")
@@ -324,11 +305,6 @@ def test_portal_that_resets_every_connection_is_not_assessed(run):
     assert not any(UNCLASSIFIED.search(r) for r in reasons), reasons
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "crawl/middleware/backoff.py process_exception (line 40) retries only exceptions whose type "
-    "name holds 'Timeout' or 'ConnectionLost'; Scrapy >= 2.13 wraps a reset in "
-    "DownloadFailedError / ResponseDataLossError, so a reset home page is tried once and the "
-    "whole portal is not assessed for the night"))
 def test_reset_home_page_is_retried(run):
     _, port = run.sites["xa-sap"]
     homes = run.server.hits_of(port, "/")
@@ -410,7 +386,6 @@ def test_self_signed_portal_is_read(run):
 
 
 # -- size --------------------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason=MAXSIZE)
 def test_huge_body_is_cut_off(run):
     _, port = run.sites["xa-loi"]
     hits = run.server.hits_of(port, "/chuyen-muc/san-xuat-kinh-doanh")
@@ -430,7 +405,6 @@ def test_huge_declared_length_is_refused(run):
     assert all(h.sent < CUT_BOUND for h in hits), [(h.sent, h.ended) for h in hits]
 
 
-@pytest.mark.xfail(strict=True, reason=MAXSIZE)
 def test_crawl_memory_stays_bounded(run):
     assert run.peak_rss_mb < MEMORY_BOUND_MB, run.peak_rss_mb
 
@@ -456,10 +430,6 @@ def test_loop_and_chain_do_not_run_away(run):
 
 
 # -- pages lost without a trace ------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason=(
-    "crawl/spider.py page_failed (lines 267-270): a listing page that fails after the section's "
-    "first page was read is dropped without a note; its posts are lost and the criterion is "
-    "scored 'auto' on the pages read"))
 def test_failed_later_listing_page_is_noted_for_the_reviewer(run):
     _, port = run.sites["xa-tls"]
     failed = f"https://127.0.0.1:{port}/chuyen-muc/pbgdpl?page=2"
@@ -469,10 +439,6 @@ def test_failed_later_listing_page_is_noted_for_the_reviewer(run):
         (failed, notes, finding["status"], finding["points"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "crawl/observe.py (lines 76-90) writes fields/<set> as status ok with present [] when the "
-    "information page failed (spider.page_failed only adds a note, line 275): 3B/II/I/3 "
-    "(contact page answering 500) is scored 0 instead of not_assessed"))
 def test_failed_information_page_is_not_scored_zero(run):
     finding = run.findings("xa-loi")["3B/II/I/3"]             # fields/lien-he: /lien-he is 500
     assert finding["status"] == "not_assessed" and finding["points"] is None, \

@@ -20,6 +20,7 @@ import pytest
 from inspector.sandbox.province import generate_province
 from inspector.sandbox.server import Sandbox
 from tests.conftest import AS_OF, SEED
+from tests.nightly.projection import db, results
 
 AGENCIES = 3            # three departments: 20 declared services, one portal per platform
 RANDOM_SEED = int(os.environ.get("INSPECTOR_KILL_SEED", "20261126"))
@@ -144,35 +145,6 @@ def _progress(ws: Path) -> dict:
     return {"agencies_crawled": crawled, "attempts": attempts}
 
 
-def _db(ws: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(ws / "inspector.db")
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
-def _results(ws: Path) -> dict:
-    conn = _db(ws)
-    try:
-        findings = {(r["agency_id"], r["criterion_id"]): (r["points"], r["status"])
-                    for r in conn.execute("select * from findings")}
-        posts = {}
-        for row in conn.execute("select agency_id, key, status, value from observations "
-                                "where key like 'posts/%'"):
-            value = json.loads(row["value"] or "{}") or {}
-            urls = [p["url"] for p in value.get("posts", [])]
-            posts[(row["agency_id"], row["key"])] = (row["status"], sorted(urls), len(urls))
-        statuses = {(r["agency_id"], r["key"]): r["status"]
-                    for r in conn.execute("select agency_id, key, status from observations")}
-        services = {r["service_id"]: r["status"]
-                    for r in conn.execute("select service_id, status from service_checks")}
-        html = {r["sha256"] for r in conn.execute("select sha256 from evidence "
-                                                  "where kind = 'html'")}
-    finally:
-        conn.close()
-    return {"findings": findings, "posts": posts, "statuses": statuses, "services": services,
-            "html": html}
-
-
 def test_the_kills_landed_in_the_crawl_and_in_the_service_checks(province_runs):
     _, _, kills = province_runs
     report = "\n".join(json.dumps(k, ensure_ascii=False) for k in kills)
@@ -187,7 +159,7 @@ def test_the_kills_landed_in_the_crawl_and_in_the_service_checks(province_runs):
 
 def test_the_resumed_run_equals_the_uninterrupted_one(province_runs):
     reference, killed, _ = province_runs
-    want, got = _results(reference), _results(killed)
+    want, got = results(reference), results(killed)
     assert got["findings"] == want["findings"]
     assert got["posts"] == want["posts"]
     for _key, (status, urls, count) in got["posts"].items():
@@ -201,7 +173,7 @@ def test_the_resumed_run_equals_the_uninterrupted_one(province_runs):
 
 def test_the_killed_workspace_is_sound(province_runs):
     _, killed, kills = province_runs
-    conn = _db(killed)
+    conn = db(killed)
     try:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
         runs = [dict(r) for r in conn.execute("select * from runs where command = 'nightly'")]

@@ -1,10 +1,13 @@
-"""Retry a page that answered 503/429 or timed out, waiting longer each time (Retry-After wins)."""
+"""Retry a page that answered 503/429/5xx, timed out or lost its connection, waiting longer each
+time (Retry-After wins)."""
 
 from __future__ import annotations
 
 import asyncio
 
 from scrapy.downloadermiddlewares.retry import get_retry_request
+
+from ..failures import is_transient
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
@@ -36,11 +39,13 @@ class BackoffRetryMiddleware:
         return retry
 
     async def process_exception(self, request, exception, spider=None):
-        name = type(exception).__name__
-        if "Timeout" not in name and "ConnectionLost" not in name:
+        # timeouts and connections lost or reset, before the answer or in its body (Twisted's
+        # errors and Scrapy >= 2.13's DownloadFailedError / ResponseDataLossError); never a
+        # refused connection, DNS, TLS or a page over DOWNLOAD_MAXSIZE (failures.is_transient)
+        if not is_transient(exception):
             return None
-        retry = get_retry_request(request, spider=spider or self.crawler.spider, reason=name,
-                                  max_retry_times=self.times)
+        retry = get_retry_request(request, spider=spider or self.crawler.spider,
+                                  reason=type(exception).__name__, max_retry_times=self.times)
         if retry is not None:
             await self._wait(retry, None)
         return retry
