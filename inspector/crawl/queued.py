@@ -30,12 +30,17 @@ def push_agencies(redis_url: str, key: str, agency_ids: list[str]) -> None:
     """Put the agencies to crawl in the shared list (replacing what a killed run left)."""
     import redis
 
-    server = redis.Redis.from_url(redis_url)
-    with server.pipeline() as pipe:
-        pipe.delete(key)
-        if agency_ids:
-            pipe.rpush(key, *agency_ids)
-        pipe.execute()
+    from ..errors import UserError
+
+    try:
+        server = redis.Redis.from_url(redis_url, socket_connect_timeout=10)
+        with server.pipeline() as pipe:
+            pipe.delete(key)
+            if agency_ids:
+                pipe.rpush(key, *agency_ids)
+            pipe.execute()
+    except (redis.RedisError, ValueError) as exc:
+        raise UserError(f"cannot use the Redis queue at {redis_url}: {exc}") from None
 
 
 class QueuedPortalSpider(RedisMixin, PortalSpider):

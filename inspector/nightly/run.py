@@ -88,12 +88,16 @@ def crawled(ws: Workspace, run_id: str) -> set[str]:
         "status = 'done'", [run_id])}
 
 
+try:    # loaded before any fork: the child between fork and exec must not import or load
+    _LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
+except OSError:     # not Linux/glibc: workers are still ended by the process group
+    _LIBC = None
+
+
 def _die_with_parent() -> None:
     """In a crawl worker: end when the nightly process ends, even by kill -9 (Linux)."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGKILL)      # PR_SET_PDEATHSIG
 
 
 def _crawl_batch(ws_root: Path, run_id: str, as_of: date, agency_ids: list[str],
