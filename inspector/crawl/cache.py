@@ -94,21 +94,40 @@ class SqliteCacheStorage:
     def __init__(self, settings):
         self.path = Path(settings["HTTPCACHE_DIR"]) / DB_NAME
         self.expiration_secs = settings.getint("HTTPCACHE_EXPIRATION_SECS")
-        self.db: sqlite3.Connection | None = None
         self._fingerprinter = None
+        # Opened here, not when the spider opens: a failure then ends the crawl process with
+        # its error (a signal handler's exception would only be logged, and every page would
+        # fail later with an obscure one).
+        self.db: sqlite3.Connection | None = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                             check_same_thread=False)
+        # Crawl workers starting together race to create the file and switch it to WAL; that
+        # switch may answer "locked" at once instead of waiting, so it is tried again.
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                db.execute("PRAGMA busy_timeout = 30000")
+                db.execute("PRAGMA journal_mode = WAL")
+                # WAL with NORMAL survives a killed process (not a power cut): enough for a cache
+                db.execute("PRAGMA synchronous = NORMAL")
+                db.execute(SCHEMA)
+                return db
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    db.close()
+                    raise
+                time.sleep(0.2)
 
     def open_spider(self, spider) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA busy_timeout = 30000")
-        self.db.execute("PRAGMA journal_mode = WAL")
-        # WAL with NORMAL survives a killed process (not a power cut): enough for a cache
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        self.db.execute(SCHEMA)
+        self._fingerprinter = spider.crawler.request_fingerprinter
+        if self.db is None:         # opened again after a close (one storage, two spiders)
+            self.db = self._connect()
         if self.expiration_secs > 0:
             self.db.execute("DELETE FROM responses WHERE stored_at < ?",
                             [time.time() - self.expiration_secs])
-        self._fingerprinter = spider.crawler.request_fingerprinter
 
     def close_spider(self, spider) -> None:
         if self.db is not None:

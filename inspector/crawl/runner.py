@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 
+from ..errors import UserError
 from ..evidence.screenshots import CaptureError, capture
 from ..evidence.store import store
 from ..scoring.checklist import load_all, load_topics, posts_topics, topics_of_criteria
@@ -21,6 +22,10 @@ from .observe import observations
 from .settings import SETTINGS
 from .spider import PortalSpider
 from .state import AgencyState
+
+
+class CrawlError(UserError):
+    """The crawl itself could not run (nothing is stored)."""
 
 
 @dataclass
@@ -78,10 +83,19 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
     process = CrawlerProcess({**SETTINGS, "LOG_INSTALL_ROOT_HANDLER": False, **cache,
                               **(settings or {})})
     crawler = process.create_crawler(spider_class)
-    process.crawl(crawler, agencies=agencies, as_of=as_of, needed=needed, states=states,
-                  window_start=Window.ending(as_of).start, evidence=evidence_sink,
-                  **spider_args)
+    started_crawl = process.crawl(crawler, agencies=agencies, as_of=as_of, needed=needed,
+                                  states=states, window_start=Window.ending(as_of).start,
+                                  evidence=evidence_sink, **spider_args)
+    # Scrapy only logs an error raised while the crawl starts (a middleware that cannot be
+    # built, a cache that cannot be opened) and returns as if the crawl had run: keep it, and
+    # store nothing rather than an empty crawl over the last good one.
+    broken: list[Any] = []
+    started_crawl.addErrback(broken.append)
     process.start()
+    if broken:
+        failure = broken[0]
+        raise CrawlError(f"the crawl could not start: {type(failure.value).__name__}: "
+                         f"{failure.value}")
     stats = crawler.stats.get_stats() if crawler.stats else {}
     mobile = _browser_checks(ws, states, screenshots, reuse=incremental)
     report = CrawlReport(run_id)

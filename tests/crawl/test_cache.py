@@ -212,6 +212,49 @@ def test_a_crawler_killed_while_writing_leaves_no_half_page(tmp_path):
         assert hashlib.sha256(body[64:]).hexdigest().encode() == body[:64]
 
 
+def test_a_cache_that_cannot_be_opened_ends_the_crawl_with_its_error(tmp_path):
+    """Not a half-open cache whose every page then fails with an obscure error, nor an empty
+    crawl stored over the last good one: the crawl stops and says why, and stores nothing."""
+    ws = tmp_path / "ws"
+    cli = [sys.executable, "-m", "inspector.cli"]
+    subprocess.run(cli + ["registry", "import", "-w", str(ws), str(REPO / "tests" / "data" /
+                                                                  "register.yaml")],
+                   check=True, capture_output=True, cwd=REPO)
+    (ws / "httpcache").mkdir()
+    (ws / "httpcache" / DB_NAME).write_bytes(b"this is not a database" * 100)
+    run = subprocess.run(cli + ["crawl", "-w", str(ws), "--incremental", "--agency", "so-tttt",
+                                "--no-screenshots", "--as-of", "2026-11-26"],
+                         capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines()[-1] == \
+        "Lỗi: the crawl could not start: DatabaseError: file is not a database"
+    with sqlite3.connect(ws / "inspector.db") as db:
+        assert db.execute("select count(*) from observations").fetchone()[0] == 0
+        assert db.execute("select count(*) from runs").fetchone()[0] == 0
+
+
+def test_a_cache_locked_by_another_worker_at_open_is_waited_for(tmp_path):
+    """Nightly starts its crawl workers at once: one may hold the file while another opens
+    it; the other waits for it."""
+    from inspector.crawl.cache import SqliteCacheStorage
+
+    (tmp_path / "httpcache").mkdir()
+    holder = sqlite3.connect(tmp_path / "httpcache" / DB_NAME, isolation_level=None,
+                             check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(1.5, holder.rollback).start()
+    crawler = get_crawler(Spider, {**SETTINGS, **cache_settings(tmp_path)})
+    spider = crawler._create_spider("t")
+    storage = SqliteCacheStorage(crawler.settings)
+    storage.open_spider(spider)
+    url = "http://127.0.0.1:9/p/1"
+    request = Request(url, meta={"agency": "a", "kind": "article"})
+    storage.store_response(spider, request, HtmlResponse(url, body=b"<p>ok</p>"))
+    assert storage.retrieve_response(spider, request).body == b"<p>ok</p>"
+    storage.close_spider(spider)
+    holder.close()
+
+
 # -- the policy ----------------------------------------------------------------------------------
 def test_an_article_without_validators_is_fresh_for_the_maximum_age(tmp_path, portal):
     url = f"{portal.base}/article"
