@@ -272,3 +272,53 @@ def cache_summary(stats: dict[str, Any]) -> dict[str, int]:
     return {name: int(stats.get(f"httpcache/{name}", 0))
             for name in ("hit", "miss", "revalidate", "invalidate", "firsthand", "store")}
 
+
+
+class ExtractionMemo:
+    """What the spider extracted from a page, by (URL, body): a page served from the cache,
+    or unchanged since last night, is not parsed again for it. One SQLite file beside the
+    cache (`memo.db`); a row is written by one statement, so a kill leaves it whole or absent.
+    The extraction functions are pure: the same page gives the same result."""
+
+    def __init__(self, root: Path):
+        folder = Path(root) / "httpcache"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(folder / "memo.db", timeout=30, isolation_level=None,
+                                  check_same_thread=False)
+        deadline = time.monotonic() + 60
+        while True:     # workers starting together: see SqliteCacheStorage._connect
+            try:
+                self.db.execute("PRAGMA busy_timeout = 30000")
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                self.db.execute("CREATE TABLE IF NOT EXISTS memo (key BLOB PRIMARY KEY, "
+                                "value TEXT NOT NULL, stored_at REAL NOT NULL)")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def key(name: str, url: str, body: str) -> bytes:
+        return hashlib.sha256(f"{name}\0{url}\0".encode() + body.encode("utf-8",
+                                                                         "surrogatepass")).digest()
+
+    def remember(self, name: str, url: str, body: str, compute):
+        """compute() once per (name, URL, body); JSON-able results only."""
+        import json
+
+        key = self.key(name, url, body)
+        row = self.db.execute("SELECT value FROM memo WHERE key = ?", [key]).fetchone()
+        if row is not None:
+            self.hits += 1
+            return json.loads(row[0])
+        self.misses += 1
+        value = compute()
+        self.db.execute("INSERT OR REPLACE INTO memo (key, value, stored_at) VALUES (?, ?, ?)",
+                        [key, json.dumps(value, ensure_ascii=False), time.time()])
+        return value
+
+    def close(self) -> None:
+        self.db.close()

@@ -17,7 +17,7 @@ from ..scoring.checklist import load_all, load_topics, posts_topics, topics_of_c
 from ..scoring.periods import Window
 from ..workspace import Workspace, dumps, loads, utcnow
 from .browser import chromium, mobile_layout
-from .cache import cache_settings, cache_summary
+from .cache import ExtractionMemo, cache_settings, cache_summary
 from .observe import observations
 from .settings import SETTINGS
 from .spider import PortalSpider
@@ -69,7 +69,7 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
     needed = {level: posts_topics(checklists, level) for level in ("province", "district", "commune")}
     evidence_sink = _EvidenceSink(ws)
     cache = cache_settings(ws.root) if incremental else {}
-    spider_args: dict[str, Any] = {}
+    spider_args: dict[str, Any] = {"memo": ExtractionMemo(ws.root) if incremental else None}
     if queue:
         from .queued import QueuedPortalSpider, queue_settings
 
@@ -92,6 +92,9 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
     broken: list[Any] = []
     started_crawl.addErrback(broken.append)
     process.start()
+    memo = spider_args["memo"]
+    if memo is not None:
+        memo.close()
     if broken:
         failure = broken[0]
         raise CrawlError(f"the crawl could not start: {type(failure.value).__name__}: "
@@ -129,8 +132,12 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
         ws.db["runs"].insert({"id": run_id, "command": "crawl", "as_of": as_of.isoformat(),
                               "started_at": started, "finished_at": utcnow(), "status": "ok",
                               "counts": dumps({"agencies": report.agencies,
-                                               **({"cache": cache_summary(stats)}
-                                                  if incremental else {})})}, replace=True)
+                                               **({"cache": {
+                                                   **cache_summary(stats),
+                                                   "memo_hit": memo.hits,
+                                                   "memo_miss": memo.misses}}
+                                                  if memo is not None else {})})},
+                              replace=True)
     return report
 
 

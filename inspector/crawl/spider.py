@@ -34,9 +34,10 @@ class PortalSpider(scrapy.Spider):
 
     def __init__(self, agencies: list[dict[str, Any]], as_of: date, needed: dict[str, list[str]],
                  states: dict[str, AgencyState], window_start: date, margin_days: int = 31,
-                 evidence=None, **kwargs):
+                 evidence=None, memo=None, **kwargs):
         super().__init__(**kwargs)
         self.evidence = evidence                    # url, body → evidence reference (or None)
+        self.memo = memo                            # cache.ExtractionMemo, or None
         self.agencies = agencies
         self.as_of = as_of
         self.needed = needed
@@ -266,7 +267,11 @@ class PortalSpider(scrapy.Spider):
             state.evidence[key] = [self.evidence(response.url, response.body)]
 
     def _note_features(self, state: AgencyState, html: str, url: str, article: bool = False):
-        found = features.detect_features(html, url)
+        if self.memo is not None:   # an incremental crawl: a page seen before is not parsed again
+            found = self.memo.remember("features", url, html,
+                                       lambda: features.detect_features(html, url))
+        else:
+            found = features.detect_features(html, url)
         state.features = features.merge_features([state.features, found])
 
     # -- failures --------------------------------------------------------------------------------

@@ -474,3 +474,27 @@ def test_a_night_after_new_posts_finds_them_and_equals_an_uncached_crawl(cached_
     first, _ = nights["first"]
     third, _ = nights["third"]
     assert third.get(200, 0) <= 0.5 * first.get(200, 0), (first, third)
+
+
+def test_the_extraction_memo_parses_a_page_once_per_url_and_body(tmp_path):
+    from inspector.crawl.cache import ExtractionMemo
+
+    calls = []
+
+    def detect(html):
+        calls.append(html)
+        return {"hotline": {"present": "nóng" in html, "where": "http://x/"}}
+
+    memo = ExtractionMemo(tmp_path)
+    page = "<p>Đường dây nóng: 1900</p>"
+    first = memo.remember("features", "http://x/", page, lambda: detect(page))
+    assert memo.remember("features", "http://x/", page, lambda: detect(page)) == first
+    memo.close()
+    again = ExtractionMemo(tmp_path)                    # the next night, another process
+    assert again.remember("features", "http://x/", page, lambda: detect(page)) == first
+    changed = "<p>Liên hệ</p>"
+    assert again.remember("features", "http://x/", changed, lambda: detect(changed)) == \
+        {"hotline": {"present": False, "where": "http://x/"}}
+    again.remember("features", "http://y/", page, lambda: detect(page))   # another URL
+    assert calls == [page, changed, page] and (again.hits, again.misses) == (1, 2)
+    again.close()
