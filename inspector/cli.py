@@ -372,15 +372,12 @@ def demo(out_dir, count, seed, port, sandbox_port, serve):
     Example: inspector demo --out demo
     """
     import secrets
-    import signal
-    import threading
 
     from .journeys.checker import CheckSettings
     from .journeys.citizen import load_citizen
     from .nightly.run import NightlySettings, nightly as run_nightly
     from .register.importer import import_register
     from .review import accounts
-    from .review.server import ReviewServer
     from .workspace import Workspace
 
     sandbox_dir, ws_dir = out_dir / "sandbox", out_dir / "ws"
@@ -418,13 +415,24 @@ def demo(out_dir, count, seed, port, sandbox_port, serve):
         click.echo(f"Xem kết quả: inspector review -w {ws_dir} --port {port}; dừng sandbox: "
                    f"inspector sandbox stop --out {sandbox_dir}")
         return
-    server = ReviewServer(ws_dir, "127.0.0.1", port, None)
+    _serve_review(ws_dir, "127.0.0.1", port, None,
+                  lambda server: f"Trang đánh giá sẵn sàng: {server.url}/ (dừng: Ctrl-C; sandbox "
+                                 f"vẫn chạy, dừng bằng inspector sandbox stop --out {sandbox_dir})")
+
+
+def _serve_review(root: Path, host: str, port: int, evidence_port, ready_line) -> None:
+    """Serve the review page (and its evidence origin) until Ctrl-C or SIGTERM."""
+    import signal
+    import threading
+
+    from .review.server import ReviewServer
+
+    server = ReviewServer(root, host, port, evidence_port)
     try:
         server.start()
     except OSError as exc:
-        raise UserError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
-    click.echo(f"Trang đánh giá sẵn sàng: {server.url}/ (dừng: Ctrl-C; sandbox vẫn chạy, dừng "
-               f"bằng inspector sandbox stop --out {sandbox_dir})")
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    click.echo(ready_line(server))
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
@@ -726,29 +734,12 @@ def review(ws, host, port, evidence_port):
 
     Example: inspector review -w demo/ws --port 8000
     """
-    import signal
-    import threading
-
-    from .review.server import ReviewServer
-
     if not ws.db["users"].count:
         raise UserError("no account yet: create one with 'inspector users add NAME --role "
                         "reviewer'")
-    server = ReviewServer(ws.root, host, port, evidence_port)
-    try:
-        server.start()
-    except OSError as exc:
-        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    click.echo(f"Trang đánh giá: {server.url}/ (bằng chứng: {server.evidence_url}); "
-               "dừng: Ctrl-C")
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    try:
-        stopped.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    _serve_review(ws.root, host, port, evidence_port,
+                  lambda server: f"Trang đánh giá: {server.url}/ (bằng chứng: "
+                                 f"{server.evidence_url}); dừng: Ctrl-C")
 
 
 @cli.group()
