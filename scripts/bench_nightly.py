@@ -31,7 +31,9 @@ per agency against the sandbox's list of changes, and findings (finding_history)
 
 Prints a table and writes scripts/results/bench_nightly-<agencies>-<date>.json (written after
 each run, so an interrupted benchmark leaves what it measured). SIGTERM/Ctrl-C stop the nightly
-process group and the sandbox.
+process group and the sandbox; the run in progress is reported as far as it got
+("interrupted": true, agencies crawled so far; its pages per second are over its wall time,
+batches in flight included).
 """
 
 from __future__ import annotations
@@ -407,8 +409,11 @@ def nightly_run(args, ws: Path, as_of: str, sandbox_pid: int, label: str, log_di
         state["nightly"] = proc
         watch = MemoryWatch(proc.pid, sandbox_pid)
         watch.start()
+        stopped = None
         try:
             code = proc.wait()
+        except Stopped as exc:     # the figures so far are kept, marked interrupted
+            stopped, code = exc, None
         finally:
             wall = time.monotonic() - started
             watch.done.set()
@@ -417,10 +422,19 @@ def nightly_run(args, ws: Path, as_of: str, sandbox_pid: int, label: str, log_di
             state["nightly"] = None
     run = _last_nightly(ws)
     if run is None:
+        if stopped:
+            raise stopped
         raise SystemExit(f"{label}: no nightly run recorded (see {log_path})")
     crawl = _crawl_figures(ws, run, wall, watch.workers)
     stages = run["counts"].get("stages", {})
+    with _db(ws) as db:
+        done = db.execute("select count(*) from run_agencies where run_id = ? and stage = "
+                          "'crawl' and status = 'done'", [run["id"]]).fetchone()[0]
+        portals = db.execute("select count(*) from agencies where portal is not null and "
+                             "portal != ''").fetchone()[0]
     result = {
+        "interrupted": stopped is not None,
+        "agencies_crawled_so_far": done, "agencies_with_portal": portals,
         "command": " ".join(command[1:]), "exit": code, "run_id": run["id"],
         "status": run["status"], "wall_seconds": round(wall, 1),
         "stage_seconds": {name: stage.get("seconds") for name, stage in stages.items()},
@@ -440,7 +454,10 @@ def nightly_run(args, ws: Path, as_of: str, sandbox_pid: int, label: str, log_di
     }
     print(f"[{_clock()}] {label}: exit {code}, {result['wall_seconds']} s, "
           f"{result['pages_processed']} pages ({result['pages_network']} over the network), "
-          f"peak tree RSS {result['memory']['peak_tree_rss_mb']} MB", flush=True)
+          f"{done}/{portals} agencies, peak tree RSS {result['memory']['peak_tree_rss_mb']} MB"
+          + (" (interrupted)" if stopped else ""), flush=True)
+    if stopped:
+        raise Stopped(label, result)
     return result
 
 
@@ -484,7 +501,9 @@ def _table(report: dict[str, Any]) -> str:
             ("  Scrapy", lambda r: r["crawl_worker_phases_seconds"]["scrapy"]),
             ("  Chromium checks and write",
              lambda r: r["crawl_worker_phases_seconds"]["browser_and_write"]),
-            ("agencies crawled", "crawled"),
+            ("agencies crawled", lambda r: f"{r['agencies_crawled_so_far']}/"
+                                            f"{r['agencies_with_portal']}"),
+            ("interrupted", "interrupted"),
             ("pages processed", "pages_processed"),
             ("pages over the network", "pages_network"),
             ("  cache hit", lambda r: r["cache"].get("hit", "-")),
@@ -610,8 +629,11 @@ def main() -> None:
         full, incr = report["full"], report["incremental"]
         report["ratio_incremental_to_full_wall"] = round(
             incr["wall_seconds"] / full["wall_seconds"], 3)
-    except Stopped:
+    except Stopped as exc:
         report["interrupted"] = _now()
+        if exc.args:                          # the run in progress, as far as it got
+            label, partial = exc.args
+            report["full" if label.startswith("run1") else "incremental"] = partial
         print(f"[{_clock()}] stopped", flush=True)
     finally:
         _kill_group(state.get("nightly"))

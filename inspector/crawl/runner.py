@@ -183,7 +183,8 @@ def _remember(ws: Workspace, url: str, kind: str, key: str | None, value: Any) -
 
 
 def _mobile(ws: Workspace, browser, state: AgencyState, reuse: bool = False) -> dict[str, Any]:
-    key = _html_key(state, state.portal)
+    # the home page's HTML as read, under the URL it was read at (a portal's root redirects)
+    key = _html_key(state, state.home_url or state.portal)
     if reuse and (earlier := _reused(ws, state.portal, "mobile", key)):
         return earlier                      # the home page has not changed since
     try:

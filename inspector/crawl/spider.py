@@ -88,6 +88,7 @@ class PortalSpider(scrapy.Spider):
         state = self._state(response)
         html = response.text
         state.platform = listings.detect_platform(html, response.url)
+        state.home_url = response.url
         self._keep(state, response)
         self._note_features(state, html, response.url)
         yield from self._follow_discovery(state, response, how_override=None)

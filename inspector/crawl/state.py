@@ -59,6 +59,7 @@ class AgencyState:
     portal: str
     obey_robots: bool = True                    # the register may waive robots.txt for a portal
     platform: str | None = None
+    home_url: str | None = None                 # where the home page was read (after redirects)
     failure: str | None = None                  # the portal could not be read at all
     sections: dict[str, SectionState] = field(default_factory=dict)   # canonical URL → section
     overrides: dict[str, list[str]] = field(default_factory=dict)     # topic → register URLs
