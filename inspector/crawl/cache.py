@@ -46,6 +46,28 @@ CREATE TABLE IF NOT EXISTS responses (
 )"""
 
 
+def open_shared(path: Path, schema: str) -> sqlite3.Connection:
+    """A SQLite file several crawl processes share (WAL, busy timeout), its table created.
+    Workers starting together race to create the file and switch it to WAL; that switch may
+    answer "locked" at once instead of waiting, so it is tried again for up to a minute."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            db.execute("PRAGMA busy_timeout = 30000")
+            db.execute("PRAGMA journal_mode = WAL")
+            # WAL with NORMAL survives a killed process (not a power cut): enough for a cache
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute(schema)
+            return db
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                db.close()
+                raise
+            time.sleep(0.2)
+
+
 def cache_settings(root: Path, enabled: bool = True, max_age_days: int = 30) -> dict[str, Any]:
     """The Scrapy settings of the incremental cache, in `root`/httpcache/httpcache.db.
 
@@ -98,33 +120,12 @@ class SqliteCacheStorage:
         # Opened here, not when the spider opens: a failure then ends the crawl process with
         # its error (a signal handler's exception would only be logged, and every page would
         # fail later with an obscure one).
-        self.db: sqlite3.Connection | None = self._connect()
-
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None,
-                             check_same_thread=False)
-        # Crawl workers starting together race to create the file and switch it to WAL; that
-        # switch may answer "locked" at once instead of waiting, so it is tried again.
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                db.execute("PRAGMA busy_timeout = 30000")
-                db.execute("PRAGMA journal_mode = WAL")
-                # WAL with NORMAL survives a killed process (not a power cut): enough for a cache
-                db.execute("PRAGMA synchronous = NORMAL")
-                db.execute(SCHEMA)
-                return db
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    db.close()
-                    raise
-                time.sleep(0.2)
+        self.db: sqlite3.Connection | None = open_shared(self.path, SCHEMA)
 
     def open_spider(self, spider) -> None:
         self._fingerprinter = spider.crawler.request_fingerprinter
         if self.db is None:         # opened again after a close (one storage, two spiders)
-            self.db = self._connect()
+            self.db = open_shared(self.path, SCHEMA)
         if self.expiration_secs > 0:
             self.db.execute("DELETE FROM responses WHERE stored_at < ?",
                             [time.time() - self.expiration_secs])
@@ -281,23 +282,9 @@ class ExtractionMemo:
     The extraction functions are pure: the same page gives the same result."""
 
     def __init__(self, root: Path):
-        folder = Path(root) / "httpcache"
-        folder.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(folder / "memo.db", timeout=30, isolation_level=None,
-                                  check_same_thread=False)
-        deadline = time.monotonic() + 60
-        while True:     # workers starting together: see SqliteCacheStorage._connect
-            try:
-                self.db.execute("PRAGMA busy_timeout = 30000")
-                self.db.execute("PRAGMA journal_mode = WAL")
-                self.db.execute("PRAGMA synchronous = NORMAL")
-                self.db.execute("CREATE TABLE IF NOT EXISTS memo (key BLOB PRIMARY KEY, "
-                                "value TEXT NOT NULL, stored_at REAL NOT NULL)")
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        self.db = open_shared(Path(root) / "httpcache" / "memo.db",
+                              "CREATE TABLE IF NOT EXISTS memo (key BLOB PRIMARY KEY, "
+                              "value TEXT NOT NULL, stored_at REAL NOT NULL)")
         self.hits = self.misses = 0
 
     @staticmethod
