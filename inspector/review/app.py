@@ -289,53 +289,50 @@ class ReviewApp:
 
     # --- changes ------------------------------------------------------------------------------
 
+    def _change(self, request, ws, user, agency_id: str, failed: str, change) -> Response:
+        """Apply ``change(criterion)`` for the form's finding: back to it on the agency's page,
+        or that page again (400) saying why the change was refused."""
+        criterion = request.form.get("criterion", "")
+        try:
+            change(criterion)
+        except UserError as exc:
+            return self.on_agency(request, ws, user, agency_id, status=400,
+                                  error=f"{failed}: {exc}")
+        return _back_to(agency_id, criterion)
+
     def on_override(self, request, ws, user, agency_id: str) -> Response:
         if user["role"] != accounts.REVIEWER:
             return self.forbidden(user)
-        criterion = request.form.get("criterion", "")
         try:
             points = float(request.form.get("points", "").replace(",", "."))
-            set_override(ws, agency_id, criterion, points, request.form.get("reason", ""),
-                         user["username"])
         except ValueError:
             return self.on_agency(request, ws, user, agency_id, status=400,
                                   error="Điểm phải là một số.")
-        except UserError as exc:
-            return self.on_agency(request, ws, user, agency_id, status=400,
-                                  error=f"Không lưu được điều chỉnh: {exc}")
-        return _back_to(agency_id, criterion)
+        return self._change(request, ws, user, agency_id, "Không lưu được điều chỉnh",
+                            lambda criterion: set_override(
+                                ws, agency_id, criterion, points,
+                                request.form.get("reason", ""), user["username"]))
 
     def on_confirm(self, request, ws, user, agency_id: str) -> Response:
         if user["role"] != accounts.REVIEWER:
             return self.forbidden(user)
-        criterion = request.form.get("criterion", "")
-        try:
-            confirm_finding(ws, agency_id, criterion, user["username"], request.form.get("note"))
-        except UserError as exc:
-            return self.on_agency(request, ws, user, agency_id, status=400,
-                                  error=f"Không lưu được xác nhận: {exc}")
-        return _back_to(agency_id, criterion)
+        return self._change(request, ws, user, agency_id, "Không lưu được xác nhận",
+                            lambda criterion: confirm_finding(
+                                ws, agency_id, criterion, user["username"],
+                                request.form.get("note")))
 
     def on_clear(self, request, ws, user, agency_id: str) -> Response:
         if user["role"] != accounts.REVIEWER:
             return self.forbidden(user)
-        criterion = request.form.get("criterion", "")
-        try:
-            clear_override(ws, agency_id, criterion, request.form.get("reason", ""),
-                           user["username"])
-        except UserError as exc:
-            return self.on_agency(request, ws, user, agency_id, status=400,
-                                  error=f"Không bỏ được điều chỉnh: {exc}")
-        return _back_to(agency_id, criterion)
+        return self._change(request, ws, user, agency_id, "Không bỏ được điều chỉnh",
+                            lambda criterion: clear_override(
+                                ws, agency_id, criterion, request.form.get("reason", ""),
+                                user["username"]))
 
     def on_answer(self, request, ws, user, agency_id: str) -> Response:
         if user["role"] != accounts.AGENCY or user.get("agency_id") != agency_id:
             return self.forbidden(user)
-        criterion = request.form.get("criterion", "")
-        try:
-            respond(ws, agency_id, criterion, request.form.get("state", ""),
-                    request.form.get("comment"), user["username"])
-        except UserError as exc:
-            return self.on_agency(request, ws, user, agency_id, status=400,
-                                  error=f"Không lưu được ý kiến: {exc}")
-        return _back_to(agency_id, criterion)
+        return self._change(request, ws, user, agency_id, "Không lưu được ý kiến",
+                            lambda criterion: respond(
+                                ws, agency_id, criterion, request.form.get("state", ""),
+                                request.form.get("comment"), user["username"]))
