@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..errors import UserError
 from ..labels import template_globals, vn_date, vn_number
 from ..review.evidence import resolve_evidence
 from ..scoring.checklist import load_topics
@@ -168,8 +169,6 @@ def report_context(ws: Workspace, agency_id: str,
                    image_source: ImageSource | None = None) -> dict[str, Any]:
     document = results_document(ws, [agency_id])
     if not document["agencies"]:
-        from ..errors import UserError
-
         raise UserError(f"{agency_id}: not scored yet: run 'inspector score' first")
     agency = document["agencies"][0]
     source = image_source or embedded_thumbnail(ws.root)
@@ -225,12 +224,10 @@ def write_reports(ws: Workspace, agency_ids: list[str] | None, out_dir: Path,
     scored = {r[0] for r in ws.db.execute("select distinct agency_id from findings")}
     agencies = [a["id"] for a in ws.agencies(agency_ids) if a["id"] in scored or agency_ids]
     out_dir.mkdir(parents=True, exist_ok=True)
-    pages = [(aid, render_report(ws, aid)) for aid in agencies]
-    written = []
-    html_files = []
-    for aid, html in pages:
+    written, html_files = [], []
+    for aid in agencies:        # one at a time: a report with its pictures is ~1 MB
         target = out_dir / f"{aid}.html"
-        target.write_text(html, encoding="utf-8")
+        target.write_text(render_report(ws, aid), encoding="utf-8")
         html_files.append(target)
     if "pdf" in formats:
         pdfs = [(html, html.with_suffix(".pdf")) for html in html_files]
