@@ -55,6 +55,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from proctree import descendants, processes  # scripts/proctree.py (run as a script)
+
 RESULTS = Path(__file__).resolve().parent / "results"
 SAMPLE_SECONDS = 0.5
 
@@ -103,30 +105,14 @@ def _raise_stopped(*_: Any) -> None:
 
 
 # -- processes and memory ----------------------------------------------------------------------
-def _processes() -> dict[int, int]:
-    """pid → ppid of every process in /proc."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        found[int(entry)] = int(stat[stat.rfind(")") + 2:].split()[1])
-    return found
+def _parents() -> dict[int, int]:
+    """pid → ppid of every process we may read."""
+    return {pid: ppid for pid, (ppid, _) in processes().items()}
 
 
 def _tree(root: int, procs: dict[int, int]) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for pid, ppid in procs.items():
-        children.setdefault(ppid, []).append(pid)
-    out, todo = [root], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
+    """``root`` and every process below it."""
+    return [root] + descendants(root, {pid: (ppid, []) for pid, ppid in procs.items()})
 
 
 def _rss_kb(pid: int) -> int:
@@ -177,7 +163,7 @@ class MemoryWatch(threading.Thread):
     def run(self) -> None:
         last_kept = -10.0
         while not self.done.is_set():
-            procs = _processes()
+            procs = _parents()
             pids = _tree(self.root, procs)
             self._workers(pids, procs)
             sizes = [(_rss_kb(pid), pid) for pid in pids]

@@ -19,36 +19,9 @@ from inspector.journeys.playbook import load_playbooks
 from inspector.sandbox.files import SERVICE_PLAYBOOKS
 from inspector.sandbox.province import generate_province
 from inspector.sandbox.server import Sandbox
+from proctree import descendants, processes  # scripts/proctree.py (run as a script)
 
 SAMPLE_EVERY = 10
-
-
-def _processes() -> dict[int, tuple[int, list[str]]]:
-    """pid → (ppid, argv) of every process we may read."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            argv = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        ppid = int(stat[stat.rfind(")") + 2:].split()[1])
-        found[int(entry)] = (ppid, [a.decode(errors="replace") for a in argv if a])
-    return found
-
-
-def _descendants(root: int, procs: dict[int, tuple[int, list[str]]]) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for pid, (ppid, _) in procs.items():
-        children.setdefault(ppid, []).append(pid)
-    out, todo = [], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
 
 
 def _memory_kb(pid: int) -> tuple[int, str]:
@@ -84,9 +57,9 @@ class MemoryProbe:
         return first in self.binaries or os.path.basename(first) == self.name
 
     def sample(self) -> dict[str, float]:
-        procs = _processes()
+        procs = processes()
         browser_kb = driver_kb = count = 0
-        for pid in _descendants(os.getpid(), procs):
+        for pid in descendants(os.getpid(), procs):
             argv = procs[pid][1]
             kb, self.metric = _memory_kb(pid)
             if self.is_chromium(argv):
