@@ -248,6 +248,9 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots, incremental, redis_ur
     for agency_id, summary in sorted(report.agencies.items()):
         if summary["failure"]:
             click.echo(f"{agency_id}: không đánh giá được ({summary['failure']})")
+        elif summary.get("internal_errors"):
+            click.echo(f"{agency_id}: không đánh giá được — lỗi nội bộ của công cụ "
+                       f"({summary['internal_errors'][0]}); xem nhật ký thu thập", err=True)
         else:
             click.echo(f"{agency_id}: {summary['platform']}, {summary['sections']} chuyên mục, "
                        f"{summary['posts']} tin bài; {summary['failed_observations']} mục "

@@ -106,6 +106,7 @@ def classify(failure: Failure) -> str:
 
 # A failure's class, from the reason stored with a failed observation (for run records).
 _REASON_CLASSES = [
+    (re.compile(r"^internal error of the crawler"), "internal"),   # first: it quotes anything
     (re.compile(r"\btimed? ?out\b|\btimeout\b", re.I), "timeout"),
     (re.compile(r"connection refused|portal is down", re.I), "refused"),
     (re.compile(r"\bdns\b", re.I), "dns"),
@@ -122,8 +123,9 @@ _REASON_CLASSES = [
 
 
 def reason_class(reason: str | None) -> str:
-    """timeout, refused, dns, tls, http_429, http_5xx, http_4xx, robots, budget,
-    connection_lost, too_large, redirect or other."""
+    """internal (a bug of the crawler, not the portal's fault), timeout, refused, dns, tls,
+    http_429, http_5xx, http_4xx, robots, budget, connection_lost, too_large, redirect or
+    other."""
     for pattern, name in _REASON_CLASSES:
         if reason and pattern.search(reason):
             return name

@@ -98,6 +98,8 @@ def observations(state: AgencyState, needed_topics: list[str],
             + ["records/du-an", "observed/qa_questions", "observed/qa_answered"])
     if state.failure:
         return {key: _failed(state.failure) for key in keys}
+    if state.internal_errors:
+        return {key: _failed(internal_error(state.internal_errors)) for key in keys}
     for topic in needed_topics:
         obs[f"posts/{topic}"] = topic_observation(state, topic, topics)
     for field_set in FIELD_SETS_READ:
@@ -139,6 +141,13 @@ def observations(state: AgencyState, needed_topics: list[str],
         obs["observed/qa_questions"] = {"status": "ok", "value": sum(q for q, _ in qa)}
         obs["observed/qa_answered"] = {"status": "ok", "value": sum(a for _, a in qa)}
     return obs
+
+
+def internal_error(errors: list[str]) -> str:
+    """The reason of an agency whose crawl met a bug of the crawler (failures.py: internal)."""
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return (f"internal error of the crawler at {errors[0]}{more}: this portal's results are not "
+            "trusted; the traceback is in the crawl log (a bug to report)")
 
 
 def _pages_failed(what: str, failed: list[tuple[str, str]]) -> str:

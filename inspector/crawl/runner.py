@@ -122,6 +122,7 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
                 "sections": sum(1 for s in state.sections.values() if s.alive()),
                 "posts": sum(len(s.posts) for s in state.sections.values()),
                 "failed_observations": failed, "budget_hit": state.budget_hit,
+                "internal_errors": state.internal_errors,
                 "pages": stats.get(f"inspector/pages/{urlsplit(state.portal).netloc}", 0)}
         if nightly_run:
             ws.db["run_agencies"].upsert_all([{

@@ -5,6 +5,7 @@ listing shows no date, and records what the page objects extract into an AgencyS
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date, timedelta
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -50,7 +51,27 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
         return spider
+
+    def callback_failed(self, failure, response, spider):
+        """An exception of our own code in a callback or errback (Scrapy logs its traceback and
+        goes on): the page's work stopped half way (a post undated, a listing's next page never
+        asked for), so the agency's results cannot be trusted. observe.py fails them all."""
+        meta = getattr(response, "meta", None)
+        if meta is None:                    # an errback's exception: a Failure with its request
+            meta = getattr(getattr(response, "request", None), "meta", None) or {}
+        url = getattr(response, "url", None) or getattr(getattr(response, "request", None),
+                                                          "url", "?")
+        exc = failure.value
+        line = f"{url}: {type(exc).__name__}: {exc}"
+        # Scrapy's own log of it goes nowhere (no root handler): the worker's stderr, which the
+        # nightly log keeps, gets the traceback
+        sys.stderr.write(f"internal error of the crawler at {url}:\n{failure.getTraceback()}\n")
+        state = self.states.get(meta.get("agency"))
+        # an agency that cannot be told: every agency of this crawl may have lost work
+        for each in [state] if state is not None else self.states.values():
+            each.internal_errors.append(line)
 
     # -- start -----------------------------------------------------------------------------
     async def start(self):

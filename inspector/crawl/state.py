@@ -61,6 +61,8 @@ class AgencyState:
     platform: str | None = None
     home_url: str | None = None                 # where the home page was read (after redirects)
     failure: str | None = None                  # the portal could not be read at all
+    # exceptions of our own code while reading this portal (a bug): its results are not trusted
+    internal_errors: list[str] = field(default_factory=list)
     sections: dict[str, SectionState] = field(default_factory=dict)   # canonical URL → section
     overrides: dict[str, list[str]] = field(default_factory=dict)     # topic → register URLs
     static_pages: dict[str, str] = field(default_factory=dict)        # kind → URL

@@ -88,6 +88,10 @@ def test_what_is_retried(exc, retried):
     ("max redirections reached", "redirect"),
     ("HTTP 500 at http://a/redirect", "http_5xx"),
     ("timed out", "timeout"),
+    # a bug of ours quotes whatever it met ("timeout", "HTTP 500" …): it is still internal
+    ("internal error of the crawler at http://a/?page=2: KeyError: 'HTTP 500 timeout' (and 2 "
+     "more): this portal's results are not trusted; the traceback is in the crawl log (a bug "
+     "to report)", "internal"),
 ])
 def test_reason_classes(reason, name):
     assert reason_class(reason) == name
