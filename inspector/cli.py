@@ -481,6 +481,10 @@ def runs(ws, as_json, limit):
             if crawl.get("failures_by_class"):
                 extra += " · lỗi: " + ", ".join(f"{k} {v}" for k, v in
                                                 crawl["failures_by_class"].items())
+        elif row["command"] == "crawl":
+            extra = f" · {len(counts.get('agencies') or {})} cổng"
+            if counts.get("nightly_run"):
+                extra += f" · thuộc lượt {counts['nightly_run']}"
         click.echo(f"{row['id']}\t{row['command']}\t{row['status']}\t"
                    f"{_vn_time(row['started_at'])} → {_vn_time(row['finished_at'])}{extra}")
 

@@ -133,6 +133,9 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
         ws.db["runs"].insert({"id": run_id, "command": "crawl", "as_of": as_of.isoformat(),
                               "started_at": started, "finished_at": utcnow(), "status": "ok",
                               "counts": dumps({"agencies": report.agencies,
+                                               # the nightly run this crawl worked for
+                                               **({"nightly_run": nightly_run}
+                                                  if nightly_run else {}),
                                                **({"cache": {
                                                    **cache_summary(stats),
                                                    "memo_hit": memo.hits,

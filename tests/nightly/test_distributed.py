@@ -91,6 +91,7 @@ def test_two_processes_shared_the_queue(crawled):
                 conn.execute("select counts from runs where command = 'crawl'")]
         marked = conn.execute("select count(*) from run_agencies where stage = 'crawl' and "
                               "status = 'done'").fetchone()[0]
+        nightly_ids = [r[0] for r in conn.execute("select id from runs where command = 'nightly'")]
     finally:
         conn.close()
     taken = [set(run["agencies"]) for run in runs]
@@ -98,6 +99,8 @@ def test_two_processes_shared_the_queue(crawled):
     assert not taken[0] & taken[1]                         # no agency crawled twice
     assert len(taken[0] | taken[1]) == AGENCIES == marked
     assert f"{AGENCIES}/{AGENCIES} cổng đã thu thập" in output
+    # each crawl process's record names the nightly run it worked for
+    assert len(nightly_ids) == 1 and {run.get("nightly_run") for run in runs} == set(nightly_ids)
 
 
 def test_the_shared_crawl_equals_one_process_alone(crawled):

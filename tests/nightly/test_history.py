@@ -69,3 +69,16 @@ def test_runs_lists_the_records_with_failures_by_class(ws_dir):
     records = json.loads(invoke("runs", "-w", str(ws_dir), "--json"))
     assert [r["id"] for r in records][:3] == ["nightly-2026-11-26-c", "nightly-2026-11-25-b",
                                                "nightly-2025-11-30-a"]
+
+
+def test_runs_names_the_nightly_run_of_each_crawl_worker(ws_dir):
+    ws = Workspace(ws_dir)
+    ws.db["runs"].insert({"id": "crawl-2026-11-26T01:31:00-4242", "command": "crawl",
+                          "as_of": "2026-11-26", "started_at": "2026-11-26T01:31:00+00:00",
+                          "finished_at": "2026-11-26T01:40:00+00:00", "status": "ok",
+                          "counts": json.dumps({"agencies": {"so-tttt": {}, "so-y-te": {}},
+                                                "nightly_run": "nightly-2026-11-26-c"})})
+    ws.close()
+    first = invoke("runs", "-w", str(ws_dir)).splitlines()[0]
+    assert first.startswith("crawl-2026-11-26T01:31:00-4242\tcrawl\tok\t26/11/2026 01:31")
+    assert first.endswith(" · 2 cổng · thuộc lượt nightly-2026-11-26-c")
