@@ -1,3 +1,3 @@
 """inspector: automated inspection of Vietnamese state agencies' portals and online services."""
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
