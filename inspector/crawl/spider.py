@@ -58,11 +58,12 @@ class PortalSpider(scrapy.Spider):
         """An exception of our own code in a callback or errback (Scrapy logs its traceback and
         goes on): the page's work stopped half way (a post undated, a listing's next page never
         asked for), so the agency's results cannot be trusted. observe.py fails them all."""
+        # an errback's exception comes with a Failure that carries its request
+        request = getattr(response, "request", None)
         meta = getattr(response, "meta", None)
-        if meta is None:                    # an errback's exception: a Failure with its request
-            meta = getattr(getattr(response, "request", None), "meta", None) or {}
-        url = getattr(response, "url", None) or getattr(getattr(response, "request", None),
-                                                          "url", "?")
+        if meta is None:
+            meta = getattr(request, "meta", None) or {}
+        url = getattr(response, "url", None) or getattr(request, "url", "?")
         exc = failure.value
         line = f"{url}: {type(exc).__name__}: {exc}"
         # Scrapy's own log of it goes nowhere (no root handler): the worker's stderr, which the

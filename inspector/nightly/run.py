@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
@@ -169,10 +170,8 @@ def _crawl_stage(ws: Workspace, run: RunRecord, settings: NightlySettings, progr
 
 
 def _failures_by_class(ws: Workspace) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for (reason,) in ws.db.execute("select reason from observations where status = 'failed'"):
-        name = reason_class(reason)
-        counts[name] = counts.get(name, 0) + 1
+    counts = Counter(reason_class(reason) for (reason,) in ws.db.execute(
+        "select reason from observations where status = 'failed'"))
     return dict(sorted(counts.items()))
 
 
@@ -209,9 +208,7 @@ def _score_stage(ws: Workspace, run: RunRecord, settings: NightlySettings) -> di
     with ws.transaction():
         ws.db.execute("delete from finding_history where run_id = ?", [run.run_id])
         ws.db["finding_history"].insert_all(rows)
-    statuses: dict[str, int] = {}
-    for row in rows:
-        statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+    statuses = Counter(row["status"] for row in rows)
     return {"agencies": len(results), "findings": dict(sorted(statuses.items()))}
 
 
