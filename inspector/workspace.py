@@ -137,9 +137,19 @@ def _v6(db: sqlite_utils.Database) -> None:
     }, pk=("url", "kind", "html_sha256"))
 
 
+def _v7(db: sqlite_utils.Database) -> None:
+    """A portal's other addresses (the register's ``aliases``: its crawl may go there too), and
+    the reviewers' word on which section is a topic's (register/corrections.py)."""
+    db["agencies"].add_column("aliases", str)
+    db["section_corrections"].create({
+        "agency_id": str, "topic": str, "url": str, "verdict": str, "reviewer": str, "at": str,
+        "reason": str,
+    }, pk=("agency_id", "topic", "url"), foreign_keys=[("agency_id", "agencies", "id")])
+
+
 # Forward migrations: index i brings the schema from version i to i + 1. Never edit a shipped
 # one; append a new function.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

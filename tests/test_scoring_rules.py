@@ -255,12 +255,40 @@ def test_count_bands_without_kip_thoi_ignore_the_lag():
     pytest.param(date(2025, 12, 1), 10, id="first day of the window counts (4 posts)"),
     pytest.param(date(2025, 11, 30), 5, id="day before the window does not (3 posts)"),
     pytest.param(date(2026, 11, 27), 5, id="a post dated after the as-of date does not"),
-    pytest.param(None, 5, id="an undated post is not counted"),
 ])
 def test_count_bands_count_only_the_years_posts(extra, expected):
     # 2B/II/I/9 ">= 4 bài: 10; 1-3 bài: 5": three posts in the year plus one more
     three = month_days(3, 6, 9)
     assert points("2B/II/I/9", on_topic("2B/II/I/9", *three, post(extra))) == expected
+
+
+def test_an_undated_post_that_could_change_the_band_is_not_assessed():
+    # three dated posts (1-3 bài: 5) and one the crawler could not date: dated in the year it
+    # would make four (>= 4 bài: 10). Not 5, not 0: a reviewer must date it.
+    three = month_days(3, 6, 9)
+    finding = score("2B/II/I/9", on_topic("2B/II/I/9", *three, post(None)))
+    assert finding.status == "not_assessed" and finding.points is None
+    assert "1 posts could not be dated" in finding.reason and "up to 10" in finding.reason
+
+
+def test_undated_posts_that_cannot_change_the_band_are_counted_on_the_dated_ones():
+    # four dated posts already reach the top band (>= 4 bài: 10): two undated ones change nothing
+    four = month_days(3, 6, 9, 10)
+    finding = score("2B/II/I/9", on_topic("2B/II/I/9", *four, post(None), post(None)))
+    assert finding.status == "auto" and finding.points == 10
+    assert finding.metrics["undated"] == 2 and finding.metrics["count"] == 4
+
+
+def test_undated_posts_could_fill_the_empty_months_of_a_cadence():
+    # 1B/III/3.2-like period rules: posts in 10 of 12 months, two undated posts could be the
+    # two missing months' → not assessed; with one month missing and no undated → scored
+    cid = next(c for c, crit in CRITERIA.items() if crit.rule["type"] == "period_bands"
+               and crit.rule["period"] == "1m" and crit.input["kind"] == "posts"
+               and not crit.input.get("title_keywords"))
+    ten = month_days(*range(0, 10)) + [AS_OF]
+    assert score(cid, on_topic(cid, *ten)).status == "auto"
+    finding = score(cid, on_topic(cid, *ten, post(None), post(None)))
+    assert finding.status == "not_assessed", (cid, finding.points)
 
 
 def test_count_bands_count_a_url_once():
@@ -608,9 +636,11 @@ def test_every_posts_presence_criterion_is_in_the_edge_table():
         if c.rule["type"] == "presence" and c.input["kind"] == "posts"}
 
 
-def test_presence_undated_posts_are_provided_but_not_updated():
-    # 1B/III/4.1: "Có cung cấp nhưng không cập nhật: 0,25" — posts exist, none can be dated
-    assert points("1B/III/4.1", on_topic("1B/III/4.1", post(None), post(None))) == 0.25
+def test_presence_undated_posts_are_not_assessed():
+    # 1B/III/4.1: "Có cung cấp nhưng không cập nhật: 0,25" — posts exist, none can be dated:
+    # dated today they would be "cập nhật" (full points), so neither 0.25 nor 0 is a finding
+    finding = score("1B/III/4.1", on_topic("1B/III/4.1", post(None), post(None)))
+    assert finding.status == "not_assessed" and "2 posts could not be dated" in finding.reason
 
 
 def test_presence_title_keywords_filter_posts():
@@ -743,9 +773,10 @@ def test_recency_bands_with_classification_1B_III_7_1(classified, newest, expect
     assert points("1B/III/7.1", obs) == expected
 
 
-def test_recency_bands_undated_list_gets_the_oldest_band():
+def test_recency_bands_undated_list_is_not_assessed():
     obs = {**features(project_classification=False), **on_topic("1B/III/7.1", post(None))}
-    assert points("1B/III/7.1", obs) == 0.5
+    finding = score("1B/III/7.1", obs)
+    assert finding.status == "not_assessed" and "could not be dated" in finding.reason
 
 
 def test_sum_with_an_unobserved_part_is_not_assessed():

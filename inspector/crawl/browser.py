@@ -90,13 +90,29 @@ def video_ready() -> bool:
     return True
 
 
+# Where Chromium's own traffic goes when only some hosts may be reached: a port on loopback
+# that nothing serves, so a request there fails at once on this machine.
+NOWHERE = "http://127.0.0.1:9"
+
+
 @contextmanager
-def chromium() -> Iterator[Any]:
+def chromium(only_hosts: list[str] | None = None) -> Iterator[Any]:
+    """Debian's Chromium, headless. With ``only_hosts`` (host or host:port), it reaches those
+    hosts and nothing else: every other request, Chromium's own background calls included
+    (accounts.google.com, autofill), goes to a proxy that is not there (``NOWHERE``) and fails
+    on this machine, instead of leaving it on an inspector's behalf. An empty list reaches
+    nothing (a report printed from local files)."""
     from playwright.sync_api import sync_playwright
 
+    options: dict[str, Any] = {}
+    if only_hosts is not None:
+        # "<-loopback>" removes Chromium's implicit bypass of loopback: 127.0.0.1 is
+        # reached only when it is one of the hosts
+        options["proxy"] = {"server": NOWHERE,
+                            "bypass": ",".join(["<-loopback>", *sorted(set(only_hosts))])}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
-                                             args=CHROMIUM_ARGS)
+                                             args=CHROMIUM_ARGS, **options)
         try:
             yield browser
         finally:

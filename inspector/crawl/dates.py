@@ -99,13 +99,14 @@ class _Match:
     problem: str | None = None
 
 
-def find_date(text: str) -> FoundDate:
+def find_date(text: str, year: int | None = None) -> FoundDate:
     """The first date a text holds (with its time of day when printed next to it).
 
     Patterns read every form seen on the portals (see tests/crawl/test_dates.py); dateparser reads
     what is left of a short text (other spellings with month names). An impossible first date
     (31/02), a relative one ("2 giờ trước") or a partial one (no year) gives no date and a
-    reason."""
+    reason; a day and month ("(17/11)") take ``year`` when the page gives it elsewhere (a
+    heading "Năm 2026", the post's address /2026/11/)."""
     clean = _normalise(text)
     if not clean:
         return FoundDate(None, None, "", "empty text")
@@ -115,7 +116,23 @@ def find_date(text: str) -> FoundDate:
         # field, not a reason to take a later date (an expiry, an answer's date) instead.
         first = matches[0]
         return FoundDate(first.value, first.moment, first.text, first.problem)
+    if year is not None:
+        found = _with_year(clean, year)
+        if found is not None:
+            return found
     return _with_dateparser(clean)
+
+
+def _with_year(text: str, year: int) -> FoundDate | None:
+    """A day and month without a year ("(17/11)", "17/11 - 09:15"), in ``year``."""
+    match = NO_YEAR.search(text)
+    if not match or not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    full = f"{match.group(1)}/{match.group(2)}/{year}"
+    found = find_date(text[:match.start()] + full + text[match.end():])
+    if found.value is None:
+        return None
+    return FoundDate(found.value, found.moment, match.group(0))
 
 
 def all_dates(text: str) -> list[date]:

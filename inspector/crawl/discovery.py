@@ -10,6 +10,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from lxml.etree import ParserError
+from w3lib.url import canonicalize_url
 
 from ..scoring.checklist import Topics, load_topics
 from ..textnorm import Matcher, fold, has_diacritics
@@ -634,6 +635,35 @@ def section_links(html: str, url: str) -> list[SectionLink]:
         elif image_only and target not in named:
             link.topics = sorted(set(link.topics) | set(topics))
     return list(found.values())
+
+
+# Where a link to a section sits in the site's navigation: there a post-like link or a long
+# name is still a section (elsewhere on the home page it is an article).
+NAVIGATION = ("menu", "submenu", "footer", "sitemap", "register")
+# A section's name is a few words; a link text longer than this outside the navigation is a
+# post's title.
+MAX_SECTION_WORDS = 10
+
+
+def sections_to_read(html: str, url: str, listed_posts: set[str],
+                     how_override: str | None = None) -> list[SectionLink]:
+    """The links of a page worth reading as sections: those whose name (or address) names a
+    topic, and the menu's other sections (a reviewer may name one); not a post the page lists
+    in a block of posts (``listed_posts``), nor a long title outside the navigation (an
+    article whose title carries a topic's words), nor the site map. ``how_override``: where
+    the links count as found (the site map's links, "sitemap")."""
+    chosen = []
+    for link in section_links(html, url):
+        how = how_override if how_override and link.how != "sidebar_image" else link.how
+        if not link.topics and (how not in ("menu", "submenu") or not link.text
+                                or link.page == "so-do"):
+            continue
+        if how not in NAVIGATION and (canonicalize_url(link.url) in listed_posts
+                                      or len(link.text.split()) > MAX_SECTION_WORDS):
+            continue
+        link.how = how
+        chosen.append(link)
+    return chosen
 
 
 # -- information pages --------------------------------------------------------------------------

@@ -12,6 +12,9 @@ from lxml import etree
 from w3lib.url import canonicalize_url
 
 from ..textnorm import fold, nfc
+from . import articles
+from .blocks import (Block, FrameRegistry, Hints, choose, heading_of, is_post_list,
+                     says_empty, signature)
 from .dates import FoundDate, find_date
 
 PLATFORMS = ("liferay", "sharepoint", "nukeviet", "drupal", "aspnet", "wordpress", "generic")
@@ -42,11 +45,18 @@ class Postback:
 
 @dataclass(frozen=True)
 class Listing:
+    """A listing page as read: the posts of its own listing, its pager, and every block of
+    posts it shows (``blocks``, to tell the site's frame from the listing across pages; ``why``
+    says which block was taken); ``empty`` when the page says it has no post."""
+
     platform: str
     posts: list[PostLink] = field(default_factory=list)
     page_urls: list[str] = field(default_factory=list)      # other pages the pager links
     postbacks: list[Postback] = field(default_factory=list)
     next_url: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    why: str = ""
+    empty: bool = False
 
 
 # -- entry points ----------------------------------------------------------------------------------
@@ -75,23 +85,34 @@ def detect_platform(html: str, url: str) -> str:
     return best if scores[best] >= 2 else "generic"
 
 
-def parse_listing(html: str, url: str, platform: str | None = None) -> Listing:
-    """The posts of a listing page's main content (not its menus, sidebars or "tin mới" boxes),
-    the other pages its pager links, and its WebForms post-backs."""
+def parse_listing(html: str, url: str, platform: str | None = None, hints: Hints | None = None,
+                  frame: FrameRegistry | None = None, page_key: str | None = None) -> Listing:
+    """The posts of a listing page's own listing (not its menus, sidebars or "tin mới" boxes),
+    the other pages its pager links, and its WebForms post-backs. ``hints``: the section's
+    name and URL; ``frame``: the portal's other pages' blocks (this page's are added to it),
+    so that a block repeated across pages is not taken for this page's listing."""
     platform = platform if platform in EXTRACTORS else detect_platform(html, url)
     doc = _parse(html)
     if doc is None:
         return Listing(platform)
-    return EXTRACTORS[platform]().listing(doc, url, platform)
+    return EXTRACTORS[platform]().listing(doc, url, platform, hints, frame, page_key)
 
 
-def parse_article_date(html: str, url: str, platform: str | None = None) -> FoundDate:
-    """An article's own publication date, not a date in its body text or its sidebars."""
+def listed_posts(listing: Listing) -> set[str]:
+    """The posts a page lists in blocks that are posts beyond doubt (dated, or long titles;
+    not a menu): what is listed there is an article, never a section."""
+    return {p.url for b in listing.blocks if is_post_list(b) for p in b.posts}
+
+
+def parse_article_date(html: str, url: str, platform: str | None = None,
+                       title: str | None = None) -> FoundDate:
+    """An article's own publication date, not a date in its body text, its header or its
+    sidebars: the one printed with its title (``title``: as the listing showed it)."""
     platform = platform if platform in EXTRACTORS else detect_platform(html, url)
     doc = _parse(html)
     if doc is None:
         return FoundDate(None, None, "", "empty page")
-    return EXTRACTORS[platform]().article_date(doc, url)
+    return EXTRACTORS[platform]().article_date(doc, url, title)
 
 
 # -- platform signatures ---------------------------------------------------------------------------
@@ -125,6 +146,8 @@ URL_SHAPES = {
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|zip|rar|7z|jpe?g|png|gif|bmp|svg|"
                        r"mp4|mp3|avi|wmv|flv|rss|xml)$", re.I)
+HOME_PATH = re.compile(r"^/?(?:(?:index|default|home|trang-?chu)\.(?:php|aspx?|html?|jsp))?$",
+                       re.I)
 FEED_LINK = re.compile(r"/(?:rss|feed)(?:[/.]|$)|\.rss$|[?&]format=(?:rss|atom)", re.I)
 # Where a listing's rows keep the answer to a question: its date is not the post's.
 ANSWER_CLASS = re.compile(r"tra-?loi|traloi|answer|reply", re.I)
@@ -137,6 +160,8 @@ ASIDE_WORDS = re.compile(r"(?:^|[-_ ])(?:sidebar|side-bar|aside|menu|nav|navbar|
                          r"breadcrumbs?|duong-?dan|banners?|tin-?moi|tinmoi|tin-?khac|tinkhac|"
                          r"tin-?lien-?quan|lien-?quan|related|latest|most-?viewed?|xem-?nhieu)"
                          r"(?:$|[-_ ])", re.I)
+MENU_WORDS = re.compile(r"(?:^|[-_ ])(?:menu|nav|navbar|navigation|mainmenu|topmenu|megamenu)"
+                        r"(?:$|[-_ ])|listMenu", re.I)
 # The page's header and footer (today's date is often printed there); an article's own header
 # (WordPress "entry-header", holding the post's date) is not one.
 FRAME_WORDS = re.compile(r"(?:^|[-_ ])(?:header|footer)(?:$|[-_ ])", re.I)
@@ -192,9 +217,31 @@ def _is_aside(element) -> bool:
     return False
 
 
+def _in_heading(anchor) -> bool:
+    return next(anchor.iterancestors(*HEADINGS), None) is not None
+
+
+def _in_menu(element) -> bool:
+    """Whether an element is, or sits in, a navigation menu."""
+    for node in [element, *element.iterancestors()]:
+        if node.tag == "nav" or (node.get("role") or "").lower() in ("navigation", "menubar",
+                                                                     "menu"):
+            return True
+        names = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if MENU_WORDS.search(names):
+            return True
+    return False
+
+
 def _is_answer(element) -> bool:
     # Class only: Liferay's FAQ names the box holding question and answer alike "box-answer…".
     return bool(ANSWER_CLASS.search(element.get("class") or ""))
+
+
+def _bare_host(netloc: str) -> str:
+    """A host as two links to one site compare: lower case, without "www." (port kept)."""
+    netloc = netloc.lower()
+    return netloc[4:] if netloc.startswith("www.") else netloc
 
 
 def canonical(url: str) -> str:
@@ -223,6 +270,7 @@ class _Page:
     def __init__(self, doc, url: str):
         self.doc = doc
         self.url = canonical(url) if url else ""
+        self.host = _bare_host(urlsplit(self.url).netloc) if url else ""
         self.pages: set[str] = set()          # the pager's links: never posts
         self.shared: set[str] = set()         # links every block repeats (categories)
         base = doc.xpath("//base/@href")
@@ -233,11 +281,17 @@ class _Page:
         return _absolute(anchor.get("href"), self.base)
 
     def post_url(self, anchor) -> str | None:
-        """The URL of a link that may lead to a post (not a file, a feed or this page)."""
+        """The URL of a link that may lead to a post (not a file, a feed, this page, nor a page
+        of another site: a share button, a national portal)."""
         url = self.link_url(anchor)
         if url is None or url == self.url or url in self.pages:
             return None
-        path = urlsplit(url).path
+        parts = urlsplit(url)
+        if self.host and _bare_host(parts.netloc) != self.host:
+            return None
+        path = parts.path
+        if not parts.query and HOME_PATH.search(path):
+            return None                 # the home page ("Trang chủ", the logo)
         if FILE_LINK.search(path) or FEED_LINK.search(url):
             return None
         return url
@@ -276,21 +330,26 @@ class ListingExtractor:
     MAX_CLIMB = 6          # how far above a link a repeated block may start
 
     # -- the listing -------------------------------------------------------------------------
-    def listing(self, doc, url: str, platform: str) -> Listing:
+    def listing(self, doc, url: str, platform: str, hints: Hints | None = None,
+                frame: FrameRegistry | None = None, page_key: str | None = None) -> Listing:
+        """The page's blocks of posts and the one taken as its own listing: the site's frame
+        (blocks ``frame`` has seen repeated on other pages) left out."""
+        hints = hints or Hints()
         page = _Page(doc, url)
         root = self.main_root(doc)
         page_urls, next_url = self.pager(doc, root, page)
         page.pages.update(page_urls)
-        items = self.items(root, page)
-        if not items:
-            items = self.repeated_items(root, page) or self.single_item(root, page)
-        posts, seen = [], set()
-        for item in items:
-            post = self.post(item, page)
-            if post is not None and post.url not in seen:
-                seen.add(post.url)
-                posts.append(post)
-        return Listing(platform, posts, page_urls, self.postbacks(doc, page), next_url)
+        blocks = self.blocks(doc, root, page)
+        empty = says_empty(_text(root)) if len(_text(root)) < 4000 else False
+        left_out: set[int] = set()
+        if frame is not None:
+            key = page_key or page.url
+            frame.add(key, blocks)
+            left_out = frame.frame(key, blocks)
+        choice = choose(blocks, hints, left_out, empty)
+        posts = list(choice.block.posts) if choice.block is not None else []
+        return Listing(platform, posts, page_urls, self.postbacks(doc, page), next_url,
+                       blocks=blocks, why=choice.why, empty=empty)
 
     def main_root(self, doc):
         body = doc.find("body") if doc.find("body") is not None else doc
@@ -302,13 +361,112 @@ class ListingExtractor:
                 return found[0]
         return body
 
+    def blocks(self, doc, root, page: _Page) -> list[Block]:
+        """Every block of the page that may be a listing: the platform's own items, the groups
+        of repeated post links anywhere in the page, a lone dated post."""
+        body = doc.find("body") if doc.find("body") is not None else doc
+        found: list[Block] = []
+        order = {a: i for i, a in enumerate(body.iter("a"))}
+        items = self.items(root, page)
+        if items:
+            posts = self._posts(items, page, page.shared)
+            if posts:
+                container = items[0].getparent() if items[0].getparent() is not None else root
+                found.append(self._block(container, items, posts, page, root, order,
+                                         source="platform"))
+        for container, members, shared in self.groups(body, page):
+            posts = self._posts(members, page, shared)
+            if not self._listing_like(posts):
+                continue
+            featured = self._featured(container, members, posts, page)
+            if featured is not None:
+                posts = [featured] + posts
+            found.append(self._block(container, members, posts, page, root, order))
+        if not any(len(b.posts) >= 2 for b in found):
+            single = self.single_item(root, page)
+            if single:
+                posts = self._posts(single, page, set())
+                if posts:
+                    parent = single[0].getparent()
+                    found.append(self._block(root if parent is None else parent, single, posts,
+                                             page, root, order))
+        return found
+
+    def _posts(self, members, page: _Page, shared: set[str]) -> list[PostLink]:
+        posts, seen = [], set()
+        for member in members:
+            post = self.post(member, page, shared)
+            if post is not None and post.url not in seen:
+                seen.add(post.url)
+                posts.append(post)
+        return posts
+
+    def _block(self, container, members, posts, page: _Page, root, order,
+               source: str = "generic") -> Block:
+        first = next((a for m in members for a in m.iter("a") if a in order), None)
+        inside = root is not None and root.tag != "body" and (
+            container is root or any(a is root for a in container.iterancestors()))
+        aside = _is_aside(container) or self.in_aside(container, None)
+        return Block(signature(container, members[0].tag), tuple(posts),
+                     heading=heading_of(container), aside=aside, menu=_in_menu(container),
+                     main=inside,
+                     order=order.get(first, 0), source=source)
+
+    @staticmethod
+    def _listing_like(posts: list[PostLink]) -> bool:
+        """Whether a group's links read like posts: dated, or titles rather than labels, or the
+        ids posts carry; short labels to id-less pages are menus (a sub-menu of departments)."""
+        urls = {p.url for p in posts}
+        if len(urls) < 2:
+            return False
+        if any(p.published is not None for p in posts):
+            return True
+        mean_title = sum(len(p.title) for p in posts) / len(posts)
+        numbered = all(re.search(r"\d", urlsplit(u).path + urlsplit(u).query) for u in urls)
+        if mean_title < 15 or (mean_title < 30 and not numbered):
+            return False
+        return len(urls) >= 3 or mean_title >= 25
+
+    def _featured(self, container, members, posts, page: _Page) -> PostLink | None:
+        """A post shown apart just before a block (NukeViet's featured first post, a "tin nổi
+        bật" above the list): one post link made on the block's URL template, in an element
+        right before the block's container or one of its two nearest ancestors."""
+        shapes = [_url_shape(p.url) for p in posts]
+        shape = max(set(shapes), key=shapes.count)
+        known = {p.url for p in posts}
+        node = container
+        for _ in range(3):
+            if node is None:
+                return None
+            sibling = node.getprevious()
+            while sibling is not None and not isinstance(sibling.tag, str):
+                sibling = sibling.getprevious()
+            if sibling is not None and sibling.tag not in ("script", "style"):
+                urls = self._urls(sibling, page) - known
+                if len(urls) == 1 and not (self._urls(sibling, page) & known):
+                    post = self.post(sibling, page, set())
+                    if post is not None and _url_shape(post.url) == shape and len(post.title) >= 15:
+                        return post
+                if self._urls(sibling, page):
+                    return None
+            node = node.getparent()
+        return None
+
     def items(self, root, page: _Page) -> list:
+        """The platform's own items, when its selectors find posts: each item must hold one
+        post (a selector that matches a wrapper of many posts does not fit this portal)."""
         for selector in self.item_selectors:
             found = [e for e in root.cssselect(selector)
                      if not self.in_aside(e, root) and self.title_link(e, page) is not None]
-            if found:
+            if found and not any(len(self._titled_urls(e, page)) > 1 for e in found):
                 return found
         return []
+
+    def _titled_urls(self, element, page: _Page) -> set[str]:
+        """The post URLs an element links by a heading or a long text (titles, not tags)."""
+        return {page.post_url(a) for a in element.iter("a")
+                if page.post_url(a) and (len(_text(a)) >= 25 or next(
+                    (h for h in a.iterancestors(*HEADINGS)), None) is not None)}
 
     @staticmethod
     def in_aside(element, root) -> bool:
@@ -320,25 +478,27 @@ class ListingExtractor:
             node = node.getparent()
         return False
 
-    def repeated_items(self, root, page: _Page) -> list:
-        """The best group of sibling blocks (same parent, same tag) each linking one post."""
+    def groups(self, scope, page: _Page) -> list[tuple]:
+        """Groups of sibling elements (same parent, same tag) each linking one post of its own:
+        (container, members, links shared by several members); groups of the same place in
+        sibling containers (the rows of a grid) are one group."""
         groups: dict[tuple, list] = {}
-        for anchor in root.iter("a"):
+        for anchor in scope.iter("a"):
             if page.post_url(anchor) is None:
                 continue
             node = anchor
             for _ in range(self.MAX_CLIMB):
                 parent = node.getparent()
-                if parent is None or node is root:
+                if parent is None or node is scope:
                     break
                 members = groups.setdefault((parent, node.tag), [])
                 if not members or members[-1] is not node:
                     members.append(node)
                 node = parent
-        best, best_score, best_shared = [], None, set()
+        result = []
         for (parent, _tag), members in groups.items():
-            members = [m for m in members if not _is_aside(m)]
-            if len(members) < 2 or self.in_aside(members[0], root):
+            members = [m for m in members if not _is_aside(m)]   # a breadcrumb among the posts
+            if len(members) < 2:
                 continue
             # A link found in several blocks (a category, an author) is no block's own post.
             seen: dict[str, int] = {}
@@ -347,30 +507,10 @@ class ListingExtractor:
                     seen[url] = seen.get(url, 0) + 1
             shared = {url for url, count in seen.items() if count > 1}
             ones = [m for m in members if self._own_post(m, page, shared)]
-            posts = [self.post(m, page, shared) for m in ones]
-            posts = [p for p in posts if p is not None]
-            urls = {p.url for p in posts}
-            if len(urls) < 2 or len(posts) < len(members) / 2:
+            if len(ones) < 2 or len(ones) < len(members) / 2:
                 continue
-            dated = sum(1 for p in posts if p.published is not None)
-            mean_title = sum(len(p.title) for p in posts) / len(posts)
-            if not dated:
-                # Undated links are posts when they read like titles, or carry the ids posts
-                # have; short labels to id-less pages are menus (a sub-menu of departments).
-                numbered = all(re.search(r"\d", urlsplit(u).path + urlsplit(u).query)
-                               for u in urls)
-                if len(urls) < 3 or mean_title < 15 or (mean_title < 30 and not numbered):
-                    continue
-            # Dated blocks first; then links made on one URL template (posts are, menus and
-            # facets are not); then the mass of title text, so that a few long titles (the
-            # posts) outweigh many short labels.
-            shapes = [_url_shape(p.url) for p in posts]
-            coherent = max(shapes.count(shape) for shape in shapes)
-            score = (dated, coherent, sum(min(len(p.title), 80) for p in posts))
-            if best_score is None or score > best_score:
-                best, best_score, best_shared = ones, score, shared
-        page.shared = best_shared
-        return best
+            result.append((parent, ones, shared))
+        return _merge_rows(result)
 
     def single_item(self, root, page: _Page) -> list:
         """A listing of one post has no repetition to see: the block around the only long
@@ -396,9 +536,12 @@ class ListingExtractor:
         own = self._urls(element, page) - shared
         if len(own) == 1:
             return True
+        headed = {page.post_url(a) for a in element.iter("a")
+                  if page.post_url(a) in own and _in_heading(a)}
+        if len(headed) == 1 and len(own) <= 3:
+            return True             # the title in a heading, a category link or two under it
         titled = {page.post_url(a) for a in element.iter("a")
-                  if page.post_url(a) in own and (len(_text(a)) >= 25 or next(
-                      (h for h in a.iterancestors(*HEADINGS)), None) is not None)}
+                  if page.post_url(a) in own and len(_text(a)) >= 25}
         return len(titled) == 1
 
     def _one_post(self, element, page: _Page) -> bool:
@@ -422,6 +565,9 @@ class ListingExtractor:
                     return anchor
         anchors = [a for a in item.iter("a") if page.post_url(a) not in (None, *shared)
                    and not _is_answer(a)]
+        headed = [a for a in anchors if _in_heading(a) and _text(a)]
+        if len({page.post_url(a) for a in headed}) == 1:
+            return headed[0]
         with_text = [a for a in anchors if _text(a)]
         if with_text:      # the title is the longest link text (an image link has none)
             return max(with_text, key=lambda a: len(_text(a)))
@@ -461,7 +607,12 @@ class ListingExtractor:
                 found = self.date_in(element, item)
                 if found is not None:
                     return found
-        return find_date(_text_before_answer(item, skip=anchor))
+        found = _item_date(item, anchor)
+        if found.value is None and found.reason and "without a year" in found.reason:
+            year = _year_hint(item, anchor, page)
+            if year is not None:
+                return find_date(_text_before_answer(item, skip=anchor), year=year)
+        return found
 
     def date_in(self, element, item) -> FoundDate | None:
         node = element
@@ -604,7 +755,10 @@ class ListingExtractor:
         return found
 
     # -- an article's date -------------------------------------------------------------------------
-    def article_date(self, doc, url: str) -> FoundDate:
+    def article_date(self, doc, url: str, title: str | None = None) -> FoundDate:
+        """The platform's own date element; else a date the page states for machines (meta,
+        itemprop, JSON-LD); else the date printed with the article's title; else a date
+        element of the main content."""
         root = self.main_root(doc)
         for selector in self.article_date_selectors:
             for element in root.cssselect(selector) or doc.cssselect(selector):
@@ -621,10 +775,17 @@ class ListingExtractor:
                 found = find_date(metas[name])
                 if found.value:
                     return found
-        for element in root.xpath(".//*[@itemprop='datePublished']"):
-            found = self.date_in(element, root)
+        for element in doc.xpath("//*[@itemprop='datePublished']"):
+            found = self.date_in(element, doc)
             if found is not None:
                 return found
+        found = articles.structured(doc)
+        if found is not None:
+            return found
+        body = doc.find("body") if doc.find("body") is not None else doc
+        found = articles.near_title(body, title, url)
+        if found is not None:
+            return found
         for element in root.iter():
             if not isinstance(element.tag, str) or self.in_aside(element, root):
                 continue
@@ -632,12 +793,7 @@ class ListingExtractor:
                 found = self.date_in(element, root)
                 if found is not None:
                     return found
-        heading = next(iter(root.xpath(".//h1")), None)
-        if heading is not None:
-            found = find_date(_text_after(heading, ARTICLE_DATE_WINDOW))
-            if found.value:
-                return found
-        return FoundDate(None, None, "", "no publication date on the page")
+        return FoundDate(None, None, "", "no publication date printed with the article's title")
 
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -697,6 +853,62 @@ def _page_shaped(url: str, current: str) -> bool:
     return False
 
 
+def _item_date(item, anchor) -> FoundDate:
+    """A post's date in its block, outside its title and before any answer: a line that is
+    only a date (or says so, "Ngày đăng: …", or gives the time) before a date inside a
+    sentence of the lead ("Ngày 12/11/2026, UBND xã…")."""
+    text = _text_before_answer(item, skip=anchor)
+    first = find_date(text)
+    if first.value is None:
+        return first
+    pieces: list[str] = []
+
+    def walk(element):
+        if element is anchor or not isinstance(element.tag, str) or element.tag in (
+                "script", "style") or _is_answer(element):
+            return
+        pieces.append(element.text or "")
+        for child in element:
+            walk(child)
+            pieces.append(child.tail or "")
+
+    walk(item)
+    candidates = []
+    for piece in (" ".join(nfc(p).split()) for p in pieces):
+        found = find_date(piece) if piece else None
+        if found is not None and found.value is not None:
+            candidates.append((articles.date_strength(piece, found), found))
+    strong = [found for strength, found in candidates if strength == 2]
+    return strong[0] if strong else first
+
+
+YEAR_IN_PATH = re.compile(r"/((?:19|20)\d\d)/(?:\d{1,2}/)?")
+YEAR_IN_HEADING = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def _year_hint(item, anchor, page: _Page) -> int | None:
+    """The year of a post whose listing prints only day and month: from its address
+    (/2026/11/…), else from the nearest heading above it that names one ("Năm 2026")."""
+    url = page.post_url(anchor) or ""
+    match = YEAR_IN_PATH.search(urlsplit(url).path)
+    if match:
+        return int(match.group(1))
+    node = item
+    for _ in range(4):
+        sibling = node.getprevious()
+        while sibling is not None:
+            if isinstance(sibling.tag, str) and not sibling.xpath(".//a"):
+                text = _text(sibling)
+                match = YEAR_IN_HEADING.search(text) if len(text) <= 60 else None
+                if match:
+                    return int(match.group(1))
+            sibling = sibling.getprevious()
+        node = node.getparent()
+        if node is None:
+            break
+    return None
+
+
 def _text_before_answer(item, skip) -> str:
     """The text of a block outside ``skip`` (its title link), up to an answer block."""
     parts: list[str] = []
@@ -743,6 +955,25 @@ def _text_after(element, limit: int) -> str:
             parts.append(sibling.tail or "")
         node = node.getparent()
     return " ".join(nfc(" ".join(parts)).split())[:limit]
+
+
+def _merge_rows(groups: list[tuple]) -> list[tuple]:
+    """Groups whose containers are siblings of one shape (the rows of a grid of posts) as one
+    group, in document order."""
+    merged: list[tuple] = []
+    by_key: dict[tuple, int] = {}
+    for container, members, shared in groups:
+        parent = container.getparent()
+        key = (parent, container.tag, container.get("class") or "", members[0].tag)
+        if parent is not None and key in by_key:
+            index = by_key[key]
+            first, old_members, old_shared = merged[index]
+            merged[index] = (first, old_members + members, old_shared | shared)
+            continue
+        if parent is not None:
+            by_key[key] = len(merged)
+        merged.append((container, members, shared))
+    return merged
 
 
 # -- the platforms ---------------------------------------------------------------------------------

@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..scoring.checklist import Topics
-from ..textnorm import Matcher
+from ..sections import Correction, SectionRecord, topic_observation
 from .listings import canonical
 from .state import AgencyState, SectionState, post_list
+from .topics import assign
 
-# Topics whose section is a general news section: topic-matched posts are taken from there.
-GENERAL_TOPICS = ("tin-tuc-su-kien", "tin-dia-phuong")
 FIELD_SETS_READ = ("gioi-thieu", "lanh-dao", "lien-he", "can-bo", "thu-tuc", "gop-y", "van-ban")
 # The information pages (spider.py kinds) that show each field set (van-ban: the sections).
 FIELD_SET_PAGES = {"gioi-thieu": ("gioi-thieu", "co-cau-to-chuc"), "lanh-dao": ("lanh-dao",),
@@ -23,61 +22,63 @@ def _failed(reason: str) -> dict[str, Any]:
     return {"status": "failed", "reason": reason}
 
 
-def _partial(state: AgencyState, sections: list[SectionState]) -> list[dict[str, str]]:
-    """The lost later listing pages of these sections that may have held counted posts."""
-    return [lost for s in sections for lost in s.lost_in_window(state.stop_before)]
+def section_assignment(section: SectionState):
+    """The topics a section feeds (crawl/topics.py): by its name, the posts it holds telling
+    apart topics its name names alike; None for a section the register names."""
+    if section.how == "register":
+        return None
+    return assign(section.name, [p["title"] for p in section.posts.values()])
 
 
-def _partial_failure(topic: str, lost: list[dict[str, str]], sections: list[SectionState],
-                     posts: dict[str, dict[str, Any]], own: bool) -> dict[str, Any]:
-    """A section read only in part is not assessed: the posts read are a lower bound, and a
-    count, a coverage or a band scored on them could be too low. The posts read stay in the
-    observation for the reviewer."""
-    pages = "; ".join(f"{lost['url']}: {lost['reason']}" for lost in lost)
-    return {**_failed(f"the section for topic {topic!r} was read only in part: a later listing "
-                      f"page failed, its posts may count ({pages})"),
-            "partial": lost, "section": _section_summary(sections, own, True),
-            "posts": post_list(posts)}
+def _topics(section: SectionState) -> list[str]:
+    """The topics a section feeds: those its name names most specifically; the register's
+    topic for the register's section; the topics its address names for an image link."""
+    assignment = section_assignment(section)
+    if assignment is None or not assignment.topics:
+        return list(section.topics)
+    return [t for t in assignment.topics if t in section.topics or not section.topics]
 
 
-def _section_summary(sections: list[SectionState], own: bool, found: bool) -> dict[str, Any]:
-    return {"found": found, "own": own, "how": sorted({s.how for s in sections}),
-            "names": [s.name for s in sections], "urls": [u for s in sections for u in s.pages]}
-
-
-def topic_observation(state: AgencyState, topic: str, topics: Topics) -> dict[str, Any]:
-    """posts/<topic>: the posts of the sections named for the topic, else the general sections'
-    posts whose title carries the topic's keywords (own: false, for a reviewer to confirm)."""
-    candidates = [s for s in state.sections.values() if topic in s.topics and s.is_section()]
-    if topic in state.overrides:  # the register names the section: discovery does not count
-        candidates = [s for s in candidates if s.how == "register"]
-    alive = [s for s in candidates if s.alive()]
-    if alive:
-        posts: dict[str, dict[str, Any]] = {}
-        for section in alive:
+def _articles(state: AgencyState) -> set[str]:
+    """Posts the portal lists (on its home page and in its sections): a "section" among them
+    is an article whose title carries a topic's words, not a section."""
+    posts = set(state.home_posts)
+    for section in state.sections.values():
+        if section.info_page is None:   # a site map or a procedures page lists pages, not posts
             posts.update(section.posts)
-        lost = _partial(state, alive)
-        if lost:
-            return _partial_failure(topic, lost, alive, posts, True)
-        return {"status": "ok", "section": _section_summary(alive, True, True),
-                "posts": post_list(posts), "evidence": _evidence(state, alive)}
-    if candidates:  # named sections exist but none could be read
-        reasons = "; ".join(f"{s.url}: {s.failed or 'no listing page read'}" for s in candidates)
-        return _failed(f"the section for topic {topic!r} could not be read ({reasons})")
-    general = [s for s in state.sections.values()
-               if s.alive() and (s.general or set(s.topics) & set(GENERAL_TOPICS))]
-    keywords = topics.topics[topic].get("topic_keywords") or []
-    matched: dict[str, dict[str, Any]] = {}
-    if keywords:
-        for section in general:
-            for url, post in section.posts.items():
-                if Matcher(post["title"]).find(keywords):
-                    matched[url] = post
-        lost = _partial(state, general)
-        if lost:  # a lost page of a general section may hold posts of this topic too
-            return _partial_failure(topic, lost, general, matched, False)
-    return {"status": "ok", "section": _section_summary(general, False, bool(matched)),
-            "posts": post_list(matched), "evidence": _evidence(state, general)}
+    return posts
+
+
+def _is_article(section: SectionState, articles: set[str]) -> bool:
+    """A "section" the portal lists as a post, whose own page lists no posts: an article whose
+    title carries a topic's words (a page that lists posts is a section whatever links it)."""
+    if section.how == "register" or canonical(section.url) not in articles:
+        return False
+    return not any(len(posts) >= 2 for posts in section.chosen.values())
+
+
+def _why(section: SectionState) -> str:
+    """Why a section feeds its topics, for the reviewer: where its link was, its text, the
+    words matched, the topics its name also named and why they lost."""
+    if section.how == "register":
+        return "named by the register"
+    assignment = section_assignment(section)
+    where = f"{section.how} link {section.name!r}"
+    if assignment is None or not assignment.topics:
+        return f"{where} (its address names the topic)"
+    return f"{where}: {assignment.explain()}"
+
+
+def section_records(state: AgencyState) -> list[SectionRecord]:
+    """What the crawl read of each section, as typed records (stored as crawl/sections)."""
+    articles = _articles(state)
+    return [SectionRecord(
+        url=section.url, name=section.name, how=section.how, topics=_topics(section),
+        named=list(section.topics), why=_why(section), general=section.general,
+        article=_is_article(section, articles), info_page=section.info_page,
+        pages=list(section.pages), failed=section.failed,
+        lost=section.lost_in_window(state.stop_before), posts=post_list(section.posts),
+        evidence=_evidence(state, [section])) for section in state.sections.values()]
 
 
 def _evidence(state: AgencyState, sections: list[SectionState]) -> list[dict[str, Any]]:
@@ -88,20 +89,25 @@ def _evidence(state: AgencyState, sections: list[SectionState]) -> list[dict[str
     return rows
 
 
-def observations(state: AgencyState, needed_topics: list[str],
-                 topics: Topics) -> dict[str, dict[str, Any]]:
+def observations(state: AgencyState, needed_topics: list[str], topics: Topics,
+                 corrections: list[Correction] = ()) -> dict[str, dict[str, Any]]:
     """Every observation of one agency; all failed, with the reason, when the portal was not
     read at all."""
     obs: dict[str, dict[str, Any]] = {}
     keys = ([f"posts/{t}" for t in needed_topics] + [f"fields/{s}" for s in FIELD_SETS_READ]
             + [f"feature/{f}" for f in topics.features if f != "mobile"]
-            + ["records/du-an", "observed/qa_questions", "observed/qa_answered"])
+            + ["records/du-an", "observed/qa_questions", "observed/qa_answered",
+               "crawl/sections"])
     if state.failure:
         return {key: _failed(state.failure) for key in keys}
     if state.internal_errors:
         return {key: _failed(internal_error(state.internal_errors)) for key in keys}
+    records = section_records(state)
     for topic in needed_topics:
-        obs[f"posts/{topic}"] = topic_observation(state, topic, topics)
+        obs[f"posts/{topic}"] = topic_observation(
+            records, topic, topics.topics[topic].get("topic_keywords") or [],
+            register=topic in state.overrides, corrections=corrections)
+    obs["crawl/sections"] = {"status": "ok", "sections": [r.to_json() for r in records]}
     for field_set in FIELD_SETS_READ:
         failure = _field_set_failure(state, field_set)
         if failure:

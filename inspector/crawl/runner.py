@@ -13,12 +13,15 @@ from scrapy.crawler import CrawlerProcess
 from ..errors import UserError
 from ..evidence.screenshots import CaptureError, capture
 from ..evidence.store import store
+from ..register.corrections import all_corrections
+from ..sections import IS, Correction
 from ..scoring.checklist import load_all, load_topics, posts_topics, topics_of_criteria
 from ..scoring.periods import Window
 from ..workspace import Workspace, dumps, loads, utcnow
 from .browser import chromium, mobile_layout
 from .cache import ExtractionMemo, cache_settings, cache_summary
 from .observe import observations
+from .scope import Scope
 from .settings import SETTINGS
 from .spider import PortalSpider
 from .state import AgencyState
@@ -34,17 +37,28 @@ class CrawlReport:
     agencies: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → summary
 
 
-def _agency_entry(row: dict[str, Any], by_criterion: dict[str, str]) -> dict[str, Any]:
+def _agency_entry(row: dict[str, Any], by_criterion: dict[str, str],
+                  portals: list[str], corrections: list[Correction] = ()) -> dict[str, Any]:
     """What the spider needs of a register row: portal, level, the register's section URLs by
-    topic, whether to obey robots.txt."""
+    topic (and the sections reviewers named, which stand like them), whether to obey
+    robots.txt, and where its crawl may go (``portals``: every portal of the register, so that
+    a district's crawl leaves its communes' sub-sites alone)."""
     overrides: dict[str, list[str]] = {}
     for criterion_id, urls in (loads(row["sections"], {}) or {}).items():
         topic = by_criterion.get(criterion_id)
         if topic:
             overrides.setdefault(topic, []).extend(urls)
+    # a section a reviewer named is read whatever discovery finds (observe.py applies the
+    # correction; its own topics stay what its name says, should the correction be withdrawn)
+    named = sorted({c.url for c in corrections if c.verdict == IS})
+    aliases = list(loads(row.get("aliases"), []) or [])
+    # a section the register names is the portal's, wherever it is
+    aliases += [url for urls in overrides.values() for url in urls] + named
+    others = [p for p in portals if p != row["portal"]]
     return {"id": row["id"], "portal": row["portal"], "level": row["level"],
-            "section_overrides": overrides,
-            "obey_robots": row.get("obey_robots") in (None, 1, True)}
+            "section_overrides": overrides, "reviewer_sections": named,
+            "obey_robots": row.get("obey_robots") in (None, 1, True),
+            "scope": Scope.of(row["portal"], aliases, others)}
 
 
 def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
@@ -62,9 +76,12 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
     topics = load_topics()
     by_criterion = topics_of_criteria(checklists)
     rows = [r for r in ws.agencies(agency_ids) if r["portal"]]  # no portal: nothing to crawl
+    portals = [r["portal"] for r in ws.agencies() if r["portal"]]
     started = utcnow()
     run_id = f"crawl-{started}-{os.getpid()}"    # parallel workers start in the same second
-    entries = [_agency_entry(row, by_criterion) for row in rows]
+    reviewed = all_corrections(ws)
+    entries = [_agency_entry(row, by_criterion, portals, reviewed.get(row["id"], []))
+               for row in rows]
     states: dict[str, AgencyState] = {}
     needed = {level: posts_topics(checklists, level) for level in ("province", "district", "commune")}
     evidence_sink = _EvidenceSink(ws)
@@ -104,7 +121,8 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
     report = CrawlReport(run_id)
     with ws.transaction():
         for agency_id, state in states.items():
-            obs = observations(state, needed[state.level], topics)
+            obs = observations(state, needed[state.level], topics,
+                               reviewed.get(agency_id, []))
             obs["feature/mobile"] = mobile.get(agency_id) or {
                 "status": "failed", "reason": state.failure or "the home page was not read"}
             # what a reviewer should know of this crawl: pages that failed, budget, platform
@@ -155,7 +173,7 @@ def _browser_checks(ws: Workspace, states: dict[str, AgencyState],
     if not todo:
         return results
     try:
-        with chromium() as browser:
+        with chromium(only_hosts=_hosts(todo.values())) as browser:
             for agency_id, state in todo.items():
                 results[agency_id] = _mobile(ws, browser, state, reuse)
                 if screenshots:
@@ -163,6 +181,21 @@ def _browser_checks(ws: Workspace, states: dict[str, AgencyState],
     except RuntimeError as exc:  # no Chromium on this machine: not assessed, with the reason
         return {aid: {"status": "failed", "reason": str(exc)} for aid in todo}
     return results
+
+
+def _hosts(states) -> list[str]:
+    """The hosts Chromium may reach: the portals' own (and their www. twins, where the
+    crawl may have been redirected), nothing else."""
+    hosts: set[str] = set()
+    for state in states:
+        urls = [state.portal, state.home_url or state.portal]
+        urls += [page.split("#")[0] for s in state.sections.values() for page in s.pages[:1]]
+        for url in urls:
+            netloc = urlsplit(url).netloc.lower()
+            if netloc:
+                bare = netloc[4:] if netloc.startswith("www.") else netloc
+                hosts.update({bare, f"www.{bare}"} if not bare[:1].isdigit() else {bare})
+    return sorted(hosts)
 
 
 def _html_key(state: AgencyState, url: str) -> str | None:

@@ -38,6 +38,9 @@ SETTINGS = {
     "INSPECTOR_PAGE_BUDGET": 3000,
     "INSPECTOR_MAX_PATH_DEPTH": 12,
     "DOWNLOADER_MIDDLEWARES": {
+        # first: a request outside the agency's portal (another host, a share button, another
+        # agency's sub-site) is never sent (middleware/scope.py)
+        "inspector.crawl.middleware.scope.ScopeMiddleware": 40,
         "inspector.crawl.middleware.host_slot.HostSlotMiddleware": 50,
         "inspector.crawl.middleware.budget.PageBudgetMiddleware": 60,
         "inspector.crawl.middleware.backoff.BackoffRetryMiddleware": 550,

@@ -12,12 +12,14 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import FormRequest, Request, Response
 
 from . import discovery, features, listings
 from .failures import classify
 from .listings import canonical
-from .state import AgencyState, SectionState
+from .state import HOME_PAGE, AgencyState, SectionState
+from .topics import GENERAL_TOPICS
 
 # Which field set each information page shows (the procedure pages carry thu-tuc).
 PAGE_FIELD_SETS = {"gioi-thieu": "gioi-thieu", "co-cau-to-chuc": "gioi-thieu",
@@ -44,14 +46,13 @@ class PortalSpider(scrapy.Spider):
         self.needed = needed
         self.states = states
         self.stop_before = window_start - timedelta(days=margin_days)
-        self._pending: dict[str, int] = {}          # listing page → articles still being dated
-        self._page_posts: dict[str, list[str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     def callback_failed(self, failure, response, spider):
@@ -90,13 +91,15 @@ class PortalSpider(scrapy.Spider):
             state.overrides[topic] = urls
         state.obey_robots = agency.get("obey_robots", True)
         state.stop_before = self.stop_before
+        state.scope = agency.get("scope")
+        state.reviewer_sections = list(agency.get("reviewer_sections") or [])
         yield self._request(state, agency["portal"], self.parse_home, "home",
                             errback=self.home_failed)
 
     def _request(self, state: AgencyState, url: str, callback, kind: str, errback=None,
                  **meta) -> Request:
         return Request(url, callback=callback, errback=errback or self.page_failed,
-                       meta={"agency": state.agency_id, "kind": kind,
+                       meta={"agency": state.agency_id, "kind": kind, "scope": state.scope,
                              "dont_obey_robotstxt": not state.obey_robots, **meta})
 
     def _state(self, response_or_failure) -> AgencyState:
@@ -113,11 +116,18 @@ class PortalSpider(scrapy.Spider):
         state.home_url = response.url
         self._keep(state, response)
         self._note_features(state, html, response.url)
+        # the home page's lists of posts: the site's frame starts here (a "Tin mới" box is on
+        # every page), and their links are posts, never sections
+        home = listings.parse_listing(html, response.url, state.platform, frame=state.frame,
+                                      page_key=HOME_PAGE)
+        state.home_posts.update(listings.listed_posts(home))
         yield from self._follow_discovery(state, response, how_override=None)
         for topic, urls in state.overrides.items():
             for url in urls:
                 yield from self._open_section(state, url, f"(register: {topic})", [topic],
                                               "register", general=False)
+        for url in state.reviewer_sections:
+            yield from self._open_section(state, url, "", [], "reviewer", general=False)
 
     def parse_sitemap(self, response: Response):
         state = self._state(response)
@@ -127,13 +137,13 @@ class PortalSpider(scrapy.Spider):
         html = response.text
         pages = discovery.static_pages(html, response.url)
         info_pages = {canonical(url): kind for kind, url in pages.items()}
-        for link in discovery.section_links(html, response.url):
-            if not link.topics or urlsplit(link.url).netloc != urlsplit(state.portal).netloc:
+        for link in discovery.sections_to_read(html, response.url, state.home_posts,
+                                               how_override):
+            if not state.in_scope(link.url):
                 continue
-            how = how_override if how_override and link.how != "sidebar_image" else link.how
-            general = bool(set(link.topics) & {"tin-tuc-su-kien", "tin-dia-phuong"})
-            yield from self._open_section(state, link.url, link.text, link.topics, how, general,
-                                          info_page=info_pages.get(canonical(link.url)))
+            general = bool(set(link.topics) & set(GENERAL_TOPICS))
+            yield from self._open_section(state, link.url, link.text, link.topics, link.how,
+                                          general, info_page=info_pages.get(canonical(link.url)))
         for kind, url in pages.items():
             if kind in state.static_pages:
                 continue
@@ -147,6 +157,8 @@ class PortalSpider(scrapy.Spider):
                       general: bool, info_page: str | None = None):
         key = canonical(url)
         section = state.sections.get(key)
+        if section is not None and how == "reviewer":
+            return              # already read for what discovery found in it
         if section is not None:  # the same section linked again: it may name more topics
             section.topics = sorted(set(section.topics) | set(topics))
             section.general = section.general or general
@@ -161,7 +173,8 @@ class PortalSpider(scrapy.Spider):
     # -- listings and articles ---------------------------------------------------------------
     def parse_listing(self, response: Response):
         state = self._state(response)
-        section = state.sections[response.meta["section"]]
+        key = response.meta["section"]
+        section = state.sections[key]
         html = response.text
         page = canonical(response.url) + (f"#{response.meta['postback']}"
                                           if response.meta.get("postback") else "")
@@ -170,60 +183,72 @@ class PortalSpider(scrapy.Spider):
         section.pages.append(page)
         if len(section.pages) == 1:
             self._keep(state, response)
-        listing = listings.parse_listing(html, response.url, state.platform)
-        section.page_posts[page] = [canonical(post.url) for post in listing.posts]
+        listing = listings.parse_listing(html, response.url, state.platform,
+                                         hints=section.hints(), frame=state.frame, page_key=page)
+        section.read_page(page, listing, response.url, response.meta.get("postback"))
+        section.refresh(state.article_dates)
         self._note_features(state, html, response.url)
         if "hoi-dap" in section.topics:
             section.qa.append(features.qa_counts(html))
         if "van-ban-qppl" in section.topics and section.document_fields is None:
             section.document_fields = features.fields_present(html, "van-ban")
-        dated_in_window, undated = False, []
-        for post in listing.posts:
-            url = canonical(post.url)
-            if url in section.posts:
-                continue
-            section.posts[url] = {"title": post.title, "published": post.moment or post.published}
-            if post.published is None:
-                undated.append(url)
-            elif post.published >= self.stop_before:
-                dated_in_window = True
-        if undated:
-            self._pending[page] = len(undated)
-            self._page_posts[page] = undated
-            for url in undated:
-                yield self._request(state, url, self.parse_article, "article",
-                                    section=response.meta["section"], listing_page=page,
-                                    listing=listing, listing_url=response.url,
-                                    listing_postback=response.meta.get("postback"),
-                                    dated_in_window=dated_in_window)
-            return
-        if dated_in_window:
-            yield from self._next_pages(state, response, listing)
+        yield from self._settle(state, key)
 
-    def _next_pages(self, state: AgencyState, response: Response, listing):
+    def _settle(self, state: AgencyState, key: str):
+        """What a section still needs, given what was read: the articles of the undated posts
+        of its pages, then the next pages of each page that reaches into the window (decided
+        once that page's posts are all dated, or could not be)."""
+        section = state.sections[key]
+        # an information page read as a section in case it lists posts (a "Thủ tục hành
+        # chính" news category) feeds no topic: its undated links are not opened
+        dating = bool(section.topics) or section.info_page is None
+        for page in list(section.pages):
+            if page not in section.listings:
+                continue
+            pending = False
+            for post in section.chosen.get(page, []):
+                if post.published is not None or not dating:
+                    continue
+                url = canonical(post.url)
+                if url in state.article_dates:
+                    continue
+                pending = True
+                state.waiting.setdefault(url, set()).add(key)
+                if url not in state.articles_asked:
+                    state.articles_asked.add(url)
+                    yield self._request(state, post.url, self.parse_article, "article",
+                                        section=key, title=post.title)
+            if pending or page in section.followed:
+                continue
+            if section.reaches(page, self.stop_before):
+                section.followed.add(page)
+                yield from self._next_pages(state, key, page)
+
+    def _next_pages(self, state: AgencyState, key: str, page: str):
+        section = state.sections[key]
+        listing = section.listings[page]
+        url, postback = section.page_urls[page]
         # "after": the listing page that links the next ones (a lost page is judged by its posts)
-        after = canonical(response.url) + (f"#{response.meta['postback']}"
-                                           if response.meta.get("postback") else "")
-        meta = {"section": response.meta["section"], "after": after}
+        meta = {"section": key, "after": page}
         if listing.postbacks:
-            wanted = self._next_postback(response, listing)
+            wanted = self._next_postback(postback, listing)
             if wanted is not None:
-                yield FormRequest(response.url, formdata=wanted.formdata,
+                yield FormRequest(url, formdata=wanted.formdata,
                                   callback=self.parse_listing, errback=self.page_failed,
                                   meta={"agency": state.agency_id, "kind": "listing",
-                                        "postback": wanted.argument,
+                                        "postback": wanted.argument, "scope": state.scope,
                                         "dont_obey_robotstxt": not state.obey_robots, **meta},
                                   dont_filter=True)
             return
         urls = [listing.next_url] if listing.next_url else listing.page_urls
-        for url in urls:
-            if url and canonical(url) not in state.sections[meta["section"]].pages:
-                yield self._request(state, url, self.parse_listing, "listing", **meta)
+        for next_url in urls:
+            if next_url and canonical(next_url) not in section.pages:
+                yield self._request(state, next_url, self.parse_listing, "listing", **meta)
 
     @staticmethod
-    def _next_postback(response: Response, listing):
+    def _next_postback(current: str | None, listing):
         """The post-back to the page after this one (Page$N+1, else Page$Next)."""
-        current = response.meta.get("postback") or "Page$1"
+        current = current or "Page$1"
         match = re.match(r"Page\$(\d+)$", current)
         number = int(match.group(1)) + 1 if match else None
         by_argument = {p.argument: p for p in listing.postbacks}
@@ -233,26 +258,36 @@ class PortalSpider(scrapy.Spider):
 
     def parse_article(self, response: Response):
         state = self._state(response)
-        section = state.sections[response.meta["section"]]
-        found = listings.parse_article_date(response.text, response.url, state.platform)
-        key = canonical(response.request.url)
-        if key in section.posts:
-            section.posts[key]["published"] = found.moment or found.value
+        found = listings.parse_article_date(response.text, response.url, state.platform,
+                                            title=response.meta.get("title"))
+        asked = _asked_url(response.request)
+        self._article_dated(state, asked, found.moment or found.value, found.reason)
         self._note_features(state, response.text, response.url, article=True)
-        yield from self._article_done(state, response.meta)
+        for key in sorted(state.waiting.pop(asked, set())):
+            yield from self._settle(state, key)
 
-    def _article_done(self, state: AgencyState, meta: dict[str, Any]):
-        """Once every article of a listing page is dated, read on if the page reached into
-        the window."""
-        page = meta["listing_page"]
-        self._pending[page] -= 1
-        if self._pending[page]:
-            return
-        section = state.sections[meta["section"]]
-        moments = [section.posts[u]["published"] for u in self._page_posts[page]]
-        days = [m.date() if hasattr(m, "date") else m for m in moments if m]
-        if meta.get("dated_in_window") or any(day >= self.stop_before for day in days):
-            yield from self._next_pages(state, _ListingPage(meta), meta["listing"])
+    def _article_dated(self, state: AgencyState, url: str, value, reason: str | None) -> None:
+        state.article_dates[url] = {"value": value, "reason": None if value else reason}
+        for key in state.waiting.get(url, ()):
+            state.sections[key].refresh(state.article_dates)
+
+    def spider_idle(self):
+        """Before the crawl ends: every page's listing chosen again now that all the portal's
+        pages are known (a block repeated across pages is the site's frame, not a listing),
+        and whatever that changes read (articles to date, next pages)."""
+        requests = []
+        for state in self.states.values():
+            if state.failure or state.frame.size == state.frame_seen:
+                continue
+            state.frame_seen = state.frame.size
+            for key, section in state.sections.items():
+                if section.choose_again(state.frame):
+                    section.refresh(state.article_dates)
+                requests += list(self._settle(state, key))
+        if requests:
+            for request in requests:
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider("pages chosen again: more to read")
 
     # -- information pages ----------------------------------------------------------------------
     def parse_static(self, response: Response):
@@ -313,7 +348,7 @@ class PortalSpider(scrapy.Spider):
             section = state.sections.get(meta.get("section"))
             if section is None or section.pages or section.failed:
                 return
-        elif kind != "article":
+        elif kind not in ("article", "procedure"):
             return
         self.crawler.engine.crawl(request.replace(dont_filter=True))
 
@@ -349,9 +384,15 @@ class PortalSpider(scrapy.Spider):
                                f"after {meta.get('after') or 'its first page'}: its posts "
                                f"{'were not read' if guard else 'are missing'})")
         elif kind == "article":
-            # the post stays undated; the page's next page is still decided on the others
+            # the post stays undated (with this reason); the page's next page is still
+            # decided on the others
             state.notes.append(f"{url}: {reason}")
-            return list(self._article_done(state, meta))
+            key = _asked_url(failure.request)
+            self._article_dated(state, key, None, f"its article could not be read: {reason}")
+            requests = []
+            for section_key in sorted(state.waiting.pop(key, set())):
+                requests += list(self._settle(state, section_key))
+            return requests
         elif kind and kind != "home":
             # an information page, the site map or a procedure page: its field set is not
             # assessed when no page of it was read (observe.py)
@@ -360,9 +401,6 @@ class PortalSpider(scrapy.Spider):
         return None
 
 
-class _ListingPage:
-    """The listing page an article was opened from, as `_next_pages` reads it."""
-
-    def __init__(self, meta: dict[str, Any]):
-        self.url = meta["listing_url"]
-        self.meta = {"section": meta["section"], "postback": meta.get("listing_postback")}
+def _asked_url(request) -> str:
+    """The canonical URL a request was first made for (before any redirect)."""
+    return canonical((request.meta.get("redirect_urls") or [request.url])[0])

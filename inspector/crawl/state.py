@@ -6,6 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from .blocks import FrameRegistry, Hints, choose
+from .listings import Listing, PostLink, canonical
+from .scope import Scope
+
+# The frame registry's key of the home page.
+HOME_PAGE = "home"
+
 
 @dataclass
 class SectionState:
@@ -14,7 +21,7 @@ class SectionState:
     url: str
     name: str
     topics: list[str]
-    how: str                                    # menu, submenu, sidebar_image, footer, sitemap, register
+    how: str                                    # menu, submenu, …, register, reviewer
     general: bool = False                       # general news: topic-matched posts come from here
     pages: list[str] = field(default_factory=list)        # listing page URLs read
     posts: dict[str, dict[str, Any]] = field(default_factory=dict)  # post URL → {title, published}
@@ -27,6 +34,68 @@ class SectionState:
     # later listing pages that failed after a page was read: {url, reason, after (the listing
     # page that linked it)}; their posts are missing (observe.py judges whether that matters)
     lost_pages: list[dict[str, str]] = field(default_factory=list)
+    # each listing page as read (its blocks of posts and pager), the posts of the block taken
+    # as its listing and why, where it was read (URL, post-back), and the pages whose next
+    # pages were asked for
+    listings: dict[str, Listing] = field(default_factory=dict)
+    chosen: dict[str, list[PostLink]] = field(default_factory=dict)
+    why: dict[str, str] = field(default_factory=dict)
+    page_urls: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    followed: set[str] = field(default_factory=set)
+
+    def hints(self) -> Hints:
+        return Hints(self.name if self.how != "register" else "", self.url)
+
+    def read_page(self, page: str, listing: Listing, url: str, postback: str | None) -> None:
+        self.listings[page] = listing
+        self.chosen[page] = list(listing.posts)
+        self.why[page] = listing.why
+        self.page_urls[page] = (url, postback)
+
+    def choose_again(self, frame: FrameRegistry) -> bool:
+        """Each page's listing chosen again with what the portal's other pages now tell of its
+        frame; whether any page's posts changed."""
+        changed = False
+        for page, listing in self.listings.items():
+            left_out = frame.frame(page, listing.blocks)
+            choice = choose(listing.blocks, self.hints(), left_out, listing.empty)
+            posts = list(choice.block.posts) if choice.block is not None else []
+            if [p.url for p in posts] != [p.url for p in self.chosen.get(page, [])]:
+                self.chosen[page] = posts
+                changed = True
+            self.why[page] = choice.why
+        return changed
+
+    def refresh(self, article_dates: dict[str, dict[str, Any]]) -> None:
+        """The section's posts from its pages' listings, in reading order, each once, dated by
+        the listing or else by its article (``article_dates``: URL → value, reason)."""
+        posts: dict[str, dict[str, Any]] = {}
+        for page in self.pages:
+            for post in self.chosen.get(page, []):
+                url = canonical(post.url)
+                if url in posts:
+                    continue
+                published = post.moment or post.published
+                entry: dict[str, Any] = {"title": post.title, "published": published}
+                if published is None:
+                    dated = article_dates.get(url)
+                    if dated is not None:
+                        entry["published"] = dated["value"]
+                        if dated["value"] is None:
+                            entry["undated"] = dated["reason"] or "no date found"
+                posts[url] = entry
+        self.posts = posts
+        self.page_posts = {page: [canonical(p.url) for p in self.chosen.get(page, [])]
+                           for page in self.pages}
+
+    def reaches(self, page: str, stop_before: date | None) -> bool:
+        """Whether a listing page holds a post newer than ``stop_before`` (its next page may
+        then hold posts the window counts)."""
+        if stop_before is None:
+            return True
+        days = [_day(self.posts[u]["published"]) for u in self.page_posts.get(page, [])
+                if u in self.posts]
+        return any(d is not None and d >= stop_before for d in days)
 
     def alive(self) -> bool:
         return self.failed is None and bool(self.pages)
@@ -65,6 +134,7 @@ class AgencyState:
     internal_errors: list[str] = field(default_factory=list)
     sections: dict[str, SectionState] = field(default_factory=dict)   # canonical URL → section
     overrides: dict[str, list[str]] = field(default_factory=dict)     # topic → register URLs
+    reviewer_sections: list[str] = field(default_factory=list)        # sections reviewers named
     static_pages: dict[str, str] = field(default_factory=dict)        # kind → URL
     fields: dict[str, set[str]] = field(default_factory=dict)         # set → fields seen
     field_pages: dict[str, list[str]] = field(default_factory=dict)   # set → URLs read
@@ -79,6 +149,19 @@ class AgencyState:
     stop_before: date | None = None             # the window's start minus the reading margin
     pages_fetched: int = 0
     started: datetime | None = None
+    scope: Scope | None = None                  # where this portal's crawl may go
+    # the blocks of posts of every page read (the site's frame: boxes repeated on its pages),
+    # and its size when listings were last chosen again
+    frame: FrameRegistry = field(default_factory=FrameRegistry)
+    frame_seen: int = -1
+    home_posts: set[str] = field(default_factory=set)      # posts the home page lists
+    # articles opened to date a post: URL → {value, reason}; asked for; sections waiting
+    article_dates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    articles_asked: set[str] = field(default_factory=set)
+    waiting: dict[str, set[str]] = field(default_factory=dict)
+
+    def in_scope(self, url: str) -> bool:
+        return self.scope is None or self.scope.allows(url)
 
 
 def _day(value: Any) -> date | None:
@@ -95,8 +178,10 @@ def _day(value: Any) -> date | None:
 
 
 def post_list(posts: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Posts newest first, as the observation contract lists them."""
+    """Posts newest first, as the observation contract lists them; an undated post says why."""
     rows = [{"url": url, "title": p["title"],
              "published": p["published"].isoformat() if isinstance(p["published"], (date, datetime))
-             else p["published"]} for url, p in posts.items()]
+             else p["published"],
+             **({"undated": p["undated"]} if p.get("undated") and not p["published"] else {})}
+            for url, p in posts.items()]
     return sorted(rows, key=lambda r: (r["published"] or "", r["url"]), reverse=True)

@@ -253,7 +253,7 @@ def print_pdfs(pairs: list[tuple[Path, Path]]) -> None:
               '<span class="title" style="flex:1"></span>'
               '<span>Trang <span class="pageNumber"></span>/<span class="totalPages"></span>'
               '</span></div>')
-    with chromium() as browser:
+    with chromium(only_hosts=[]) as browser:     # the report's files only, no network
         for html, pdf in pairs:
             context = browser.new_context(java_script_enabled=False)
             try:

@@ -25,7 +25,7 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _CODE = re.compile(r"^\d+\.\d+$")
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$")
 _AGENCY_FIELDS = {"id", "name", "level", "parent", "portal", "tthc_total", "sections",
-                  "obey_robots", "survey", "__has_services__"}
+                  "aliases", "obey_robots", "survey", "__has_services__"}
 _SURVEY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _SERVICE_FIELDS = {"agency", "name", "group", "level", "url", "online_dossiers",
                    "total_dossiers", "procedures", "playbook"}
@@ -135,6 +135,18 @@ def _sections(rec: Record) -> dict[str, list[str]] | None:
     return result
 
 
+def _aliases(rec: Record) -> list[str] | None:
+    """The portal's other addresses (another domain, https, a folder of the district's host):
+    its crawl may go there too. A list in YAML, URLs separated by spaces in CSV/XLSX."""
+    raw = rec.values.get("aliases")
+    if raw in (None, "", []):
+        return None
+    urls = raw.split() if isinstance(raw, str) else raw
+    if not isinstance(urls, list):
+        raise rec.fail("aliases", "expected a list of URLs")
+    return [check_url(rec, "aliases", u) for u in urls]
+
+
 def survey_values(rec: Record) -> dict[str, float]:
     """The agency's self-reported figures (appendices 2A/3A) the checklists read as survey.*:
     a mapping in YAML, "name=value; name=value" in CSV/XLSX."""
@@ -183,12 +195,14 @@ def agency_row(rec: Record) -> dict[str, Any]:
         raise rec.fail("level", f"unknown level {level!r} (one of {', '.join(LEVELS)})")
     portal = rec.values.get("portal")
     sections = _sections(rec)
+    aliases = _aliases(rec)
     return {
         "id": agency_id, "name": _text(rec, "name"), "level": level,
         "parent": _text(rec, "parent", required=False),
         "portal": check_url(rec, "portal", portal) if portal not in (None, "") else None,
         "tthc_total": _count(rec, "tthc_total"),
         "sections": dumps(sections) if sections else None,
+        "aliases": dumps(aliases) if aliases else None,
         "obey_robots": _bool(rec, "obey_robots"),
     }
 

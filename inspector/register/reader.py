@@ -118,7 +118,8 @@ def read_yaml_register(path: Path) -> list[Record]:
 TABLES = {
     "province": {"required": ["name", "tthc_total"], "optional": []},
     "agency": {"required": ["id", "name", "level", "portal"],
-               "optional": ["parent", "tthc_total", "sections", "obey_robots", "survey"]},
+               "optional": ["parent", "tthc_total", "sections", "aliases", "obey_robots",
+                            "survey"]},
     "service": {"required": ["agency", "name", "level", "url"],
                 "optional": ["group", "online_dossiers", "total_dossiers", "procedures",
                              "playbook"]},

@@ -22,6 +22,7 @@ from ..labels import LEVEL_NAMES, template_globals, vn_date, vn_number
 from ..workspace import Workspace, loads
 from . import accounts
 from .evidence import EvidenceSigner
+from .corrections import correct_section, topic_rows, withdraw_correction
 from .overrides import clear_override, confirm_finding, respond, set_override
 from .state import finding_reviews, review_summary
 
@@ -59,6 +60,8 @@ class ReviewApp:
             Rule("/co-quan/<agency_id>/dieu-chinh", endpoint="override", methods=["POST"]),
             Rule("/co-quan/<agency_id>/bo-dieu-chinh", endpoint="clear", methods=["POST"]),
             Rule("/co-quan/<agency_id>/tra-loi", endpoint="answer", methods=["POST"]),
+            Rule("/co-quan/<agency_id>/chuyen-muc", endpoint="section", methods=["POST"]),
+            Rule("/co-quan/<agency_id>/bo-chuyen-muc", endpoint="unsection", methods=["POST"]),
             Rule("/xem", endpoint="viewer"),
             Rule("/nhat-ky", endpoint="audit"),
         ])
@@ -228,6 +231,7 @@ class ReviewApp:
             as_of=as_of, categories=list(ws.db["categories"].rows_where(
                 "agency_id = ?", [agency_id], order_by="category_id")),
             findings=findings, services=self._services(ws, user, agency_id),
+            topics=topic_rows(ws, agency_id) if user["role"] == accounts.REVIEWER else None,
             messages=list(messages), error=error)
 
     def on_report(self, request, ws, user, agency_id: str) -> Response:
@@ -336,3 +340,32 @@ class ReviewApp:
                             lambda criterion: respond(
                                 ws, agency_id, criterion, request.form.get("state", ""),
                                 request.form.get("comment"), user["username"]))
+
+    def _correct(self, request, ws, user, agency_id: str, failed: str, change) -> Response:
+        """Apply a correction of a topic's section: back to the topic's row on the agency's
+        page, or that page again (400) saying why it was refused."""
+        if user["role"] != accounts.REVIEWER:
+            return self.forbidden(user)
+        topic = request.form.get("topic", "")
+        try:
+            change(topic)
+        except UserError as exc:
+            return self.on_agency(request, ws, user, agency_id, status=400,
+                                  error=f"{failed}: {exc}")
+        return redirect(f"/co-quan/{agency_id}#cd-{topic}", 303)
+
+    def on_section(self, request, ws, user, agency_id: str) -> Response:
+        """"This section is not topic X's" (verdict is_not, the section's URL) or "topic X's
+        section is at URL" (verdict is): kept, the topic derived again from what was read,
+        the agency re-scored."""
+        return self._correct(request, ws, user, agency_id, "Không lưu được chuyên mục",
+                             lambda topic: correct_section(
+                                 ws, agency_id, topic, request.form.get("url", ""),
+                                 request.form.get("verdict", ""), user["username"],
+                                 request.form.get("reason", "")))
+
+    def on_unsection(self, request, ws, user, agency_id: str) -> Response:
+        return self._correct(request, ws, user, agency_id, "Không bỏ được chỉnh sửa chuyên mục",
+                             lambda topic: withdraw_correction(
+                                 ws, agency_id, topic, request.form.get("url", ""),
+                                 user["username"], request.form.get("reason", "")))

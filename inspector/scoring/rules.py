@@ -29,6 +29,9 @@ class _Env:
     ctx: Context
     as_of: date
     window: Window
+    # the most favourable dates given to the posts that could not be dated (the upper bound
+    # of a finding whose undated posts might change its points), None when they stay undated
+    undated_dates: Callable[[list[date], int], list[date]] | None = None
 
     @property
     def lag(self) -> Span | None:
@@ -85,7 +88,8 @@ def _posts(env: _Env, spec: dict[str, Any]) -> _Posts:
     obs = _observation(env, f"posts/{topic}", f"the section for topic {topic!r}")
     keywords, exclude = spec.get("title_keywords"), spec.get("title_exclude")
     seen: set[str] = set()
-    dated, undated = [], 0
+    dated: list[tuple[date, dict[str, Any]]] = []
+    undated: list[dict[str, Any]] = []
     for post in obs.get("posts", []):
         if keywords or exclude:
             title = Matcher(post.get("title", ""))
@@ -99,11 +103,15 @@ def _posts(env: _Env, spec: dict[str, Any]) -> _Posts:
         seen.add(key)
         day = _parse_day(post.get("published"))
         if day is None:
-            undated += 1
+            undated.append(post)
         elif day <= env.as_of:  # a post dated after the inspection date cannot count yet
             dated.append((day, post))
+    if undated and env.undated_dates is not None:
+        days = env.undated_dates([d for d, _ in dated], len(undated))
+        dated += [(day, {**post, "assumed": True}) for day, post in zip(days, undated)]
+        undated = []
     dated.sort(key=lambda item: item[0], reverse=True)
-    return _Posts(obs, dated, undated)
+    return _Posts(obs, dated, len(undated))
 
 
 def _post_metrics(env: _Env, posts: _Posts, counted: list[tuple[date, dict]]) -> dict[str, Any]:
@@ -111,7 +119,8 @@ def _post_metrics(env: _Env, posts: _Posts, counted: list[tuple[date, dict]]) ->
     return {
         "posts": [{"url": p.get("url"), "title": p.get("title"), "published": d.isoformat()}
                   for d, p in counted],
-        "section": {k: section.get(k) for k in ("found", "own", "how", "urls") if k in section},
+        "section": {k: section.get(k) for k in ("found", "own", "how", "names", "urls", "why")
+                    if k in section},
         "topic_matched": bool(section.get("found")) and not section.get("own", True),
         "newest": posts.newest.isoformat() if posts.newest else None,
         "undated": posts.undated,
@@ -419,12 +428,55 @@ def evaluate(env: _Env, rule: dict, spec: dict) -> Evaluation:
     return RULES[rule["type"]](env, rule, spec)
 
 
+def _spans(rule: dict) -> list[Span]:
+    """The periods a rule judges coverage by (its own and its parts')."""
+    found = []
+    for key in ("period", "every"):
+        if key in rule:
+            found.append(Span.parse(rule[key]))
+    for child in rule.get("levels", []) + rule.get("parts", []):
+        found += _spans(child)
+    return found
+
+
+def _favourable(window: Window, as_of: date, spans: list[Span]):
+    """Dates for undated posts that give them the most points they could have: the first on
+    the as-of date (newest, timely), the others each in a period of the finest span the rule
+    judges that no dated post covers, newest first, the rest on the as-of date too."""
+    finest = min(spans, key=lambda s: (s.unit != "w", s.count * (7 if s.unit == "w" else 30)),
+                 default=None)
+
+    def place(dated: list[date], count: int) -> list[date]:
+        days = [as_of]
+        if finest is not None:
+            empty = [p for p in reversed(periods(window, finest))
+                     if not any(d in p for d in dated) and as_of not in p]
+            days += [min(p.end, as_of) for p in empty]
+        days = days[:count]
+        return days + [as_of] * (count - len(days))
+    return place
+
+
 def evaluate_criterion(criterion: Criterion, ctx: Context, as_of: date) -> Evaluation:
     """Points (capped at the criterion's max) and metrics; raises `Unknown` when the inputs
-    could not be observed."""
-    env = _Env(criterion, ctx, as_of, Window.ending(as_of))
+    could not be observed, or when posts that could not be dated could change the points
+    (their most favourable dates give more than the dated posts alone)."""
+    window = Window.ending(as_of)
+    env = _Env(criterion, ctx, as_of, window)
     result = evaluate(env, criterion.rule, criterion.input)
-    result.points = min(result.points, F(criterion.max_points))
+    top = F(criterion.max_points)
+    result.points = min(result.points, top)
+    undated = _posts(env, criterion.input).undated if criterion.input.get("kind") == "posts" \
+        else 0
+    if undated and result.points < top:
+        upper = _Env(criterion, ctx, as_of, window,
+                     undated_dates=_favourable(window, as_of, _spans(criterion.rule)))
+        best = min(evaluate(upper, criterion.rule, criterion.input).points, top)
+        if best != result.points:
+            raise Unknown(f"{undated} posts could not be dated (their article pages show no "
+                          f"date, or could not be read): with them the points could be up to "
+                          f"{float(best):g} instead of {float(result.points):g}; a reviewer "
+                          f"must date them")
     return result
 
 

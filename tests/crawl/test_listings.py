@@ -39,7 +39,7 @@ def page_id(path: Path) -> str:
 def test_every_platform_has_saved_pages():
     platforms = {p.parent.name for p in SAVED}
     assert platforms == {"liferay", "sharepoint", "nukeviet", "drupal", "aspnet", "wordpress",
-                         "generic"}
+                         "generic", "wordpress-real"}
     layouts = {p.stem.split("-")[0] for p in LISTINGS}
     assert {"news", "documents", "qa"} <= layouts
     assert any("undated" in p.stem for p in LISTINGS)

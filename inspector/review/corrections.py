@@ -1,0 +1,111 @@
+"""A reviewer corrects which section is a topic's ("this section is not topic X", "topic X is
+at URL"): the correction is kept (register/corrections.py, audit-logged), the topic's
+observation is derived again from what the last crawl already read, and the agency re-scored;
+the next crawl reads a named section it had not read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import UserError
+from ..register import corrections as store
+from ..scoring.checklist import load_all, load_topics, posts_topics, topics_of_criteria
+from ..scoring.store import rescore
+from ..sections import SectionRecord, topic_observation
+from ..workspace import Workspace, dumps, loads
+
+
+def _agency(ws: Workspace, agency_id: str) -> dict[str, Any]:
+    return ws.agencies([agency_id])[0]
+
+
+def sections_read(ws: Workspace, agency_id: str) -> list[SectionRecord] | None:
+    """The sections the last crawl read of the agency's portal (None: not crawled, or its
+    portal could not be read)."""
+    row = next(ws.db["observations"].rows_where("agency_id = ? and key = ?",
+                                                [agency_id, "crawl/sections"]), None)
+    if row is None or row["status"] != "ok":
+        return None
+    return [SectionRecord.from_json(s) for s in loads(row["value"], {}).get("sections", [])]
+
+
+def derive_again(ws: Workspace, agency_id: str) -> list[str]:
+    """Each posts/<topic> observation of the agency derived again from the sections already
+    read, with the register's and the reviewers' word; the keys that changed."""
+    records = sections_read(ws, agency_id)
+    if records is None:
+        return []
+    agency = _agency(ws, agency_id)
+    checklists = load_all()
+    topics = load_topics()
+    by_criterion = topics_of_criteria(checklists)
+    registered = {by_criterion[c] for c in (loads(agency["sections"], {}) or {})
+                  if c in by_criterion}
+    corrections = store.corrections(ws, agency_id)
+    changed = []
+    with ws.transaction():
+        for topic in posts_topics(checklists, agency["level"]):
+            key = f"posts/{topic}"
+            obs = topic_observation(records, topic,
+                                    topics.topics[topic].get("topic_keywords") or [],
+                                    register=topic in registered, corrections=corrections)
+            status, reason = obs.pop("status"), obs.pop("reason", None)
+            before = next(ws.db["observations"].rows_where("agency_id = ? and key = ?",
+                                                           [agency_id, key]), None)
+            if before is not None and before["status"] == status and \
+                    before["reason"] == reason and loads(before["value"], {}) == loads(
+                        dumps(obs), {}):
+                continue
+            ws.put_observation(agency_id, key, obs, status=status, reason=reason,
+                               run_id=before["run_id"] if before else None)
+            changed.append(key)
+    return changed
+
+
+def correct_section(ws: Workspace, agency_id: str, topic: str, url: str, verdict: str,
+                    reviewer: str, reason: str) -> list[str]:
+    """Record the reviewer's correction, derive the agency's topics again from what was read,
+    re-score it; the observation keys that changed."""
+    needed = posts_topics(load_all(), _agency(ws, agency_id)["level"])
+    if topic not in needed:
+        raise UserError(f"{agency_id}: no criterion of its level counts posts of topic "
+                        f"{topic!r} (topics: {', '.join(needed)})")
+    store.add(ws, agency_id, topic, url, verdict, reviewer, reason)
+    changed = derive_again(ws, agency_id)
+    rescore(ws, [agency_id])
+    return changed
+
+
+def withdraw_correction(ws: Workspace, agency_id: str, topic: str, url: str, reviewer: str,
+                        reason: str) -> list[str]:
+    store.withdraw(ws, agency_id, topic, url, reviewer, reason)
+    changed = derive_again(ws, agency_id)
+    rescore(ws, [agency_id])
+    return changed
+
+
+def topic_rows(ws: Workspace, agency_id: str) -> dict[str, Any]:
+    """What the agency page shows of its topics' sections: per topic counted, the sections
+    that feed it and why (or that it borrows from general news, or that none was found), the
+    corrections standing; and every section read, for a reviewer to name one."""
+    agency = _agency(ws, agency_id)
+    topics = load_topics()
+    observed = {r["key"][len("posts/"):]: r for r in ws.db["observations"].rows_where(
+        "agency_id = ? and key like 'posts/%'", [agency_id])}
+    corrections = store.corrections(ws, agency_id)
+    rows = []
+    for topic in posts_topics(load_all(), agency["level"]):
+        row = observed.get(topic)
+        value = loads(row["value"], {}) if row else {}
+        section = value.get("section") or {}
+        rows.append({"topic": topic, "title": topics.topics[topic]["title"],
+                     "status": row["status"] if row else None,
+                     "reason": row["reason"] if row else None,
+                     "own": section.get("own"), "found": section.get("found"),
+                     "names": section.get("names") or [], "urls": section.get("urls") or [],
+                     "sections": list(zip(section.get("names") or [],
+                                          section.get("sections") or [])),
+                     "why": section.get("why") or {}, "posts": len(value.get("posts") or []),
+                     "corrections": [c for c in corrections if c.topic == topic]})
+    read = sections_read(ws, agency_id) or []
+    return {"topics": rows, "sections": [s for s in read if s.alive() and not s.article]}
