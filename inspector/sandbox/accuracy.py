@@ -1,5 +1,6 @@
 """How close a crawl of the sandbox comes to its ground truth: posts found with the right date,
-sections discovered, criteria scored the same (the crawler issue's three measures)."""
+sections discovered, criteria scored the same (the crawler issue's three measures), and posts
+counted that do not belong (the generality corpus's fourth)."""
 
 from __future__ import annotations
 
@@ -35,8 +36,13 @@ def measure(truth: dict, ws: Workspace, as_of: date) -> dict[str, object]:
     posts_total = posts_right = 0
     sections_total = sections_right = 0
     points_total = points_right = 0
+    foreign_listed = foreign_wrong = 0
     misses: Counter[str] = Counter()
     details: list[str] = []
+    post_results: list[dict] = []
+    foreign_posts: list[dict] = []
+    criteria_results: list[dict] = []
+    where, listings = _where_posts_live(truth)
     for agency in truth["agencies"]:
         aid = agency["id"]
         crawled = {row["key"]: {**loads(row["value"], {}), "status": row["status"],
@@ -48,15 +54,48 @@ def measure(truth: dict, ws: Workspace, as_of: date) -> dict[str, object]:
             if not key.startswith("posts/") or down:
                 continue
             got = crawled.get(key, {})
-            dates = {canonicalize_url(p["url"]): p["published"][:10] for p in got.get("posts", [])}
+            dates = {canonicalize_url(p["url"]): (p.get("published") or "")[:10]
+                     for p in got.get("posts", [])}
             for post in expected["posts"]:
                 if not window.start <= date.fromisoformat(post["published"][:10]) <= window.end:
                     continue
                 posts_total += 1
-                if dates.get(canonicalize_url(post["url"])) == post["published"][:10]:
+                url = canonicalize_url(post["url"])
+                ok = dates.get(url) == post["published"][:10]
+                if ok:
                     posts_right += 1
                 else:
                     misses[f"post {key} {agency['platform']}"] += 1
+                post_results.append({
+                    "agency": aid, "key": key, "url": post["url"], "ok": ok,
+                    "section": where.get(url, (None, None))[1],
+                    "got": None if ok else dates.get(url, "missing")})
+            # posts the crawl counted for the topic that the ground truth does not: in the
+            # window by the crawl's own date, URLs compared canonicalised
+            belong = {canonicalize_url(p["url"]) for p in expected["posts"]}
+            read_from = [listings[u] for u in map(canonicalize_url,
+                                                  (got.get("section") or {}).get("urls") or [])
+                         if listings.get(u, ("",))[0] == aid]
+            for post in got.get("posts", []) if got.get("status") == "ok" else []:
+                published = (post.get("published") or "")[:10]
+                try:
+                    day = date.fromisoformat(published)
+                except ValueError:
+                    continue
+                if not window.start <= day <= window.end:
+                    continue
+                foreign_listed += 1
+                url = canonicalize_url(post["url"])
+                if url in belong:
+                    continue
+                foreign_wrong += 1
+                owner = where.get(url)
+                foreign_posts.append({
+                    "agency": aid, "key": key, "url": post["url"], "published": published,
+                    "lives": ("not a post" if owner is None else
+                              f"post of {owner[1]}" if owner[0] == aid else
+                              f"post of another agency ({owner[0]})"),
+                    "read_from": read_from[0][1] if read_from else None})
         for item in agency["expected"]["criteria"]:
             criterion = criteria.get(item["id"])
             if criterion is None:
@@ -78,8 +117,26 @@ def measure(truth: dict, ws: Workspace, as_of: date) -> dict[str, object]:
             same = row is not None and row["points"] == item["points"] and (
                 (row["status"] == "not_assessed") == (item["status"] == "not_assessed"))
             points_right += same
+            criteria_results.append({"agency": aid, "criterion": item["id"], "same": bool(same),
+                                     "want": item["points"], "got": row and row["points"]})
             if not same:
                 details.append(f"points {aid} {item['id']}: want {item['points']} ({item['status']}) "
                                f"got {row and row['points']} ({row and row['status']}: {row and row['reason']})")
     return {"posts": (posts_right, posts_total), "sections": (sections_right, sections_total),
-            "points": (points_right, points_total), "misses": misses, "details": details}
+            "points": (points_right, points_total), "misses": misses, "details": details,
+            "foreign": (foreign_wrong, foreign_listed), "post_results": post_results,
+            "foreign_posts": foreign_posts, "criteria_results": criteria_results}
+
+
+def _where_posts_live(truth: dict) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    """Canonical URL → (agency id, section key) of every post, and of every listing page, in the
+    ground truth."""
+    posts: dict[str, tuple[str, str]] = {}
+    listings: dict[str, tuple[str, str]] = {}
+    for agency in truth["agencies"]:
+        for section in agency["sections"]:
+            for post in section["posts"]:
+                posts[canonicalize_url(post["url"])] = (agency["id"], section["key"])
+            for page in section["listing_pages"]:
+                listings.setdefault(canonicalize_url(page["url"]), (agency["id"], section["key"]))
+    return posts, listings

@@ -80,6 +80,7 @@ def ground_truth(province: Province, portals: dict[str, Portal], urls: dict[str,
         obs_by_agency[agency.id] = observations(agency, post_url, listing_urls, verdicts)
     window = Window.ending(province.as_of)
     result = {"schema": GROUND_TRUTH_SCHEMA, "seed": province.seed,
+              **({"seeds": list(province.seeds)} if getattr(province, "seeds", None) else {}),
               "as_of": province.as_of.isoformat(),
               "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
               "province": {"name": province.name, "tthc_total": province.tthc_total},
@@ -97,6 +98,8 @@ def ground_truth(province: Province, portals: dict[str, Portal], urls: dict[str,
             "platform": agency.platform, "profile": agency.profile, "portal": agency.base_url,
             "troubles": list(agency.troubles), "trouble_urls": _trouble_urls(agency, portal),
             "targets": dict(agency.targets),
+            # the generality corpus's portals: the template choices they were drawn with
+            **({"theme": portal.theme_summary()} if hasattr(portal, "theme_summary") else {}),
             "sections": [_section(agency, portal, s) for s in agency.sections],
             "fields": {k: list(v) for k, v in sorted(agency.fields.items())},
             "features": dict(sorted(agency.features.items())),

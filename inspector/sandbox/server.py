@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -158,14 +159,27 @@ class Sandbox:
         """Every server's port and every agency's base URL (fixed ports when base_port is set,
         so the register and ground truth can be written without serving)."""
         agencies = self.province.agencies
+        mounts = self._mounts()
         n = len(agencies)
-        ports = {a.id: self._port(1 + i) for i, a in enumerate(agencies)}
+        ports = {a.id: self._port(1 + i) for i, a in enumerate(agencies) if a.id not in mounts}
         ports.update({"ssr": self._port(n + 1), "spa": self._port(n + 2),
                       "smtp": self._port(n + 3), "control": self._port(n + 4)})
         for agency in agencies:
+            if agency.id in mounts:
+                continue
             scheme = "https" if agency.has("https_self_signed") else "http"
             agency.base_url = f"{scheme}://{LOOPBACK}:{ports[agency.id]}/"
+        for agency in agencies:  # a sub-site: a path under its host's portal, no port of its own
+            if agency.id in mounts:
+                host, prefix = mounts[agency.id]
+                agency.base_url = (self.province.agency(host).base_url.rstrip("/")
+                                   + "/" + prefix.strip("/") + "/")
         return ports
+
+    def _mounts(self) -> dict[str, tuple[str, str]]:
+        """Sub-sites (agency id → (host agency id, path prefix)) of a province that has them
+        (the generality corpus's communes published under their district's host)."""
+        return dict(getattr(self.province, "mounts", None) or {})
 
     def portals(self) -> dict[str, Any]:
         return {a.id: portal_class(a.platform)(a, self.province) for a in self.province.agencies}
@@ -200,14 +214,25 @@ class Sandbox:
         self.urls["control"] = f"http://{LOOPBACK}:{self._serve(control, ports['control'])}"
         self.urls["smtp"] = f"smtp://{LOOPBACK}:{self.sink.port}"
         self.portal_apps = self.portals()
+        mounts = self._mounts()
         for agency in self.province.agencies:
             if agency.has("down"):
                 continue  # its port stays closed: connection refused
-            ssl_context = self_signed_certificate(self.out_dir / "tls") \
-                if agency.has("https_self_signed") else None
             self.trouble_apps[agency.id] = TroublePortal(self.portal_apps[agency.id], agency,
                                                          self.slow_seconds)
-            self._serve(self.trouble_apps[agency.id], ports[agency.id], ssl_context=ssl_context)
+        sub_sites: dict[str, dict[str, Any]] = {}
+        for agency_id, (host, prefix) in mounts.items():
+            if agency_id in self.trouble_apps:
+                sub_sites.setdefault(host, {})["/" + prefix.strip("/")] = self.trouble_apps[agency_id]
+        for agency in self.province.agencies:
+            if agency.has("down") or agency.id in mounts:
+                continue
+            ssl_context = self_signed_certificate(self.out_dir / "tls") \
+                if agency.has("https_self_signed") else None
+            app: Any = self.trouble_apps[agency.id]
+            if agency.id in sub_sites:  # the host hands its sub-sites' paths to their portals
+                app = DispatcherMiddleware(app, sub_sites[agency.id])
+            self._serve(app, ports[agency.id], ssl_context=ssl_context)
         write_outputs(self.province, self.portal_apps, self.urls, self.out_dir)
         return self
 

@@ -13,6 +13,8 @@ PLATFORM_CLASSES = {
     "nukeviet": "nukeviet:NukeVietPortal",
     "drupal": "drupal:DrupalPortal",
     "aspnet": "aspnet:AspNetPortal",
+    # the generality corpus: markup drawn from a seed (not one of model.PLATFORMS)
+    "variant": "variant:VariantPortal",
 }
 
 
