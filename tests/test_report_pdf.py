@@ -114,10 +114,17 @@ def test_services_and_their_last_screens_are_printed(printed):
 
 
 def test_pages_render_to_pictures_that_are_not_blank(printed, tmp_path):
+    """Every page shows something of its own besides the running footer: ink on the page and
+    words in it (the last page may hold only the signature blocks)."""
     _, agency, out = printed
     pdf = pdfium.PdfDocument(str(out / f"{agency}.pdf"))
     for index in range(len(pdf)):
         picture = pdf[index].render(scale=150 / 72).to_pil().convert("L")
         picture.save(tmp_path / f"trang-{index + 1}.png")
         dark = sum(picture.histogram()[:200])
-        assert dark / (picture.width * picture.height) > 0.01, f"page {index + 1} is blank"
+        assert dark / (picture.width * picture.height) > 0.002, f"page {index + 1} is blank"
+        words = pdf[index].get_textpage().get_text_range()
+        body = [line for line in words.splitlines()
+                if line.strip() and not line.strip().startswith("Báo cáo kết quả đánh giá —")
+                and not re.fullmatch(r"\s*Trang \d+/\d+\s*", line)]
+        assert len(" ".join(body).split()) >= 10, f"page {index + 1} has no text of its own"

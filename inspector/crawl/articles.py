@@ -34,8 +34,9 @@ BEFORE_CHARS = 160
 # A date inside a sentence counts only this close after the title.
 WEAK_AFTER_CHARS = 300
 # Words that say a date is the post's: published, posted, updated.
-PUBLISH_WORDS = re.compile(r"\b(?:dang|dang luc|ngay dang|cap nhat|xuat ban|thoi gian|posted|"
-                           r"published|updated|ngay tao|dang tai|dang ngay|gui luc)\b")
+PUBLISH_WORDS = re.compile(r"\b(?:dang luc|ngay dang|dang ngay|dang vao|duoc dang|dang tai|"
+                           r"dang boi|cap nhat|xuat ban|thoi gian dang|ngay tao|gui luc|"
+                           r"posted|published|updated)\b")
 TODAY_WORDS = re.compile(r"\b(?:hom nay|today|bay gio)\b")
 WEEKDAYS = re.compile(r"\b(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat|thu [2-7]|cn|monday|tuesday|"
                       r"wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b")
@@ -195,9 +196,17 @@ def _title_chunk(chunks: list[_Chunk], title: str | None) -> int | None:
     return best
 
 
-def _main_heading(chunks: list[_Chunk]) -> int | None:
-    """Without a known title: the last <h1> (a site's name comes first, in the header), else
-    the first heading of two or more words outside the page's frame."""
+def _main_heading(chunks: list[_Chunk], page_title: str = "") -> int | None:
+    """Without a known title: the heading the page's <title> names ("Tiêu đề - Tên cổng"),
+    else the last <h1> (a site's name comes first, in the header), else the first heading of
+    two or more words outside the page's frame."""
+    wanted = fold(page_title)
+    if wanted:
+        scored = [(fuzz.partial_ratio(fold(c.text), wanted), i) for i, c in enumerate(chunks)
+                  if c.heading and not c.in_link and len(c.text.split()) >= 3]
+        best = max(scored, default=None)
+        if best and best[0] >= 85:
+            return max(i for score, i in scored if score == best[0])
     h1s = [i for i, c in enumerate(chunks) if c.element.tag == "h1" and not c.in_link
            and len(c.text.split()) >= 3]
     outside = [i for i in h1s if not chunks[i].aside]
@@ -241,13 +250,13 @@ def _dates_in(chunk: _Chunk) -> list[FoundDate]:
     return found
 
 
-def near_title(body, title: str | None, url: str = "") -> FoundDate | None:
+def near_title(body, title: str | None, url: str = "", page_title: str = "") -> FoundDate | None:
     """The publication date printed with the article's title (``title``, or the page's main
-    heading when unknown), or None."""
+    heading when unknown: the one its <title>, ``page_title``, names), or None."""
     chunks = _chunks(body, url)
     anchor = _title_chunk(chunks, title)
     if anchor is None:
-        anchor = _main_heading(chunks)
+        anchor = _main_heading(chunks, page_title)
     if anchor is None:
         return None
     start = chunks[anchor].start + len(chunks[anchor].text)

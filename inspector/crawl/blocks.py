@@ -75,10 +75,11 @@ class Block:
 @dataclass(frozen=True)
 class Hints:
     """What the crawl knows of the page beside its markup: the section's name (the link text
-    that led here) and URL."""
+    that led here) and URL, and the portal's home page (a sub-site's is no "/")."""
 
     section_name: str = ""
     section_url: str = ""
+    home_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,8 +191,7 @@ class FrameRegistry:
 
     def add(self, page: str, blocks: list[Block]) -> None:
         links = frozenset(u for b in blocks for u in b.urls)
-        self.pages[page] = _PageBlocks(links, [(b.signature, b.urls) for b in blocks
-                                               if len(b.urls) >= 2])
+        self.pages[page] = _PageBlocks(links, [(b.signature, b.urls) for b in blocks])
 
     def frame(self, page: str, blocks: list[Block], *, required: int = 2) -> set[int]:
         """Indices of ``blocks`` (of ``page``) that other pages repeat: found with the same
@@ -210,7 +210,7 @@ class FrameRegistry:
         found = set()
         for index, block in enumerate(blocks):
             urls = block.urls
-            if len(urls) < 2:
+            if not urls:
                 continue
             seen = sum(1 for other in distinct if any(
                 sig == block.signature and _jaccard(urls, theirs) >= FRAME_SIMILARITY
@@ -221,9 +221,12 @@ class FrameRegistry:
 
 
 # -- the choice -----------------------------------------------------------------------------------
-def _url_shape(url: str) -> tuple:
+def url_shape(url: str) -> tuple:
+    """The template a URL was made on: host, path without its last segment (a trailing slash
+    aside) and with digits blanked, the number of segments, the query's keys: '/node/1205' and
+    '/node/1206', '/2026/10/lich-tuan-2/' and '/2026/11/lich-thang-11/' share theirs."""
     parts = urlsplit(url)
-    segments = parts.path.split("/")
+    segments = parts.path.rstrip("/").split("/")
     prefix = re.sub(r"\d+", "#", "/".join(segments[:-1]))
     keys = tuple(sorted(k.split("=")[0] for k in parts.query.split("&") if k))
     return parts.netloc, prefix, len(segments), keys
@@ -231,7 +234,7 @@ def _url_shape(url: str) -> tuple:
 
 def coherence(block: Block) -> float:
     """The share of the block's posts made on its most common URL template."""
-    shapes = [_url_shape(p.url) for p in block.posts]
+    shapes = [url_shape(p.url) for p in block.posts]
     return max(shapes.count(s) for s in shapes) / len(shapes) if shapes else 0.0
 
 

@@ -99,14 +99,15 @@ class _Match:
     problem: str | None = None
 
 
-def find_date(text: str, year: int | None = None) -> FoundDate:
+def find_date(text: str, year: int | None = None, loose: bool = True) -> FoundDate:
     """The first date a text holds (with its time of day when printed next to it).
 
     Patterns read every form seen on the portals (see tests/crawl/test_dates.py); dateparser reads
     what is left of a short text (other spellings with month names). An impossible first date
     (31/02), a relative one ("2 giờ trước") or a partial one (no year) gives no date and a
     reason; a day and month ("(17/11)") take ``year`` when the page gives it elsewhere (a
-    heading "Năm 2026", the post's address /2026/11/)."""
+    heading "Năm 2026", the post's address /2026/11/). ``loose`` False: the patterns only (a
+    quick look at many small texts; dateparser is slow)."""
     clean = _normalise(text)
     if not clean:
         return FoundDate(None, None, "", "empty text")
@@ -120,6 +121,8 @@ def find_date(text: str, year: int | None = None) -> FoundDate:
         found = _with_year(clean, year)
         if found is not None:
             return found
+    if not loose:
+        return FoundDate(None, None, clean[:80], "no date in text")
     return _with_dateparser(clean)
 
 
@@ -132,7 +135,8 @@ def _with_year(text: str, year: int) -> FoundDate | None:
     found = find_date(text[:match.start()] + full + text[match.end():])
     if found.value is None:
         return None
-    return FoundDate(found.value, found.moment, match.group(0))
+    # what was read: the day and month shown, with the year the page gives elsewhere
+    return FoundDate(found.value, found.moment, full)
 
 
 def all_dates(text: str) -> list[date]:

@@ -556,8 +556,9 @@ class _Regions:
             if ancestor.tag == "footer" or role == "contentinfo" or words & FOOTER_WORDS:
                 in_footer = True
             if ancestor.tag == "nav" or role in ("navigation", "menubar", "menu") or \
-                    words & MENU_WORDS:
-                in_menu = True
+                    words & MENU_WORDS or any(w.startswith("menu") or w.endswith("menu")
+                                              for w in words):
+                in_menu = True      # "menutop", "menu-ngang", "leftmenu" too
             if ancestor.tag == "li":
                 nested_lists += 1
         in_main = in_main and not in_sidebar

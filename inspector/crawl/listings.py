@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -9,12 +10,13 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
+from lxml.cssselect import CSSSelector
 from w3lib.url import canonicalize_url
 
 from ..textnorm import fold, nfc
 from . import articles
 from .blocks import (Block, FrameRegistry, Hints, choose, heading_of, is_post_list,
-                     says_empty, signature)
+                     says_empty, signature, url_shape)
 from .dates import FoundDate, find_date
 
 PLATFORMS = ("liferay", "sharepoint", "nukeviet", "drupal", "aspnet", "wordpress", "generic")
@@ -170,7 +172,8 @@ MACHINE_NAMED = re.compile(r"^view-(?:id-|display-id-)?", re.I)
 ASIDE_TAGS = {"nav", "aside"}
 FRAME_TAGS = {"header", "footer"}
 GENERIC_LINK_TEXT = re.compile(r"^(?:xem|chi tiet|xem chi tiet|xem tiep|doc tiep|tai ve|"
-                               r"more|read more|details?)$")
+                               r"xem tat ca|tat ca|xem them|doc them|more|read more|"
+                               r"view all|see all|details?)$")
 
 
 def _parse(html: str | bytes | None):
@@ -238,6 +241,12 @@ def _is_answer(element) -> bool:
     return bool(ANSWER_CLASS.search(element.get("class") or ""))
 
 
+@functools.lru_cache(maxsize=512)
+def _css(selector: str) -> CSSSelector:
+    """A CSS selector compiled once (platform selectors run on every item of every page)."""
+    return CSSSelector(selector)
+
+
 def _bare_host(netloc: str) -> str:
     """A host as two links to one site compare: lower case, without "www." (port kept)."""
     netloc = netloc.lower()
@@ -276,9 +285,13 @@ class _Page:
         base = doc.xpath("//base/@href")
         self.base = urljoin(url, base[0].strip()) if base and base[0].strip() else url
         self._headers: dict = {}
+        self._links: dict = {}                # href → canonical absolute URL
 
     def link_url(self, anchor) -> str | None:
-        return _absolute(anchor.get("href"), self.base)
+        href = anchor.get("href")
+        if href not in self._links:
+            self._links[href] = _absolute(href, self.base)
+        return self._links[href]
 
     def post_url(self, anchor) -> str | None:
         """The URL of a link that may lead to a post (not a file, a feed, this page, nor a page
@@ -336,6 +349,8 @@ class ListingExtractor:
         (blocks ``frame`` has seen repeated on other pages) left out."""
         hints = hints or Hints()
         page = _Page(doc, url)
+        # the section's own first page and the portal's home are never its posts
+        page.pages.update(canonical(u) for u in (hints.section_url, hints.home_url) if u)
         root = self.main_root(doc)
         page_urls, next_url = self.pager(doc, root, page)
         page.pages.update(page_urls)
@@ -355,7 +370,7 @@ class ListingExtractor:
         body = doc.find("body") if doc.find("body") is not None else doc
         for selector in self.main_selectors + self.GENERIC_MAIN:
             # an empty landmark (Drupal's <a id="main-content"> skip target) is no content
-            found = [e for e in doc.cssselect(selector)
+            found = [e for e in _css(selector)(doc)
                      if len(e) and len(_text(e)) >= 40 and not self.in_aside(e, body)]
             if found:
                 return found[0]
@@ -378,18 +393,19 @@ class ListingExtractor:
             posts = self._posts(members, page, shared)
             if not self._listing_like(posts):
                 continue
+            if len(members) == 1 and members[0].tag != "tr" and posts[0].published is None:
+                continue        # a list of one undated link (a facet, a teaser) is no listing
             featured = self._featured(container, members, posts, page)
             if featured is not None:
                 posts = [featured] + posts
             found.append(self._block(container, members, posts, page, root, order))
-        if not any(len(b.posts) >= 2 for b in found):
-            single = self.single_item(root, page)
-            if single:
-                posts = self._posts(single, page, set())
-                if posts:
-                    parent = single[0].getparent()
-                    found.append(self._block(root if parent is None else parent, single, posts,
-                                             page, root, order))
+        listed = {p.url for b in found for p in b.posts}
+        for single in self.lone_posts(body, page, listed):
+            posts = self._posts([single], page, set())
+            if posts:
+                parent = single.getparent()
+                found.append(self._block(root if parent is None else parent, [single], posts,
+                                         page, root, order, source="single"))
         return found
 
     def _posts(self, members, page: _Page, shared: set[str]) -> list[PostLink]:
@@ -417,7 +433,7 @@ class ListingExtractor:
         """Whether a group's links read like posts: dated, or titles rather than labels, or the
         ids posts carry; short labels to id-less pages are menus (a sub-menu of departments)."""
         urls = {p.url for p in posts}
-        if len(urls) < 2:
+        if not urls:
             return False
         if any(p.published is not None for p in posts):
             return True
@@ -425,13 +441,13 @@ class ListingExtractor:
         numbered = all(re.search(r"\d", urlsplit(u).path + urlsplit(u).query) for u in urls)
         if mean_title < 15 or (mean_title < 30 and not numbered):
             return False
-        return len(urls) >= 3 or mean_title >= 25
+        return len(urls) >= 3 or mean_title >= 25 or (len(urls) == 1 and numbered)
 
     def _featured(self, container, members, posts, page: _Page) -> PostLink | None:
         """A post shown apart just before a block (NukeViet's featured first post, a "tin nổi
         bật" above the list): one post link made on the block's URL template, in an element
         right before the block's container or one of its two nearest ancestors."""
-        shapes = [_url_shape(p.url) for p in posts]
+        shapes = [url_shape(p.url) for p in posts]
         shape = max(set(shapes), key=shapes.count)
         known = {p.url for p in posts}
         node = container
@@ -445,7 +461,7 @@ class ListingExtractor:
                 urls = self._urls(sibling, page) - known
                 if len(urls) == 1 and not (self._urls(sibling, page) & known):
                     post = self.post(sibling, page, set())
-                    if post is not None and _url_shape(post.url) == shape and len(post.title) >= 15:
+                    if post is not None and url_shape(post.url) == shape and len(post.title) >= 15:
                         return post
                 if self._urls(sibling, page):
                     return None
@@ -456,7 +472,7 @@ class ListingExtractor:
         """The platform's own items, when its selectors find posts: each item must hold one
         post (a selector that matches a wrapper of many posts does not fit this portal)."""
         for selector in self.item_selectors:
-            found = [e for e in root.cssselect(selector)
+            found = [e for e in _css(selector)(root)
                      if not self.in_aside(e, root) and self.title_link(e, page) is not None]
             if found and not any(len(self._titled_urls(e, page)) > 1 for e in found):
                 return found
@@ -480,8 +496,10 @@ class ListingExtractor:
 
     def groups(self, scope, page: _Page) -> list[tuple]:
         """Groups of sibling elements (same parent, same tag) each linking one post of its own:
-        (container, members, links shared by several members); groups of the same place in
-        sibling containers (the rows of a grid) are one group."""
+        (container, members, links shared by several members). Groups of the same place in
+        sibling containers (the rows of a grid, a list per year under its heading) are one
+        group, a last row of one post included; a table with a heading row or a list holding
+        one post is a group of one (a section with a single post)."""
         groups: dict[tuple, list] = {}
         for anchor in scope.iter("a"):
             if page.post_url(anchor) is None:
@@ -498,7 +516,7 @@ class ListingExtractor:
         result = []
         for (parent, _tag), members in groups.items():
             members = [m for m in members if not _is_aside(m)]   # a breadcrumb among the posts
-            if len(members) < 2:
+            if not members or (len(members) < 2 and not _lists_one(parent, members[0])):
                 continue
             # A link found in several blocks (a category, an author) is no block's own post.
             seen: dict[str, int] = {}
@@ -507,24 +525,68 @@ class ListingExtractor:
                     seen[url] = seen.get(url, 0) + 1
             shared = {url for url, count in seen.items() if count > 1}
             ones = [m for m in members if self._own_post(m, page, shared)]
-            if len(ones) < 2 or len(ones) < len(members) / 2:
+            if not ones or len(ones) < len(members) / 2 or (len(ones) < 2 and len(members) > 1):
                 continue
             result.append((parent, ones, shared))
-        return _merge_rows(result)
+        return self._merge_rows(result, page)
 
-    def single_item(self, root, page: _Page) -> list:
-        """A listing of one post has no repetition to see: the block around the only long
-        post link of the content, when that block also shows a date."""
-        anchors = [a for a in root.iter("a") if page.post_url(a) and not self.in_aside(a, root)
-                   and len(self.title_of(a, a)) >= 20]
-        if len({page.post_url(a) for a in anchors}) != 1:
-            return []
-        block = anchors[0]
-        while block.getparent() is not None and block is not root and self._one_post(
-                block.getparent(), page) and not _is_aside(block.getparent()):
-            block = block.getparent()
-        found = self.date_of(block, anchors[0], page)
-        return [block] if found.value else []
+    def _merge_rows(self, groups: list[tuple], page: _Page) -> list[tuple]:
+        """Groups whose containers are siblings of one shape (the rows of a grid of posts, one
+        list per year) as one group, in document order, with the members of sibling containers
+        too small to be groups of their own (a last row of one card)."""
+        merged: list[tuple] = []
+        by_key: dict[tuple, int] = {}
+        taken = {m for _, members, _ in groups for m in members}
+        for container, members, shared in groups:
+            parent = container.getparent()
+            key = (parent, container.tag, container.get("class") or "", members[0].tag)
+            if parent is not None and key in by_key:
+                index = by_key[key]
+                first, old_members, old_shared = merged[index]
+                merged[index] = (first, old_members + members, old_shared | shared)
+                continue
+            if parent is not None:
+                by_key[key] = len(merged)
+            merged.append((container, members, shared))
+        result = []
+        for container, members, shared in merged:
+            parent = container.getparent()
+            siblings = [c for c in parent if c is not container and c.tag == container.tag and
+                        (c.get("class") or "") == (container.get("class") or "")] \
+                if parent is not None and len(members) >= 2 else []
+            extra = [m for c in siblings for m in c if isinstance(m.tag, str)
+                     and m.tag == members[0].tag and m not in taken
+                     and self._own_post(m, page, shared)]
+            if extra:
+                members = sorted(members + extra, key=_document_order(container))
+            result.append((container, members, shared))
+        return result
+
+    MAX_LONE = 8      # lone posts looked at on a page
+
+    def lone_posts(self, body, page: _Page, listed: set[str]) -> list:
+        """A listing of one post has no repetition to see: the blocks around post links that
+        are in no group (a title, not a label), when the block also shows the post's date (an
+        undated lone link is a teaser, a banner, an "about us" box)."""
+        found, seen = [], set(listed)
+        for anchor in body.iter("a"):
+            url = page.post_url(anchor)
+            if url is None or url in seen or len(self.title_of(anchor, anchor)) < 20 \
+                    or _in_menu(anchor):
+                continue
+            seen.add(url)
+            block = anchor
+            while block.getparent() is not None and block.getparent() is not body and \
+                    self._one_post(block.getparent(), page) and not _is_aside(block.getparent()):
+                block = block.getparent()
+            if block is anchor:
+                continue
+            date = self.date_of(block, anchor, page)
+            if date.value is not None:
+                found.append(block)
+                if len(found) >= self.MAX_LONE:
+                    break
+        return found
 
     @staticmethod
     def _urls(element, page: _Page) -> set[str]:
@@ -554,13 +616,15 @@ class ListingExtractor:
         if anchor is None:
             return None
         title = self.title_of(anchor, item)
+        if GENERIC_LINK_TEXT.match(fold(title)):
+            return None                 # "Xem tất cả": a link to the whole section, no post
         found = self.date_of(item, anchor, page)
         return PostLink(page.post_url(anchor), title, found.value, found.moment,
                         found.text if found.value else None)
 
     def title_link(self, item, page: _Page, shared: set[str] = frozenset()):
         for selector in self.title_selectors:
-            for anchor in item.cssselect(selector):
+            for anchor in _css(selector)(item):
                 if page.post_url(anchor):
                     return anchor
         anchors = [a for a in item.iter("a") if page.post_url(a) not in (None, *shared)
@@ -596,7 +660,7 @@ class ListingExtractor:
                 if found.value:
                     return found
         for selector in self.date_selectors:
-            for element in item.cssselect(selector):
+            for element in _css(selector)(item):
                 found = self.date_in(element, item)
                 if found is not None:
                     return found
@@ -761,7 +825,7 @@ class ListingExtractor:
         element of the main content."""
         root = self.main_root(doc)
         for selector in self.article_date_selectors:
-            for element in root.cssselect(selector) or doc.cssselect(selector):
+            for element in _css(selector)(root) or _css(selector)(doc):
                 found = self.date_in(element, root)
                 if found is not None:
                     return found
@@ -783,7 +847,8 @@ class ListingExtractor:
         if found is not None:
             return found
         body = doc.find("body") if doc.find("body") is not None else doc
-        found = articles.near_title(body, title, url)
+        found = articles.near_title(body, title, url,
+                                    " ".join(doc.xpath("//head/title//text()")))
         if found is not None:
             return found
         for element in root.iter():
@@ -817,16 +882,6 @@ PAGE_PATH = re.compile(r"^(?P<base>.*?)/?(?:page|trang)[-/_]?\d+(?:\.html?)?/?$"
 DO_POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]*)['\"]\s*,\s*['\"]([^'\"]*)['\"]\s*\)")
 
 
-def _url_shape(url: str) -> tuple:
-    """The template a URL was made on: host, path without its last segment and digits, the
-    number of segments, the query's keys ('/node/1205' and '/node/1206' share theirs)."""
-    parts = urlsplit(url)
-    segments = parts.path.split("/")
-    prefix = re.sub(r"\d+", "#", "/".join(segments[:-1]))
-    keys = tuple(sorted(k for k, _ in parse_qsl(parts.query, keep_blank_values=True)))
-    return parts.netloc, prefix, len(segments), keys
-
-
 def _label(element) -> str:
     """What a link says: its text, title and ARIA label."""
     return " ".join(nfc(" ".join(filter(None, (
@@ -855,8 +910,9 @@ def _page_shaped(url: str, current: str) -> bool:
 
 def _item_date(item, anchor) -> FoundDate:
     """A post's date in its block, outside its title and before any answer: a line that is
-    only a date (or says so, "Ngày đăng: …", or gives the time) before a date inside a
-    sentence of the lead ("Ngày 12/11/2026, UBND xã…")."""
+    only a date, says so ("Ngày đăng: …") or gives the time. A date inside a sentence of the
+    lead ("Ngày 12/11/2026, UBND xã…") is the event's, often days before the post: alone, it
+    leaves the post undated (its article tells)."""
     text = _text_before_answer(item, skip=anchor)
     first = find_date(text)
     if first.value is None:
@@ -873,13 +929,15 @@ def _item_date(item, anchor) -> FoundDate:
             pieces.append(child.tail or "")
 
     walk(item)
-    candidates = []
     for piece in (" ".join(nfc(p).split()) for p in pieces):
-        found = find_date(piece) if piece else None
-        if found is not None and found.value is not None:
-            candidates.append((articles.date_strength(piece, found), found))
-    strong = [found for strength, found in candidates if strength == 2]
-    return strong[0] if strong else first
+        if not piece or not any(c.isdigit() for c in piece):
+            continue
+        found = find_date(piece, loose=False)
+        if found.value is not None and articles.date_strength(piece, found) == 2:
+            return found
+    if any(find_date(" ".join(nfc(p).split()), loose=False).value for p in pieces if p.strip()):
+        return FoundDate(None, None, first.text, "only a date inside the lead (the event's)")
+    return first            # a date split over several elements: read as a whole
 
 
 YEAR_IN_PATH = re.compile(r"/((?:19|20)\d\d)/(?:\d{1,2}/)?")
@@ -957,23 +1015,21 @@ def _text_after(element, limit: int) -> str:
     return " ".join(nfc(" ".join(parts)).split())[:limit]
 
 
-def _merge_rows(groups: list[tuple]) -> list[tuple]:
-    """Groups whose containers are siblings of one shape (the rows of a grid of posts) as one
-    group, in document order."""
-    merged: list[tuple] = []
-    by_key: dict[tuple, int] = {}
-    for container, members, shared in groups:
-        parent = container.getparent()
-        key = (parent, container.tag, container.get("class") or "", members[0].tag)
-        if parent is not None and key in by_key:
-            index = by_key[key]
-            first, old_members, old_shared = merged[index]
-            merged[index] = (first, old_members + members, old_shared | shared)
-            continue
-        if parent is not None:
-            by_key[key] = len(merged)
-        merged.append((container, members, shared))
-    return merged
+def _lists_one(parent, member) -> bool:
+    """Whether a lone element is the one entry of a listing: the only data row of a table with
+    a heading row, or the only item of a list."""
+    if parent.tag in ("ul", "ol") and member.tag == "li":
+        return True
+    if member.tag == "tr" and parent.tag in ("table", "tbody"):
+        table = parent if parent.tag == "table" else parent.getparent()
+        return table is not None and bool(table.xpath(".//th|./thead"))
+    return False
+
+
+def _document_order(root):
+    """A sort key: an element's position in the document ``root`` belongs to."""
+    positions = {e: i for i, e in enumerate(root.getroottree().iter())}
+    return lambda element: positions.get(element, 0)
 
 
 # -- the platforms ---------------------------------------------------------------------------------

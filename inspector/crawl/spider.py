@@ -167,7 +167,8 @@ class PortalSpider(scrapy.Spider):
                 section.how = "register"
             return
         state.sections[key] = SectionState(url=url, name=name, topics=sorted(set(topics)),
-                                           how=how, general=general, info_page=info_page)
+                                           how=how, general=general, info_page=info_page,
+                                           home=state.portal)
         yield self._request(state, url, self.parse_listing, "listing", section=key)
 
     # -- listings and articles ---------------------------------------------------------------
@@ -184,7 +185,8 @@ class PortalSpider(scrapy.Spider):
         if len(section.pages) == 1:
             self._keep(state, response)
         listing = listings.parse_listing(html, response.url, state.platform,
-                                         hints=section.hints(), frame=state.frame, page_key=page)
+                                         hints=section.hints(state.portal), frame=state.frame,
+                                         page_key=page)
         section.read_page(page, listing, response.url, response.meta.get("postback"))
         section.refresh(state.article_dates)
         self._note_features(state, html, response.url)

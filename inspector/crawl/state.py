@@ -42,9 +42,11 @@ class SectionState:
     why: dict[str, str] = field(default_factory=dict)
     page_urls: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     followed: set[str] = field(default_factory=set)
+    home: str = ""                              # the portal's home page (never a post)
 
-    def hints(self) -> Hints:
-        return Hints(self.name if self.how != "register" else "", self.url)
+    def hints(self, home: str = "") -> Hints:
+        return Hints(self.name if self.how not in ("register", "reviewer") else "", self.url,
+                     home)
 
     def read_page(self, page: str, listing: Listing, url: str, postback: str | None) -> None:
         self.listings[page] = listing
@@ -58,7 +60,7 @@ class SectionState:
         changed = False
         for page, listing in self.listings.items():
             left_out = frame.frame(page, listing.blocks)
-            choice = choose(listing.blocks, self.hints(), left_out, listing.empty)
+            choice = choose(listing.blocks, self.hints(self.home), left_out, listing.empty)
             posts = list(choice.block.posts) if choice.block is not None else []
             if [p.url for p in posts] != [p.url for p in self.chosen.get(page, [])]:
                 self.chosen[page] = posts

@@ -241,3 +241,32 @@ def test_real_main_content_is_the_left_column():
     shown = text_of(main_content(real("lien-he.html")))
     assert "Địa chỉ: 185 Giảng Võ" in shown and "Fax" in shown
     assert "Liên kết website" not in shown and "Tin tức sự kiện" not in shown
+
+
+# -- patterns of real portals, on pages written by hand --------------------------------------------
+DISCOVERY_PAGES = sorted((Path(__file__).parent / "home_pages").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", DISCOVERY_PAGES, ids=lambda p: p.stem)
+def test_sections_to_read_on_saved_home_pages(path):
+    """Menus in capitals inside table cells and image-only links are sections; the posts the
+    page lists, whatever words their titles carry, and other sites are not; a section's name
+    feeds the topic it names most specifically."""
+    import json
+
+    from inspector.crawl.discovery import sections_to_read
+    from inspector.crawl.listings import listed_posts, parse_listing
+    from inspector.crawl.topics import assign
+
+    expected = json.loads(path.read_text(encoding="utf-8"))
+    html = path.with_suffix(".html").read_text(encoding="utf-8")
+    url = expected["url"]
+    found = {link.url: link for link in sections_to_read(
+        html, url, listed_posts(parse_listing(html, url)))}
+    for section in expected["sections"]:
+        assert section["url"] in found, (section, sorted(found))
+        assert sorted(found[section["url"]].topics) == sorted(section["topics"])
+    for url_ in expected["not_sections"]:
+        assert url_ not in found, url_
+    for url_, topics in expected["assigned"].items():
+        assert list(assign(found[url_].text).topics) == topics

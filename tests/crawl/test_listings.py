@@ -39,7 +39,7 @@ def page_id(path: Path) -> str:
 def test_every_platform_has_saved_pages():
     platforms = {p.parent.name for p in SAVED}
     assert platforms == {"liferay", "sharepoint", "nukeviet", "drupal", "aspnet", "wordpress",
-                         "generic", "wordpress-real"}
+                         "generic", "wordpress-real", "patterns"}
     layouts = {p.stem.split("-")[0] for p in LISTINGS}
     assert {"news", "documents", "qa"} <= layouts
     assert any("undated" in p.stem for p in LISTINGS)
@@ -85,7 +85,7 @@ def test_postback_carries_the_form(path):
 @pytest.mark.parametrize("path", ARTICLES, ids=page_id)
 def test_saved_article_date(path):
     html, expected = saved(path)
-    found = parse_article_date(html, expected["url"])
+    found = parse_article_date(html, expected["url"], title=expected.get("title"))
     assert found.value == date.fromisoformat(expected["published"]), found
     assert found.reason is None
 
