@@ -190,7 +190,7 @@ def _title_chunk(chunks: list[_Chunk], title: str | None) -> int | None:
             score = max(score, 95)
         if score < MIN_TITLE_RATIO:
             continue
-        rank = (not chunk.heading, chunk.aside, -score, index)
+        rank = (chunk.listy, not chunk.heading, chunk.aside, -score, index)
         if best_rank is None or rank < best_rank:
             best, best_rank = index, rank
     return best

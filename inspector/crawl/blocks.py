@@ -133,6 +133,9 @@ def heading_of(container, stop=None) -> str:
         sibling = node.getprevious()
         looked = 0
         while sibling is not None and looked < 3:
+            if isinstance(sibling.tag, str) and sibling.tag == node.tag and \
+                    sibling.tag not in HEADING_TAGS and sibling.xpath(".//a"):
+                break           # a peer (the item before in the same list) is no heading
             if isinstance(sibling.tag, str) and sibling.tag not in ("script", "style", "br", "hr"):
                 looked += 1
                 text = _short_text(sibling)
@@ -258,10 +261,11 @@ def affinity(block: Block, hints: Hints) -> float:
     return sum(1 for p in block.posts if urlsplit(p.url).path.startswith(prefix)) / len(block.posts)
 
 
-def _names_section(heading: str, hints: Hints) -> bool:
-    if not heading or not hints.section_name:
+def names_section(heading: str, section_name: str) -> bool:
+    """Whether a heading names the section (the link text that led to the page)."""
+    if not heading or not section_name:
         return False
-    a, b = fold(heading), fold(hints.section_name)
+    a, b = fold(heading), fold(section_name)
     return bool(a) and bool(b) and (a == b or a.startswith(b) or b.startswith(a))
 
 
@@ -278,7 +282,7 @@ def score(block: Block, hints: Hints) -> float:
         value *= 0.3
     if is_sidebar_heading(block.heading):
         value *= 0.2
-    elif _names_section(block.heading, hints):
+    elif names_section(block.heading, hints.section_name):
         value *= 2.0
     if block.main:
         value *= 1.5

@@ -16,7 +16,7 @@ from w3lib.url import canonicalize_url
 from ..textnorm import fold, nfc
 from . import articles
 from .blocks import (Block, FrameRegistry, Hints, choose, heading_of, is_post_list,
-                     says_empty, signature, url_shape)
+                     names_section, says_empty, signature, url_shape)
 from .dates import FoundDate, find_date
 
 PLATFORMS = ("liferay", "sharepoint", "nukeviet", "drupal", "aspnet", "wordpress", "generic")
@@ -220,6 +220,22 @@ def _is_aside(element) -> bool:
     return False
 
 
+FACET_VALUE = re.compile(r"^(?:(?:19|20)\d\d|.*[^\d\W].*)$")
+
+
+def _facet(link, page: str) -> bool:
+    """Whether a link is a listing ``page`` filtered: the same path with every parameter of the
+    page kept and more added, each a word or a year ("?co_quan=ubnd-xa", "?nam=2026"); a post
+    of a script-driven portal adds its number instead ("thong-bao.php?id=311")."""
+    here = urlsplit(page)
+    if link.path != here.path or not link.query or link.netloc != here.netloc:
+        return False
+    mine = set(parse_qsl(here.query, keep_blank_values=True))
+    theirs = set(parse_qsl(link.query, keep_blank_values=True))
+    added = theirs - mine
+    return mine < theirs and all(FACET_VALUE.match(value) for _, value in added)
+
+
 def _in_heading(anchor) -> bool:
     return next(anchor.iterancestors(*HEADINGS), None) is not None
 
@@ -286,6 +302,7 @@ class _Page:
         self.base = urljoin(url, base[0].strip()) if base and base[0].strip() else url
         self._headers: dict = {}
         self._links: dict = {}                # href → canonical absolute URL
+        self.section = ""                     # the section's own URL (its facets are no posts)
 
     def link_url(self, anchor) -> str | None:
         href = anchor.get("href")
@@ -305,6 +322,8 @@ class _Page:
         path = parts.path
         if not parts.query and HOME_PATH.search(path):
             return None                 # the home page ("Trang chủ", the logo)
+        if any(_facet(parts, page) for page in (self.url, self.section) if page):
+            return None                 # the listing filtered ("?co_quan=…", "?nam=2026")
         if FILE_LINK.search(path) or FEED_LINK.search(url):
             return None
         return url
@@ -351,10 +370,11 @@ class ListingExtractor:
         page = _Page(doc, url)
         # the section's own first page and the portal's home are never its posts
         page.pages.update(canonical(u) for u in (hints.section_url, hints.home_url) if u)
+        page.section = canonical(hints.section_url) if hints.section_url else ""
         root = self.main_root(doc)
         page_urls, next_url = self.pager(doc, root, page)
         page.pages.update(page_urls)
-        blocks = self.blocks(doc, root, page)
+        blocks = self.blocks(doc, root, page, hints)
         empty = says_empty(_text(root)) if len(_text(root)) < 4000 else False
         left_out: set[int] = set()
         if frame is not None:
@@ -376,7 +396,7 @@ class ListingExtractor:
                 return found[0]
         return body
 
-    def blocks(self, doc, root, page: _Page) -> list[Block]:
+    def blocks(self, doc, root, page: _Page, hints: Hints | None = None) -> list[Block]:
         """Every block of the page that may be a listing: the platform's own items, the groups
         of repeated post links anywhere in the page, a lone dated post."""
         body = doc.find("body") if doc.find("body") is not None else doc
@@ -400,7 +420,7 @@ class ListingExtractor:
                 posts = [featured] + posts
             found.append(self._block(container, members, posts, page, root, order))
         listed = {p.url for b in found for p in b.posts}
-        for single in self.lone_posts(body, page, listed):
+        for single in self.lone_posts(body, page, listed, (hints or Hints()).section_name):
             posts = self._posts([single], page, set())
             if posts:
                 parent = single.getparent()
@@ -564,10 +584,11 @@ class ListingExtractor:
 
     MAX_LONE = 8      # lone posts looked at on a page
 
-    def lone_posts(self, body, page: _Page, listed: set[str]) -> list:
+    def lone_posts(self, body, page: _Page, listed: set[str], section: str = "") -> list:
         """A listing of one post has no repetition to see: the blocks around post links that
-        are in no group (a title, not a label), when the block also shows the post's date (an
-        undated lone link is a teaser, a banner, an "about us" box)."""
+        are in no group (a title, not a label), when the block also shows the post's date or
+        sits right under the heading that names the ``section`` (an undated lone link
+        elsewhere is a teaser, a banner, an "about us" box)."""
         found, seen = [], set(listed)
         for anchor in body.iter("a"):
             url = page.post_url(anchor)
@@ -582,7 +603,7 @@ class ListingExtractor:
             if block is anchor:
                 continue
             date = self.date_of(block, anchor, page)
-            if date.value is not None:
+            if date.value is not None or names_section(heading_of(block), section):
                 found.append(block)
                 if len(found) >= self.MAX_LONE:
                     break
@@ -617,7 +638,11 @@ class ListingExtractor:
             return None
         title = self.title_of(anchor, item)
         if GENERIC_LINK_TEXT.match(fold(title)):
-            return None                 # "Xem tất cả": a link to the whole section, no post
+            # "Xem" in a row that says what it links (a documents table); alone ("Xem tất cả")
+            # a link to the whole section, no post
+            title = _text_before_answer(item, skip=anchor) if item is not anchor else ""
+            if len(title) < 10:
+                return None
         found = self.date_of(item, anchor, page)
         return PostLink(page.post_url(anchor), title, found.value, found.moment,
                         found.text if found.value else None)
