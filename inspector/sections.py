@@ -155,6 +155,12 @@ def topic_observation(sections: Iterable[SectionRecord], topic: str,
                       and canonicalize_url(s.url) not in refused]
         if register:  # the register names the section: discovery does not count
             candidates = [s for s in candidates if s.how == "register"]
+        # a topic with a section of its own alone ("Báo cáo tình hình kinh tế - xã hội") does
+        # not also take a section it shares with other topics ("Thống kê - Báo cáo")
+        alone = [s for s in candidates
+                 if [t for t in s.topics if t not in GENERAL_TOPICS] == [topic]]
+        if alone:
+            candidates = alone
         why = {s.name or s.url: s.why for s in candidates}
     alive = [s for s in candidates if s.alive()]
     if alive:

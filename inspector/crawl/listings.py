@@ -59,6 +59,7 @@ class Listing:
     blocks: list[Block] = field(default_factory=list)
     why: str = ""
     empty: bool = False
+    prose: int = 0              # the longest run of text outside its blocks (an article's body)
 
 
 # -- entry points ----------------------------------------------------------------------------------
@@ -302,6 +303,7 @@ class _Page:
         self.base = urljoin(url, base[0].strip()) if base and base[0].strip() else url
         self._headers: dict = {}
         self._links: dict = {}                # href → canonical absolute URL
+        self.items: set = set()               # the elements of the page's blocks of posts
         self.section = ""                     # the section's own URL (its facets are no posts)
 
     def link_url(self, anchor) -> str | None:
@@ -376,6 +378,7 @@ class ListingExtractor:
         page.pages.update(page_urls)
         blocks = self.blocks(doc, root, page, hints)
         empty = says_empty(_text(root)) if len(_text(root)) < 4000 else False
+        prose = _prose(root, page.items)
         left_out: set[int] = set()
         if frame is not None:
             key = page_key or page.url
@@ -384,7 +387,7 @@ class ListingExtractor:
         choice = choose(blocks, hints, left_out, empty)
         posts = list(choice.block.posts) if choice.block is not None else []
         return Listing(platform, posts, page_urls, self.postbacks(doc, page), next_url,
-                       blocks=blocks, why=choice.why, empty=empty)
+                       blocks=blocks, why=choice.why, empty=empty, prose=prose)
 
     def main_root(self, doc):
         body = doc.find("body") if doc.find("body") is not None else doc
@@ -419,6 +422,7 @@ class ListingExtractor:
             if featured is not None:
                 posts = [featured] + posts
             found.append(self._block(container, members, posts, page, root, order))
+            page.items.update(members)
         listed = {p.url for b in found for p in b.posts}
         for single in self.lone_posts(body, page, listed, (hints or Hints()).section_name):
             posts = self._posts([single], page, set())
@@ -547,6 +551,8 @@ class ListingExtractor:
             ones = [m for m in members if self._own_post(m, page, shared)]
             if not ones or len(ones) < len(members) / 2 or (len(ones) < 2 and len(members) > 1):
                 continue
+            if not _alike(ones):
+                continue        # a panel's heading and its body are no two posts
             result.append((parent, ones, shared))
         return self._merge_rows(result, page)
 
@@ -596,14 +602,15 @@ class ListingExtractor:
                     or _in_menu(anchor):
                 continue
             seen.add(url)
-            block = anchor
+            block, named = anchor, False
             while block.getparent() is not None and block.getparent() is not body and \
                     self._one_post(block.getparent(), page) and not _is_aside(block.getparent()):
                 block = block.getparent()
+                named = named or names_section(heading_of(block), section)
             if block is anchor:
                 continue
             date = self.date_of(block, anchor, page)
-            if date.value is not None or names_section(heading_of(block), section):
+            if date.value is not None or named:
                 found.append(block)
                 if len(found) >= self.MAX_LONE:
                     break
@@ -621,8 +628,14 @@ class ListingExtractor:
             return True
         headed = {page.post_url(a) for a in element.iter("a")
                   if page.post_url(a) in own and _in_heading(a)}
-        if len(headed) == 1 and len(own) <= 3:
+        title = max((len(_text(a)) for a in element.iter("a") if page.post_url(a) in headed),
+                    default=0)
+        if len(headed) == 1 and len(own) <= 3 and not any(
+                page.post_url(a) in own - headed and len(_text(a)) >= max(25, title)
+                for a in element.iter("a")):
             return True             # the title in a heading, a category link or two under it
+        if headed:
+            return False            # a heading over other posts' titles: a panel of posts
         titled = {page.post_url(a) for a in element.iter("a")
                   if page.post_url(a) in own and len(_text(a)) >= 25}
         return len(titled) == 1
@@ -893,11 +906,12 @@ ARTICLE_DATE_WINDOW = 160
 PAGER_CLASS = re.compile(r"pag(?:ination|er|ing|e-?iterator|e-?numbers|e-?nav|enavi)|\bpgr\b|"
                          r"nav-links|phan-?trang|phantrang|\bpages\b", re.I)
 NEXT_WORDS = re.compile(r"trang sau|trang tiếp|tiếp theo|kế tiếp|\btiếp\b|\bsau\b|\bnext\b|"
-                        r"\bolder\b", re.I)
+                        r"\bolder\b|xem thêm|xem tiếp|cũ hơn", re.I)
 NEXT_ARROW = re.compile(r"^(?:›|→|>|››)$|›|→")
 NEXT_DOUBLE_ARROW = re.compile(r"»|>>")
 OTHER_MOVE = re.compile(r"cuối|\blast\b|đầu|\bfirst\b|trước|\bprev|newer|‹|«|←", re.I)
 PAGER_LABEL = re.compile(r"trang sau|trang trước|tiếp|\bsau\b|trước|đầu|cuối|\bnext\b|\bprev|"
+                         r"xem thêm|cũ hơn|mới hơn|"
                          r"\bfirst\b|\blast\b|older|newer|›|»|‹|«|→|←|^>+$|^<+$|^\.\.\.$|^…$",
                          re.I)
 PAGE_NUMBER = re.compile(r"^(?:trang|page)?\s*(\d{1,4})\b(?!\s*[/.:-]\s*\d)", re.I)
@@ -929,7 +943,9 @@ def _page_shaped(url: str, current: str) -> bool:
     if match:
         other = PAGE_PATH.match(here.path)
         here_base = other.group("base") if other else here.path.rstrip("/")
-        return match.group("base").rstrip("/").lower() == here_base.rstrip("/").lower()
+        # "/danh-muc/tin-tuc.html" pages on as "/danh-muc/tin-tuc/trang-2.html"
+        here_base = re.sub(r"\.(?:html?|aspx?|php)$", "", here_base.rstrip("/"), flags=re.I)
+        return match.group("base").rstrip("/").lower() == here_base.lower()
     return False
 
 
@@ -1038,6 +1054,41 @@ def _text_after(element, limit: int) -> str:
             parts.append(sibling.tail or "")
         node = node.getparent()
     return " ".join(nfc(" ".join(parts)).split())[:limit]
+
+
+# Class words that vary between the items of one list (zebra rows, the first, the current).
+ITEM_VARIANTS = re.compile(r"^(?:.*(?:odd|even|first|last).*|alt|alternate|active|current|"
+                           r"featured|hot|new|noi-?bat|clearfix|.*\d.*)$", re.I)
+
+
+def _alike(members) -> bool:
+    """Whether a group's members are made alike (the items of one list): their classes (zebra,
+    "first", "featured" and numbered words aside) mostly shared with the first one's, for at
+    least half of them (all of them for two): a panel's heading and its body are not."""
+    def words(member) -> set[str]:
+        return {t for t in (member.get("class") or "").split() if not ITEM_VARIANTS.match(t)}
+
+    first = words(members[0])
+
+    def close(other: set[str]) -> bool:
+        union = first | other
+        return not union or len(first & other) * 2 >= len(union)
+
+    alike = sum(1 for m in members if close(words(m)))
+    return alike == len(members) if len(members) == 2 else alike * 2 >= len(members)
+
+
+def _prose(root, items: set) -> int:
+    """The longest text an element of the content holds itself, outside links and outside the
+    blocks of posts: an article's paragraph, not a listing's leads."""
+    longest = 0
+    for element in root.iter("p", "div", "td", "article", "section", "span", "font"):
+        if any(a in items or a.tag == "a" for a in element.iterancestors()):
+            continue
+        own = (element.text or "") + "".join(child.tail or "" for child in element
+                                             if isinstance(child.tag, str))
+        longest = max(longest, len(" ".join(own.split())))
+    return longest
 
 
 def _lists_one(parent, member) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..scoring.checklist import Topics
 from ..sections import Correction, SectionRecord, topic_observation
+from .discovery import url_words
 from .listings import canonical
 from .state import AgencyState, SectionState, post_list
 from .topics import assign
@@ -23,11 +24,13 @@ def _failed(reason: str) -> dict[str, Any]:
 
 
 def section_assignment(section: SectionState):
-    """The topics a section feeds (crawl/topics.py): by its name, the posts it holds telling
-    apart topics its name names alike; None for a section the register names."""
-    if section.how == "register":
+    """The topics a section feeds (crawl/topics.py): by its name (an image link's address when
+    it has none), the posts it holds telling apart topics its name names alike; None for a
+    section the register or a reviewer names."""
+    if section.how in ("register", "reviewer"):
         return None
-    return assign(section.name, [p["title"] for p in section.posts.values()])
+    name = section.name.strip() or url_words(section.url)
+    return assign(name, [p["title"] for p in section.posts.values()])
 
 
 def _topics(section: SectionState) -> list[str]:
@@ -50,11 +53,12 @@ def _articles(state: AgencyState) -> set[str]:
 
 
 def _is_article(section: SectionState, articles: set[str]) -> bool:
-    """A "section" the portal lists as a post, whose own page lists no posts: an article whose
-    title carries a topic's words (a page that lists posts is a section whatever links it)."""
-    if section.how == "register" or canonical(section.url) not in articles:
+    """A "section" the portal itself lists as a post (in a section's listing, in a block of
+    posts of its home page): an article whose title carries a topic's words, whatever its page
+    shows beside the article (a "related posts" list is no listing)."""
+    if section.how in ("register", "reviewer"):
         return False
-    return not any(len(posts) >= 2 for posts in section.chosen.values())
+    return canonical(section.url) in articles
 
 
 def _why(section: SectionState) -> str:

@@ -11,7 +11,9 @@ report to agricultural extension. The rule, for the topics a name carries:
   3. topics that cover the very same words share the section (the three report topics of a
      "Thống kê - Báo cáo" section);
   4. different words of the same weight are told apart by the section's posts: the topics
-     whose title keywords its posts carry most specifically win; a tie is shared.
+     whose title keywords its posts carry most specifically win; without posts that tell,
+     the words that come first win (a Vietnamese name puts its head first: "Báo cáo tình hình
+     kinh tế" is a report, not the economy).
 """
 
 from __future__ import annotations
@@ -153,6 +155,14 @@ def assign(name: str, titles: list[str] = ()) -> Assignment:
                             competing.append((topic, top[topic].keyword,
                                               "the posts' titles name another topic more"))
                         del groups[key]
+        if len(groups) > 1:    # still a tie: the name's head (its first words) decides
+            first = min(min(key[1]) for key in groups)
+            for key, members in list(groups.items()):
+                if min(key[1]) != first:
+                    for topic in members:
+                        competing.append((topic, top[topic].keyword,
+                                          "the name's first words name another topic"))
+                    del groups[key]
         winners = [t for members in groups.values() for t in members]
     topics = tuple(t for t in vocabulary().topics if t in set(general) | set(winners))
     return Assignment(topics, {t: matched[t] for t in topics}, tuple(competing))
