@@ -201,9 +201,7 @@ class PortalSpider(scrapy.Spider):
         of its pages, then the next pages of each page that reaches into the window (decided
         once that page's posts are all dated, or could not be)."""
         section = state.sections[key]
-        # an information page read as a section in case it lists posts (a "Thủ tục hành
-        # chính" news category) feeds no topic: its undated links are not opened
-        dating = bool(section.topics) or section.info_page is None
+        dating = section.opens_articles()
         for page in list(section.pages):
             if page not in section.listings:
                 continue
@@ -290,6 +288,11 @@ class PortalSpider(scrapy.Spider):
             for request in requests:
                 self.crawler.engine.crawl(request)
             raise DontCloseSpider("pages chosen again: more to read")
+        # all read: every section's posts from the final choices and article dates, whatever
+        # order the pages came in (an article another section opened dates this one's post too)
+        for state in self.states.values():
+            for section in state.sections.values():
+                section.refresh(state.article_dates)
 
     # -- information pages ----------------------------------------------------------------------
     def parse_static(self, response: Response):

@@ -68,9 +68,18 @@ class SectionState:
             self.why[page] = choice.why
         return changed
 
+    def opens_articles(self) -> bool:
+        """Whether its undated posts' articles are opened to date them: not for an information
+        page read as a section in case it lists posts (a "Thủ tục hành chính" news category),
+        which feeds no topic."""
+        return bool(self.topics) or self.info_page is None
+
     def refresh(self, article_dates: dict[str, dict[str, Any]]) -> None:
         """The section's posts from its pages' listings, in reading order, each once, dated by
-        the listing or else by its article (``article_dates``: URL → value, reason)."""
+        the listing or else by its article (``article_dates``: URL → value, reason) when it
+        opens articles (one opened for another section would otherwise date it or not by the
+        order the pages came in)."""
+        dating = self.opens_articles()
         posts: dict[str, dict[str, Any]] = {}
         for page in self.pages:
             for post in self.chosen.get(page, []):
@@ -79,7 +88,9 @@ class SectionState:
                     continue
                 published = post.moment or post.published
                 entry: dict[str, Any] = {"title": post.title, "published": published}
-                if published is None:
+                if published is None and not dating:
+                    entry["undated"] = "article not opened: an information page feeds no topic"
+                elif published is None:
                     dated = article_dates.get(url)
                     if dated is not None:
                         entry["published"] = dated["value"]

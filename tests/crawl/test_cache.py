@@ -498,3 +498,29 @@ def test_the_extraction_memo_parses_a_page_once_per_url_and_body(tmp_path):
     again.remember("features", "http://y/", page, lambda: detect(page))   # another URL
     assert calls == [page, changed, page] and (again.hits, again.misses) == (1, 2)
     again.close()
+
+
+def test_a_posts_date_does_not_hang_on_the_order_pages_came_in():
+    """An information page read as a section opens no article; an article another section
+    opened (before or after it was read) neither dates its post nor leaves it undated with a
+    reason, so a cached crawl (pages in another order) finds exactly what an uncached one does."""
+    from inspector.crawl.listings import PostLink
+    from inspector.crawl.state import SectionState
+
+    link = PostLink("http://x/phan-anh.aspx", "Phản ánh, kiến nghị")
+    opened = {"http://x/phan-anh.aspx": {"value": None, "reason": "no date printed"}}
+    rows = []
+    for dates in ({}, opened):
+        info = SectionState("http://x/gioi-thieu.aspx", "Giới thiệu", [], "menu",
+                            info_page="gioi-thieu", pages=["http://x/gioi-thieu.aspx"],
+                            chosen={"http://x/gioi-thieu.aspx": [link]})
+        info.refresh(dates)
+        rows.append(info.posts)
+    assert rows[0] == rows[1]
+    assert rows[0]["http://x/phan-anh.aspx"]["published"] is None
+    assert "information page" in rows[0]["http://x/phan-anh.aspx"]["undated"]
+    # a section that feeds a topic is dated by the article it waited for
+    news = SectionState("http://x/tin.aspx", "Tin tức", ["tin-hoat-dong"], "menu",
+                        pages=["http://x/tin.aspx"], chosen={"http://x/tin.aspx": [link]})
+    news.refresh(opened)
+    assert news.posts["http://x/phan-anh.aspx"]["undated"] == "no date printed"
