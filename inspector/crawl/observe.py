@@ -44,12 +44,27 @@ def _topics(section: SectionState) -> list[str]:
 
 def _articles(state: AgencyState) -> set[str]:
     """Posts the portal lists (on its home page and in its sections): a "section" among them
-    is an article whose title carries a topic's words, not a section."""
-    posts = set(state.home_posts)
-    for section in state.sections.values():
+    is an article whose title carries a topic's words, not a section. An article names its
+    category (a breadcrumb, "Chuyên mục: …" by its date) and that link can read as the
+    article's one post while the category lists the article: of two pages listing each
+    other, the one that lists more posts is the section."""
+    articles = set(state.home_posts)
+    listers: dict[str, set[str]] = {}
+    for key, section in state.sections.items():
         if section.info_page is None:   # a site map or a procedures page lists pages, not posts
-            posts.update(section.posts)
-    return posts
+            for url in section.posts:
+                listers.setdefault(url, set()).add(key)
+    for url, keys in listers.items():
+        candidate = state.sections.get(url)
+        if candidate is None or not all(_listed_back(candidate, state.sections[k]) for k in keys):
+            articles.add(url)
+    return articles
+
+
+def _listed_back(candidate: SectionState, lister: SectionState) -> bool:
+    """Whether ``candidate`` lists its lister among more posts than the lister lists."""
+    return (canonical(lister.url) in candidate.posts
+            and len(candidate.posts) > len(lister.posts))
 
 
 def _is_article(section: SectionState, articles: set[str]) -> bool:

@@ -270,3 +270,32 @@ def test_sections_to_read_on_saved_home_pages(path):
         assert url_ not in found, url_
     for url_, topics in expected["assigned"].items():
         assert list(assign(found[url_].text).topics) == topics
+
+
+def test_an_articles_category_link_does_not_make_its_category_an_article():
+    """A site map names articles whose titles carry a topic's words ("Tuyên truyền pháp luật
+    về …") beside the category; the article names its category by its date (a breadcrumb,
+    WordPress's "Chuyên mục"), which reads as the article's one post, while the category lists
+    the article: the category, which lists more, stays the section; the articles do not."""
+    from datetime import date
+
+    from inspector.crawl.listings import canonical
+    from inspector.crawl.observe import section_records
+    from inspector.crawl.state import AgencyState, SectionState
+
+    state = AgencyState("huyen", "district", "http://a/")
+    category = "http://a/chuyen-muc/pho-bien-giao-duc-phap-luat/"
+    article = "http://a/2026/06/tuyen-truyen-phap-luat-ve-khu-du-lich-nui-sap-82/"
+    other = "http://a/2026/05/pho-bien-luat-dat-dai-69/"      # listed, lists nothing back
+    lists = {category: [article, other, "http://a/2026/04/a-70/", "http://a/2026/03/b-71/"],
+             article: [category], other: []}
+    for url, posts in lists.items():
+        section = SectionState(url, "Phổ biến, giáo dục pháp luật" if url == category
+                               else "Tuyên truyền pháp luật", ["pbgdpl"], "sitemap")
+        section.pages = [url]
+        section.posts = {canonical(p): {"title": "…", "published": date(2026, 6, 20)}
+                         for p in posts}
+        state.sections[canonical(url)] = section
+    records = {r.url: r for r in section_records(state)}
+    assert not records[category].article and records[category].is_section()
+    assert records[article].article and records[other].article
