@@ -32,7 +32,7 @@ SIDEBAR_HEADINGS = re.compile(
 EMPTY_LISTING = re.compile(r"chua co (?:bai viet|tin|du lieu|noi dung|thong tin)|"
                            r"khong co (?:bai viet|tin|du lieu|noi dung|ban ghi)|"
                            r"khong tim thay (?:bai viet|du lieu|ket qua)|"
-                           r"dang cap nhat|no posts? found|nothing found|no results")
+                           r"dang (?:duoc )?cap nhat|no posts? found|nothing found|no results")
 # Class tokens that vary between pages of one template (ids, counters) are left out of a
 # block's signature.
 VARIABLE_TOKEN = re.compile(r"\d")
@@ -274,6 +274,8 @@ def score(block: Block, hints: Hints) -> float:
     n = len(block.posts)
     if not n or (block.menu and not block.dated):
         return 0.0          # a menu's links are sections, not posts
+    if n == 1 and block.aside and not block.main and not block.dated:
+        return 0.0          # a sidebar's one link ("Liên kết") is no section's only post
     dated = block.dated / n
     mean_title = sum(min(len(p.title), 80) for p in block.posts) / n
     value = min(n, 40) * (0.6 + 0.4 * dated) * (0.5 + 0.5 * coherence(block)) \
