@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.test import Client
 
+from inspector.crawl.blocks import Hints
 from inspector.crawl.dates import find_date
 from inspector.crawl.listings import (Listing, PostLink, canonical, detect_platform,
                                       parse_article_date, parse_listing)
@@ -35,6 +36,14 @@ def page_id(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}"
 
 
+def _hints(expected: dict) -> Hints | None:
+    """What the crawl knows of a saved page beside its markup, when its JSON says: the text
+    of the link that led to it (its "section"), the portal's home."""
+    if "section" not in expected:
+        return None
+    return Hints(expected["section"], expected["url"], expected.get("home", ""))
+
+
 # -- saved pages -----------------------------------------------------------------------------------
 def test_every_platform_has_saved_pages():
     platforms = {p.parent.name for p in SAVED}
@@ -50,7 +59,7 @@ def test_every_platform_has_saved_pages():
 def test_saved_listing(path):
     html, expected = saved(path)
     assert detect_platform(html, expected["url"]) == expected["platform"]
-    listing = parse_listing(html, expected["url"])
+    listing = parse_listing(html, expected["url"], hints=_hints(expected))
     assert isinstance(listing, Listing) and listing.platform == expected["platform"]
     got = [(p.url, p.published.isoformat() if p.published else None) for p in listing.posts]
     assert got == [(p["url"], p["published"]) for p in expected["posts"]]
@@ -306,3 +315,18 @@ def test_article_dates_of_the_province(province):
                     wrong.append((agency.id, section.key, post.id, found, post.published))
     print(f"\nprovince articles: {right}/{total} dated right")
     assert right == total, wrong[:5]
+
+
+def test_a_sidebars_one_undated_link_is_no_listing():
+    """A links box in the sidebar ("Liên kết": one link of the portal's own) on a page with no
+    listing is not the page's one post; a lone dated post in the main content is."""
+    from inspector.crawl.blocks import Block, choose
+
+    link = PostLink("http://a/phan-anh-kien-nghi.aspx", "Phản ánh, kiến nghị về quy định hành chính")
+    sidebar = Block("div#main>div#sidebar>div", (link,), heading="Dự án đầu tư", aside=True)
+    hints = Hints("Dự án đầu tư", "http://a/du-an.aspx", "http://a/")
+    assert choose([sidebar], hints).block is None
+    lone = PostLink("http://a/du-an/cum-cong-nghiep-1.aspx", "Dự án cụm công nghiệp Bình Hòa",
+                    date(2026, 10, 2))
+    main = Block("div#content>div", (lone,), heading="Dự án đầu tư", main=True)
+    assert choose([sidebar, main], hints).block is main
