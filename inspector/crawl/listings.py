@@ -59,7 +59,6 @@ class Listing:
     blocks: list[Block] = field(default_factory=list)
     why: str = ""
     empty: bool = False
-    prose: int = 0              # the longest run of text outside its blocks (an article's body)
 
 
 # -- entry points ----------------------------------------------------------------------------------
@@ -303,7 +302,6 @@ class _Page:
         self.base = urljoin(url, base[0].strip()) if base and base[0].strip() else url
         self._headers: dict = {}
         self._links: dict = {}                # href → canonical absolute URL
-        self.items: set = set()               # the elements of the page's blocks of posts
         self.section = ""                     # the section's own URL (its facets are no posts)
 
     def link_url(self, anchor) -> str | None:
@@ -378,7 +376,6 @@ class ListingExtractor:
         page.pages.update(page_urls)
         blocks = self.blocks(doc, root, page, hints)
         empty = says_empty(_text(root)) if len(_text(root)) < 4000 else False
-        prose = _prose(root, page.items)
         left_out: set[int] = set()
         if frame is not None:
             key = page_key or page.url
@@ -387,7 +384,7 @@ class ListingExtractor:
         choice = choose(blocks, hints, left_out, empty)
         posts = list(choice.block.posts) if choice.block is not None else []
         return Listing(platform, posts, page_urls, self.postbacks(doc, page), next_url,
-                       blocks=blocks, why=choice.why, empty=empty, prose=prose)
+                       blocks=blocks, why=choice.why, empty=empty)
 
     def main_root(self, doc):
         body = doc.find("body") if doc.find("body") is not None else doc
@@ -422,7 +419,6 @@ class ListingExtractor:
             if featured is not None:
                 posts = [featured] + posts
             found.append(self._block(container, members, posts, page, root, order))
-            page.items.update(members)
         listed = {p.url for b in found for p in b.posts}
         for single in self.lone_posts(body, page, listed, (hints or Hints()).section_name):
             posts = self._posts([single], page, set())
@@ -1076,19 +1072,6 @@ def _alike(members) -> bool:
 
     alike = sum(1 for m in members if close(words(m)))
     return alike == len(members) if len(members) == 2 else alike * 2 >= len(members)
-
-
-def _prose(root, items: set) -> int:
-    """The longest text an element of the content holds itself, outside links and outside the
-    blocks of posts: an article's paragraph, not a listing's leads."""
-    longest = 0
-    for element in root.iter("p", "div", "td", "article", "section", "span", "font"):
-        if any(a in items or a.tag == "a" for a in element.iterancestors()):
-            continue
-        own = (element.text or "") + "".join(child.tail or "" for child in element
-                                             if isinstance(child.tag, str))
-        longest = max(longest, len(" ".join(own.split())))
-    return longest
 
 
 def _lists_one(parent, member) -> bool:

@@ -288,8 +288,8 @@ class PortalSpider(scrapy.Spider):
             for request in requests:
                 self.crawler.engine.crawl(request)
             raise DontCloseSpider("pages chosen again: more to read")
-        # all read: every section's posts from the final choices and article dates, whatever
-        # order the pages came in (an article another section opened dates this one's post too)
+        # all read: every section's posts once more from the final choices and article dates
+        # (a guard: each change already refreshes the sections it touches)
         for state in self.states.values():
             for section in state.sections.values():
                 section.refresh(state.article_dates)
