@@ -96,6 +96,76 @@ def catalog_import(ws, file):
 
 
 @cli.group()
+def survey():
+    """The agencies' yearly reports (Phụ lục 1A, 2A, 3A) that feed the other categories."""
+
+
+@survey.command("template")
+@click.option("--level", type=click.Choice(["province", "district", "commune"]),
+              help="The form: province 1A, district 2A, commune 3A.")
+@click.option("--agency", "agency_id", metavar="ID",
+              help="Fill in the agency of the register (a district gets its communes' sheets).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The .xlsx file to write.")
+@with_workspace
+def survey_template(ws, level, agency_id, output):
+    """Write a blank report form as an XLSX workbook an agency fills in.
+
+    Example: inspector survey template --agency huyen-an-phu -o huyen-an-phu.xlsx
+    """
+    from .survey.forms import LEVEL_FORMS
+    from .survey.importer import load_forms
+    from .survey.workbook import write_template
+
+    forms = load_forms()
+    if agency_id is None and level is None:
+        raise UserError("give --level or --agency")
+    entries = []
+    if agency_id is not None:
+        agency = ws.db["agencies"].get(agency_id) if ws.db["agencies"].count_where(
+            "id = ?", [agency_id]) else None
+        if agency is None:
+            raise UserError(f"unknown agency {agency_id!r} (inspector registry import)")
+        if level is not None and level != agency["level"]:
+            raise UserError(f"{agency_id} is a {agency['level']}, not a {level}")
+        level = agency["level"]
+        entries.append(("", forms[LEVEL_FORMS[level]], agency_id, agency["name"]))
+        if level == "district":
+            communes = ws.db["agencies"].rows_where("parent = ? and level = 'commune'",
+                                                    [agency_id], order_by="id")
+            for n, commune in enumerate(communes, start=1):
+                entries.append((f"X{n}", forms["3A"], commune["id"], commune["name"]))
+    else:
+        entries.append(("", forms[LEVEL_FORMS[level]], "", ""))
+    if output.suffix.lower() != ".xlsx":
+        raise UserError(f"{output}: the form is written as .xlsx")
+    # the register's name in the form's "Tên cơ quan", the rest for the agency to answer
+    write_template(entries, output, answers=[{"agency_name": name} if name else {}
+                                             for _, _, _, name in entries])
+    click.echo(f"Đã ghi {output}: mẫu {entries[0][1].id}"
+               + (f" và {len(entries) - 1} báo cáo cấp xã" if len(entries) > 1 else ""))
+
+
+@survey.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@with_workspace
+def survey_import(ws, files):
+    """Import filled report workbooks (one per agency, or a district's with its communes).
+
+    Every file is checked first; on any fault (file, sheet, cell, what is wrong) nothing is
+    stored. Then run `inspector score`.
+
+    Example: inspector survey import so-tttt.xlsx huyen-an-phu.xlsx
+    """
+    from .survey.importer import import_reports
+
+    summary = import_reports(ws, list(files))
+    for line in summary.lines():
+        click.echo(line)
+
+
+@cli.group()
 def checklist():
     """The seed's criteria as data (checklists/*.yaml)."""
 
@@ -381,6 +451,7 @@ def demo(out_dir, count, seed, port, sandbox_port, serve):
     from .nightly.run import NightlySettings, nightly as run_nightly
     from .register.importer import import_register
     from .review import accounts
+    from .survey.importer import import_reports
     from .workspace import Workspace
 
     sandbox_dir, ws_dir = out_dir / "sandbox", out_dir / "ws"
@@ -392,6 +463,9 @@ def demo(out_dir, count, seed, port, sandbox_port, serve):
     ws = Workspace(ws_dir)
     try:
         click.echo(f"Đã nhập: {import_register(ws, [sandbox_dir / 'register.yaml'])}")
+        reports = sorted((sandbox_dir / "bao-cao").glob("*.xlsx"))
+        if reports:
+            click.echo(import_reports(ws, reports).lines()[0])
         credentials = out_dir / "tai-khoan.txt"
         lines = []
         for username, role, agency_id, name in DEMO_ACCOUNTS:
@@ -620,6 +694,27 @@ def override_clear(ws, agency_id, criterion_id, reason, reviewer):
     finding = clear_override(ws, agency_id, criterion_id, reason, reviewer)
     click.echo(f"Đã bỏ điều chỉnh {agency_id} {criterion_id}: {_points(finding['points'])}/"
                f"{finding['max_points']:g}.")
+
+
+@override.command("zero-rule")
+@click.argument("agency_id")
+@click.argument("criterion_id")
+@click.option("--by", "reviewer", required=True, help="The reviewer (recorded in the audit log).")
+@click.option("--note", help="What the reviewer checked.")
+@with_workspace
+def override_zero_rule(ws, agency_id, criterion_id, reviewer, note):
+    """Confirm that the agency's declared figure is wrong (Section V.3.1.b): 0 points.
+
+    Only a finding flagged "declared vs observed" takes it; the reason recorded is the seed's
+    words and the difference found.
+
+    Example: inspector override zero-rule so-tttt 1B/III/2 --by "Trần Thị Duyệt"
+    """
+    from .review.overrides import apply_zero_rule
+
+    finding = apply_zero_rule(ws, agency_id, criterion_id, reviewer, note)
+    click.echo(f"Đã áp dụng điểm 0 (Mục V.3.1.b) cho {agency_id} {criterion_id} "
+               f"(tự động: {_points(finding['auto_points'])}).")
 
 
 def _points(value) -> str:

@@ -594,6 +594,9 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "inspector.cli", "registry", "import", "-w",
                         str(ws), str(sandbox_dir / "register.yaml")], check=True,
                        stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-m", "inspector.cli", "survey", "import", "-w",
+                        str(ws), *sorted(str(p) for p in (sandbox_dir / "bao-cao").glob("*.xlsx"))],
+                       check=True, stdout=subprocess.DEVNULL)
 
         report["full"] = nightly_run(args, ws, args.as_of, sandbox.pid, "run1-full", log_dir,
                                      state)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from inspector.crawl.runner import crawl
 from inspector.register.importer import import_register
+from inspector.survey.importer import import_reports
 from inspector.sandbox.accuracy import measure
 from inspector.sandbox.province import generate_province
 from inspector.sandbox.server import Sandbox
@@ -43,6 +44,7 @@ def run(province, as_of: date) -> tuple[dict, dict, float]:
         with Sandbox(province, Path(tmp) / "sandbox", base_port=0, slow_seconds=0.3) as running:
             ws = Workspace(Path(tmp) / "ws")
             import_register(ws, [running.out_dir / "register.yaml"])
+            import_reports(ws, sorted((running.out_dir / "bao-cao").glob("*.xlsx")))
             started = time.monotonic()
             crawl(ws, as_of, settings=FAST)
             took = time.monotonic() - started

@@ -13,17 +13,36 @@ from click.testing import CliRunner
 from inspector.cli import cli
 from inspector.errors import ChecklistError
 from inspector.scoring.checklist import DEFAULT_DIR, load_all
+from inspector.textnorm import has_diacritics
 
 # Category id -> (level, stated max, sum of the seed's items). Phụ lục 1B mục III states 100 but
-# its items add up to 96 (the reading is in the file); the others add up to their totals.
+# its items add up to 96, mục II states 400 but its items add up to 415 (the readings are in the
+# files); the others add up to their totals.
 SEED_TOTALS = {
+    "1B/I": ("province", 100, 100),
+    "1B/II": ("province", 400, 415),
     "1B/III": ("province", 100, 96),
     "1B/IV": ("province", 200, 200),
+    "1B/V": ("province", 100, 100),
+    "1B/VI": ("province", 100, 100),
+    "2B/I/I": ("district", 300, 300),
+    "2B/I/II": ("district", 120, 120),
+    "2B/I/III": ("district", 80, 80),
     "2B/II/I": ("district", 400, 400),
+    "2B/II/II": ("district", 350, 350),
     "2B/II/III": ("district", 200, 200),
+    "2B/II/IV": ("district", 50, 50),
+    "3B/I/I": ("commune", 200, 200),
+    "3B/I/II": ("commune", 50, 50),
+    "3B/I/III": ("commune", 50, 50),
     "3B/II/I": ("commune", 270, 270),
+    "3B/II/II": ("commune", 180, 180),
     "3B/II/III": ("commune", 100, 100),
+    "3B/II/IV": ("commune", 50, 50),
 }
+# Section V.3.1.a (a department's 1000 points) and the Mức tables of V.3.2 (a district's 500 +
+# 1000, a commune's 300 + 600 by Phụ lục 3B, see ratings.yaml's reading).
+LEVEL_TOTALS = {"province": 1000, "district": 1500, "commune": 900}
 
 
 def test_checklist_list_json_shows_every_category_with_its_totals():
@@ -39,9 +58,16 @@ def test_checklist_list_json_shows_every_category_with_its_totals():
         assert cat["items_total"] == pytest.approx(items)
         for group in cat["groups"]:
             members = [c for c in cat["criteria"] if c["id"] in group["items"]]
-            assert sum(c["max_points"] for c in members) == pytest.approx(group["max_points"])
+            # the group's stated points, or the sum its reading explains (1B/II item 3)
+            assert sum(c["max_points"] for c in members) == pytest.approx(
+                group["items_total"] or group["max_points"])
+            assert group["items_total"] == group["max_points"] or group["reading"]
     assert categories["1B/III"]["scale_to_max"] is True
     assert "96" in categories["1B/III"]["reading"]
+    assert categories["1B/II"]["scale_to_max"] is True
+    assert "415" in categories["1B/II"]["reading"]
+    for level, total in LEVEL_TOTALS.items():
+        assert sum(c["max_points"] for c in categories.values() if c["level"] == level) == total
 
 
 def test_item_counts_follow_the_seed():
@@ -62,7 +88,7 @@ def test_every_criterion_quotes_the_seed_and_has_a_vietnamese_title():
     for checklist in load_all():
         for criterion in checklist.criteria:
             assert criterion.seed.strip(), criterion.id
-            assert any(ch in criterion.title for ch in "àáảãạăâđêôơưệốờữủ"), criterion.id
+            assert has_diacritics(criterion.title), criterion.id
 
 
 @pytest.fixture()

@@ -53,7 +53,8 @@ def test_json_export_follows_the_contract(scored: Path):
     assert set(agencies) == {"so-tttt", "huyen-cho-moi", "xa-kien-an"}
     sotttt = agencies["so-tttt"]
     assert sotttt["level"] == "province"
-    assert [c["id"] for c in sotttt["categories"]] == ["1B/III", "1B/IV"]
+    assert [c["id"] for c in sotttt["categories"]] == ["1B/I", "1B/II", "1B/III", "1B/IV",
+                                                        "1B/V", "1B/VI"]
     criteria = {c["id"]: c for c in sotttt["criteria"]}
     news = criteria["1B/III/2"]
     # 12 of 12 months hold news: full 5 points, and the 12 counted posts are listed.
@@ -71,7 +72,7 @@ def test_json_export_follows_the_contract(scored: Path):
     assert legal["status"] == "not_assessed" and legal["points"] is None
     assert "timeout" in legal["reason"]
     # Nothing observed yet for the rest: not assessed, and the category has no rating.
-    portal = sotttt["categories"][0]
+    portal = next(c for c in sotttt["categories"] if c["id"] == "1B/III")
     assert portal["rating"] is None and portal["complete"] is False
     assert "1B/III/6.1" in portal["missing"]
     assert portal["points"] == pytest.approx((5 + 0.5 + 5) * 100 / 96, abs=1e-3)
@@ -84,6 +85,10 @@ def test_json_export_follows_the_contract(scored: Path):
     district = agencies["huyen-cho-moi"]
     assert district["overall"]["level"] is None
     assert "2B/I/I (Hạ tầng)" in district["overall"]["missing"]
+    # no report imported: the department's total waits for every category (1000 points)
+    total = sotttt["overall"]["total"]
+    assert total["points"] is None and total["max_points"] == 1000
+    assert total["missing"] == ["1B/I", "1B/II", "1B/III", "1B/IV", "1B/V", "1B/VI"]
 
 
 def test_rescoring_the_same_captures_gives_the_same_export(scored: Path):

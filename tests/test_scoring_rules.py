@@ -13,7 +13,10 @@ Dates: unless a test is about the window, the as-of date is 2026-11-26, so
   lag edges              = 1w: 2026-11-19, 1m: 2026-10-26, 6m: 2026-05-26,
                            12m: 2025-11-26, 24m: 2024-11-26 (a post ON the edge is in time)
 Reminder of the documented excuse (docs/checklists.md): an empty last period that is still open
-and younger than the update lag counts as covered.
+and younger than the update lag counts as covered while the section's newest post is within the
+lag; while it does, a post of that open period also serves the period before it when that one is
+empty (published within the lag of its end). "Kịp thời" months (on_time bands) are judged month
+by month: a post from the start of the month before to the lag after the month's start.
 """
 
 from __future__ import annotations
@@ -285,9 +288,10 @@ def test_undated_posts_could_fill_the_empty_months_of_a_cadence():
     cid = next(c for c, crit in CRITERIA.items() if crit.rule["type"] == "period_bands"
                and crit.rule["period"] == "1m" and crit.input["kind"] == "posts"
                and not crit.input.get("title_keywords"))
-    ten = month_days(*range(0, 10)) + [AS_OF]
-    assert score(cid, on_topic(cid, *ten)).status == "auto"
+    ten = month_days(*range(0, 10), day=2)  # each month's item on time, October and November
+    assert score(cid, on_topic(cid, *ten)).status == "auto"   # missing
     finding = score(cid, on_topic(cid, *ten, post(None), post(None)))
+    # the two undated posts could be October's and November's items, each on its 1st
     assert finding.status == "not_assessed", (cid, finding.points)
 
 
@@ -321,7 +325,10 @@ QUARTERLY_TITLES = {
 }
 ROMAN = ["IV", "I", "II", "III"]  # the report published in each quarter of the window
 
-# criterion id: (seed, period, [(periods holding a post, expected)])
+# criterion id: (seed, period, [(periods holding a post, expected)]). One quarterly report, in
+# the open last quarter, counts for two: it serves the quarter before (published within the
+# 12-month lag of its end) and the open quarter is not yet due; "0-1: 0" is then reached only
+# by a year without any report.
 PERIOD_BANDS = {
     "2B/II/I/5": ("Đầy đủ và kịp thời 12 tháng: 10; 5-11 tháng: 5; Dưới 5 tháng: 0", "1m",
                   [(12, 10), (11, 5), (5, 5), (4, 0), (0, 0)]),
@@ -331,19 +338,20 @@ PERIOD_BANDS = {
                   [(12, 5), (11, 2.5), (5, 2.5), (4, 0)]),
     "3B/II/I/5": ("Đầy đủ và kịp thời 12 tháng: 10; 5-11 tháng: 5; Dưới 5 tháng: 0", "1m",
                   [(12, 10), (11, 5), (5, 5), (4, 0)]),
-    "2B/II/I/26": ("4: 10; 2-3: 5; 0-1: 0", "3m", [(4, 10), (3, 5), (2, 5), (1, 0), (0, 0)]),
-    "2B/II/I/28": ("4: 10; 2-3: 5; 0-1: 0", "3m", [(4, 10), (3, 5), (2, 5), (1, 0)]),
-    "2B/II/I/30": ("4: 10; 2-3: 5; 0-1: 0", "3m", [(4, 10), (3, 5), (2, 5), (1, 0)]),
-    "3B/II/I/20": ("4: 5; 2-3: 2,5; 0-1: 0", "3m", [(4, 5), (3, 2.5), (2, 2.5), (1, 0)]),
-    "3B/II/I/22": ("4: 5; 2-3: 2,5; 0-1: 0", "3m", [(4, 5), (3, 2.5), (2, 2.5), (1, 0)]),
+    "2B/II/I/26": ("4: 10; 2-3: 5; 0-1: 0", "3m", [(4, 10), (3, 5), (2, 5), (1, 5), (0, 0)]),
+    "2B/II/I/28": ("4: 10; 2-3: 5; 0-1: 0", "3m", [(4, 10), (3, 5), (2, 5), (1, 5)]),
+    "2B/II/I/30": ("4: 10; 2-3: 5; 0-1: 0", "3m", [(4, 10), (3, 5), (2, 5), (1, 5)]),
+    "3B/II/I/20": ("4: 5; 2-3: 2,5; 0-1: 0", "3m", [(4, 5), (3, 2.5), (2, 2.5), (1, 2.5)]),
+    "3B/II/I/22": ("4: 5; 2-3: 2,5; 0-1: 0", "3m", [(4, 5), (3, 2.5), (2, 2.5), (1, 2.5)]),
 }
 
 
 def _in_last_periods(cid: str, span: str, k: int) -> list[dict]:
     """Posts in the window's last k months or quarters (so the open last period always holds
-    one and no excuse is involved), the newest on the as-of date."""
+    one). Months: each on the 2nd, on time ("kịp thời"); quarters: the newest on the as-of
+    date."""
     if span == "1m":
-        return [post(d) for d in last_months(k)]
+        return [post(d) for d in month_days(*range(12 - k, 12), day=2)]
     title = QUARTERLY_TITLES[cid]
     return [post(QUARTER_DAYS[q], title.format(q=ROMAN[q])) for q in range(4 - k, 4)]
 
@@ -360,19 +368,47 @@ def test_every_period_bands_criterion_has_hand_worked_edges():
                                  if c.rule["type"] == "period_bands"}
 
 
-@pytest.mark.parametrize("cid,newest,expected", [
-    # 2B/II/I/5, lag 01 tuần (edge 2026-11-19): "Đầy đủ và kịp thời 12 tháng: 10"; 12 months
-    # that are not timely fall to "5-11 tháng: 5" (checklist reading)
-    pytest.param("2B/II/I/5", date(2026, 11, 19), 10, id="2B-5 newest on the 1w edge"),
-    pytest.param("2B/II/I/5", date(2026, 11, 18), 5, id="2B-5 newest a day older"),
-    # 3B/II/I/4, lag 01 tháng (edge 2026-10-26); November is open and excused
-    pytest.param("3B/II/I/4", date(2026, 10, 26), 5, id="3B-4 newest on the 1m edge"),
-    pytest.param("3B/II/I/4", date(2026, 10, 25), 2.5, id="3B-4 newest a day older"),
+@pytest.mark.parametrize("cid,last,expected", [
+    # 2B/II/I/5, lag 01 tuần: "Đầy đủ và kịp thời 12 tháng: 10; 5-11 tháng: 5". Each month's
+    # plan on the 2nd; November's on `last`: on time up to 1 Nov + 1 week = 8 Nov.
+    pytest.param("2B/II/I/5", date(2026, 11, 8), 10, id="2B-5 November's on the 1w edge"),
+    pytest.param("2B/II/I/5", date(2026, 11, 9), 5, id="2B-5 November's a day late: 5-11"),
+    pytest.param("2B/II/I/5", date(2026, 10, 25), 10, id="2B-5 November's published ahead"),
+    # 3B/II/I/4, lag 01 tháng: October's plan on time up to 1 Nov; November's not due before
+    # 1 Dec, so a section without it yet keeps the top band on 26 Nov.
+    pytest.param("3B/II/I/4", None, 5, id="3B-4 November not due yet"),
 ])
-def test_period_bands_top_band_needs_a_timely_post(cid, newest, expected):
-    # a post in every month up to the newest one
-    days = [d for d in month_days(*range(12), day=1) if d < newest] + [newest]
+def test_period_bands_kip_thoi_is_judged_month_by_month(cid, last, expected):
+    days = month_days(*range(11), day=2) + ([last] if last else [])
     assert points(cid, on_topic(cid, *days)) == expected
+
+
+def test_period_bands_kip_thoi_a_late_month_falls_to_the_lower_band():
+    # 3B/II/I/4: October's plan on 2 Nov, a day after 1 Oct + 1 month: 12 months hold a post
+    # but October's was late → "5-11 tháng: 2.5"
+    days = month_days(*range(10), day=2) + [date(2026, 11, 2)]
+    finding = score("3B/II/I/4", on_topic("3B/II/I/4", *days))
+    assert finding.points == 2.5
+    rows = finding.metrics["on_time"]["rows"]
+    assert "post" not in rows[10] and rows[11].get("not_due") is True
+
+
+@pytest.mark.parametrize("cid,day_of_month", [
+    ("2B/II/I/5", 2), ("2B/II/I/5", 8), ("2B/II/I/6", 1), ("3B/II/I/4", 20), ("3B/II/I/5", 28)])
+def test_a_portal_that_posts_every_month_on_time_scores_full_on_every_day(cid, day_of_month):
+    # "Đầy đủ và kịp thời 12 tháng": each month's item within the lag of the month's start
+    # (1 week for districts, 1 month for communes), as of every day of a whole year
+    top = CRITERIA[cid].max_points
+    lag_days = 7 if CRITERIA[cid].update_lag == Span(1, "w") else 0
+    if lag_days and day_of_month > 1 + lag_days:
+        pytest.skip("not on time for a 1-week lag")
+    monthly = [date(y, m, day_of_month) for y in (2025, 2026, 2027) for m in range(1, 13)]
+    day = date(2026, 1, 1)
+    while day <= date(2026, 12, 31):
+        items = [d for d in monthly if d <= day]
+        got = points(cid, on_topic(cid, *items), as_of=day)
+        assert got == top, (day, got)
+        day += timedelta(days=1)
 
 
 def test_quarterly_reports_count_only_titles_naming_a_quarter():
@@ -418,8 +454,11 @@ CADENCE_33 = "1B/III/3.3"  # max 3, lag 12m; own section 1 + cadence, capped at 
     pytest.param(month_days(1, 4, 7, 10), True, True, 3, id="every quarter + own: 2+1"),
     pytest.param(month_days(2, 8), False, True, 1.5, id="every 6 months, topic-matched: 1.5"),
     pytest.param(month_days(2, 8), True, True, 2.5, id="every 6 months + own: 1.5+1"),
-    pytest.param(month_days(8), False, True, 1, id="one post (Aug) in the year: 1"),
-    pytest.param(month_days(8), True, True, 2, id="one post + own section: 1+1"),
+    # one post in August: it is within the 12-month lag, so the open half-year (Jun-Nov) is
+    # excused and the post also serves the half-year before: "hàng 6 tháng: 1.5"
+    pytest.param(month_days(8), False, True, 1.5, id="one post (Aug) in the year: 1.5"),
+    pytest.param(month_days(8), True, True, 2.5, id="one post + own section: 1.5+1"),
+    pytest.param(month_days(2), False, True, 1.5, id="one post (Feb) in the year: 1.5"),
     pytest.param([], True, True, 1, id="own section, no post: 1"),
     pytest.param([], False, False, 0, id="no section, no post: 0"),
     pytest.param([date(2025, 6, 1)], False, True, 0,
@@ -445,7 +484,9 @@ WEEKLY = [AS_OF - timedelta(days=7 * k) for k in range(52)]  # every week of the
     pytest.param(WEEKLY, 2, id="every week: 2"),
     pytest.param(WEEKLY[1:], 2, id="current week still open, excused by the 1w lag: 2"),
     pytest.param(WEEKLY[:20] + WEEKLY[21:], 1, id="one week missing mid-year: monthly 1"),
-    pytest.param(WEEKLY[:1] + WEEKLY[2:], 1, id="last full week missing: monthly 1"),
+    # the as-of date's post serves the week before it (within the 1-week lag of its end)
+    pytest.param(WEEKLY[:1] + WEEKLY[2:], 2, id="last full week's schedule a week late: 2"),
+    pytest.param(WEEKLY[:1] + WEEKLY[3:], 1, id="two weeks before the last missing: monthly 1"),
     pytest.param(month_days(*range(12)), 1, id="every month: 1"),
     pytest.param(month_days(*range(12), day=1)[:-1] + [date(2026, 11, 18)], 1,
                  id="every month, November's on the 18th: 1"),
@@ -462,7 +503,11 @@ def test_cadence_weekly_or_monthly_1B_III_3_4(days, expected):
     pytest.param(month_days(*range(12)), 2, id="monthly: 2"),
     pytest.param(month_days(1, 4, 7, 10), 1, id="every quarter: 1"),
     pytest.param(month_days(2, 8), 0.5, id="every 6 months: 0.5"),
-    pytest.param(month_days(8), 0, id="one post in the second half only: 0 (no band)"),
+    # one post in August, within the 6-month lag: the open half-year is excused and the post
+    # serves the first half (within 6 months of its end): 2 of 2 half-years → 0.5
+    pytest.param(month_days(8), 0.5, id="one post in the second half only: 0.5"),
+    # one post in February: 9 months old, beyond the lag: no excuse, 1 of 2 → no band
+    pytest.param(month_days(2), 0, id="one post in the first half only: 0 (no band)"),
     pytest.param([], 0, id="none: 0"),
 ])
 def test_cadence_1B_III_6_1(days, expected):
@@ -493,30 +538,37 @@ def test_completeness_of_fields(cid, present, expected):
     ("1B/III/2", last_months(12), 5),
     ("1B/III/2", last_months(11), 4.5),    # 11/12 × 5 = 4.583 → 4.5 (December empty)
     ("1B/III/2", last_months(6), 2.5),     # 6/12 × 5 = 2.5
-    ("1B/III/2", last_months(1), 0.25),    # 1/12 × 5 = 0.417 → 0.25
+    ("1B/III/2", month_days(5), 0.25),     # 1/12 × 5 = 0.417 → 0.25 (a May post only)
+    # a post on the as-of date only: it serves October too (within the 1-month lag of its
+    # end) and the open month counts: 2/12 × 5 = 0.833 → 0.75
+    ("1B/III/2", last_months(1), 0.75),
     # 1B/III/3.1 (max 2, step 0,25, months, lag 1w; November's post on the as-of date)
     ("1B/III/3.1", last_months(12), 2),
     ("1B/III/3.1", last_months(11), 1.75),  # 11/12 × 2 = 1.833 → 1.75
     ("1B/III/3.1", last_months(6), 1),
     # 1B/III/3.2 (max 2, step 0,25, half-years): "1 of 2 → 1 point"
     ("1B/III/3.2", month_days(2, 8), 2),
-    ("1B/III/3.2", month_days(8), 1),
+    # August only: within the 6-month lag, so the open half-year is excused and the post
+    # serves the first half too: 2/2 → 2; February only: beyond the lag, 1/2 → 1
+    ("1B/III/3.2", month_days(8), 2),
+    ("1B/III/3.2", month_days(2), 1),
     # 1B/III/5.1 (max 3, step 0,25, quarters): k/4 × 3
     ("1B/III/5.1", QUARTER_DAYS, 3),
     ("1B/III/5.1", QUARTER_DAYS[1:], 2.25),
     ("1B/III/5.1", QUARTER_DAYS[2:], 1.5),
-    ("1B/III/5.1", QUARTER_DAYS[3:], 0.75),
+    # a post on the as-of date only: it serves Jun-Aug too and Sep-Nov counts: 2/4 × 3
+    ("1B/III/5.1", QUARTER_DAYS[3:], 1.5),
     # 1B/III/5.3 (max 5, "Giảm điểm theo bước 0,5"): 3/4 × 5 = 3.75 → 3.5; 1/4 → 1.25 → 1
     ("1B/III/5.3", QUARTER_DAYS, 5),
     ("1B/III/5.3", QUARTER_DAYS[1:], 3.5),
     ("1B/III/5.3", QUARTER_DAYS[2:], 2.5),
-    ("1B/III/5.3", QUARTER_DAYS[3:], 1),
+    ("1B/III/5.3", QUARTER_DAYS[3:], 2.5),  # 2/4 × 5 (as 5.1)
     # 1B/III/5.4 (max 3, step 0,5): 3/4 × 3 = 2.25 → 2; 1/4 × 3 = 0.75 → 0.5
     ("1B/III/5.4", QUARTER_DAYS[1:], 2),
-    ("1B/III/5.4", QUARTER_DAYS[3:], 0.5),
+    ("1B/III/5.4", QUARTER_DAYS[3:], 1.5),  # 2/4 × 3 (as 5.1)
     # 1B/III/5.5 (max 2, step 0,5): 3/4 × 2 = 1.5; 1/4 × 2 = 0.5
     ("1B/III/5.5", QUARTER_DAYS[1:], 1.5),
-    ("1B/III/5.5", QUARTER_DAYS[3:], 0.5),
+    ("1B/III/5.5", QUARTER_DAYS[3:], 1),    # 2/4 × 2 (as 5.1)
 ])
 def test_completeness_of_periods(cid, days, expected):
     assert points(cid, on_topic(cid, *days)) == expected
@@ -594,7 +646,6 @@ PRESENCE_POSTS = [
      "Có: 10; Không: 0 (12 tháng)"),
     ("2B/II/I/31", "Báo cáo dân số năm 2025", date(2025, 11, 26), 10, 0,
      "Có: 10; Không: 0 (12 tháng)"),
-    ("2B/II/I/32", None, date(2025, 12, 1), 10, 0, "Có: 10; Không: 0 (no lag: in the year)"),
     ("3B/II/I/14", None, date(2026, 5, 26), 10, 0, "Đầy đủ: 10; Không đầy đủ: 0 (06 tháng)"),
     ("3B/II/I/15", None, date(2026, 5, 26), 10, 0, "Có đầy đủ: 10; Không: 0 (06 tháng)"),
     ("3B/II/I/17", "Danh mục dự án đang đầu tư năm 2026", date(2025, 11, 26), 10, 0,
@@ -827,15 +878,19 @@ def test_record_updated_after_the_as_of_date_does_not_count_as_fresh():
 
 # --- section_own -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("own,found,expected", [
-    # 3B/II/I/24 "Chuyên mục Ý kiến góp ý/ Hỏi đáp": "Có: 5; Không: 0"
-    (True, True, 5),
-    (False, True, 0),   # only topic-matched posts: no section of its own
-    (False, False, 0),
+@pytest.mark.parametrize("cid,top", [("3B/II/I/24", 5), ("2B/II/I/32", 10)])
+@pytest.mark.parametrize("own,found,days,scored", [
+    # "Chuyên mục Ý kiến góp ý/ Hỏi đáp": commune "Có: 5; Không: 0", district "Có: 10; Không:
+    # 0": the same words read the same way, the section of its own is what counts
+    (True, True, [date(2026, 1, 5)], True),
+    (True, True, [], True),                  # a section with no question yet: it exists
+    (True, True, [date(2024, 1, 5)], True),  # nothing answered this year: it exists
+    (False, True, [date(2026, 1, 5)], False),   # only topic-matched posts: no section of its own
+    (False, False, [], False),
 ])
-def test_section_own_3B_II_I_24(own, found, expected):
-    obs = on_topic("3B/II/I/24", date(2026, 1, 5), own=own, found=found)
-    assert points("3B/II/I/24", obs) == expected
+def test_qa_section_is_read_alike_at_both_levels(cid, top, own, found, days, scored):
+    obs = on_topic(cid, *days, own=own, found=found)
+    assert points(cid, obs) == (top if scored else 0)
 
 
 # --- ratio -----------------------------------------------------------------------------------
@@ -968,26 +1023,86 @@ def _declared_services() -> list[ServiceResult]:
     return level3 + level4
 
 
+# Reading of 0.7.0 (checklists/1B-IV.yaml, denominators: agency_total): every term divides by
+# "Tổng số TTHC của cơ quan" (Phụ lục 1A Mục 5: levels 3 and 4 "trên tổng số TTHC của cơ quan"),
+# where the seed writes "Tổng số TTHC của Tỉnh" for three of the four terms.
+
 def test_dvctt_level3_formula_1B_IV_2():
     # Điểm = Số lượngDVCTT3,4 × 15/Tổng số TTHC của cơ quan
-    #      + Tỷ lệTBHSTT3 × Số lượngDVCTT3 × 50/Tổng số TTHC của Tỉnh
+    #      + Tỷ lệTBHSTT3 × Số lượngDVCTT3 × 50/Tổng số TTHC (của cơ quan, by the reading)
     # Số lượngDVCTT3,4 = 6 + 2 = 8 → 8 × 15/120 = 1
-    # Tỷ lệTBHSTT3 = (0.5 + 0.5 + 0 + 1 + 1 + 0) / 6 = 0.5 → 0.5 × 6 × 50/1850 = 150/1850
+    # Tỷ lệTBHSTT3 = (0.5 + 0.5 + 0 + 1 + 1 + 0) / 6 = 0.5 → 0.5 × 6 × 50/120 = 1.25
     finding = score("1B/IV/2", tthc_total=120, province_tthc_total=1850,
                     services=_declared_services())
-    assert finding.points == pytest.approx(1 + 150 / 1850, abs=1e-4)  # 1.0811
+    assert finding.points == pytest.approx(2.25, abs=1e-4)
     assert finding.metrics["inputs"] == {
         "services.recognised_level34": 8, "declared.tthc_total": 120,
-        "services.mean_online_share_level3": 0.5, "services.recognised_level3": 6,
-        "declared.province_tthc_total": 1850}
+        "services.mean_online_share_level3": 0.5, "services.recognised_level3": 6}
+    assert finding.metrics["denominators"] == "agency_total"
 
 
 def test_dvctt_level4_formula_1B_IV_3():
-    # Điểm = Số lượngDVCTT4 × 40/Tổng số TTHC của Tỉnh + Tỷ lệTBHSTT4 × Số lượngDVCTT4 × 90/…
-    # = 2 × 40/1850 + (0.8 + 0.4)/2 × 2 × 90/1850 = 80/1850 + 108/1850 = 188/1850
+    # Điểm = Số lượngDVCTT4 × 40/Tổng số TTHC + Tỷ lệTBHSTT4 × Số lượngDVCTT4 × 90/Tổng số TTHC
+    # = 2 × 40/120 + (0.8 + 0.4)/2 × 2 × 90/120 = 80/120 + 108/120 = 188/120
     finding = score("1B/IV/3", tthc_total=120, province_tthc_total=1850,
                     services=_declared_services())
-    assert finding.points == pytest.approx(188 / 1850, abs=1e-4)  # 0.1016
+    assert finding.points == pytest.approx(188 / 120, abs=1e-4)  # 1.5667
+
+
+def _literal_1B_IV(tmp_path) -> dict:
+    """1B/IV with `denominators: as_written`: the seed's words, term by term."""
+    text = (DEFAULT_DIR / "1B-IV.yaml").read_text(encoding="utf-8")
+    assert text.count("      denominators: agency_total") == 2
+    path = tmp_path / "1B-IV.yaml"
+    path.write_text(text.replace("      denominators: agency_total",
+                                 "      denominators: as_written"), encoding="utf-8")
+    return {c.id: c for c in load_checklist(path, TOPICS).criteria}
+
+
+def test_dvctt_the_literal_reading_stays_selectable(tmp_path):
+    # as written: 8 × 15/120 + 0.5 × 6 × 50/1850 = 1 + 150/1850; 2 × 40/1850 + 0.6 × 2 × 90/1850
+    literal = _literal_1B_IV(tmp_path)
+    ctx = context(tthc_total=120, province_tthc_total=1850, services=_declared_services())
+    level3 = score_criterion(literal["1B/IV/2"], ctx, AS_OF)
+    assert level3.points == pytest.approx(1 + 150 / 1850, abs=1e-4)
+    assert level3.metrics["inputs"]["declared.province_tthc_total"] == 1850
+    assert score_criterion(literal["1B/IV/3"], ctx, AS_OF).points == \
+        pytest.approx(188 / 1850, abs=1e-4)
+
+
+@pytest.mark.parametrize("tthc,expected_reading,expected_literal", [
+    # 120 of the province's 1,850 procedures, all recognised at level 4, every dossier online:
+    # reading: 20 + 120 × 15/120 + 0 + min(120, 120 × 40/120 + 1 × 120 × 90/120) = 20+15+120
+    # literal: 20 + 15 + 0 + 120 × 40/1850 + 120 × 90/1850 = 35 + 15600/1850 ≈ 43.43
+    (120, 155, 35 + 15600 / 1850),
+    # 2 procedures, both online at level 4: reading 20 + 15 + 120; literal 35 + 260/1850 ≈ 35.14
+    (2, 155, 35 + 260 / 1850),
+])
+def test_dvctt_a_department_with_everything_online_is_not_trung_binh(tmp_path, tthc,
+                                                                      expected_reading,
+                                                                      expected_literal):
+    everything = [ServiceResult(f"DV {i}", 4, [f"9.{i:03d}"], True, 10, 10) for i in range(tthc)]
+    ctx = context(tthc_total=tthc, province_tthc_total=1850, services=everything)
+    reading = score_agency([CHECKLISTS["1B/IV"]], ctx, AS_OF, TABLES)
+    category = reading.categories[0]
+    assert category.points == pytest.approx(expected_reading, abs=1e-3)
+    assert category.rating == "Khá"  # 155/200 = 77.5 % (Tốt needs 160: see the reading)
+    literal = _literal_1B_IV(tmp_path)
+    total = sum(score_criterion(c, ctx, AS_OF).points for c in literal.values())
+    assert total == pytest.approx(expected_literal, abs=1e-3)
+    assert TABLES.province_rating(total, 200) == "Trung bình"
+
+
+def test_dvctt_the_best_mix_stops_just_short_of_tot():
+    # 13 procedures, 1 at level 3 and 12 at level 4, every dossier online:
+    # 20 + (13 × 15/13 + 1 × 1 × 50/13) + min(120, 12 × 40/13 + 1 × 12 × 90/13)
+    # = 20 + 18.846 + 120 = 158.846 < 160 (Tốt)
+    mix = [ServiceResult("DV 0", 3, ["9.000"], True, 5, 5)] + [
+        ServiceResult(f"DV {i}", 4, [f"9.{i:03d}"], True, 5, 5) for i in range(1, 13)]
+    ctx = context(tthc_total=13, province_tthc_total=1850, services=mix)
+    category = score_agency([CHECKLISTS["1B/IV"]], ctx, AS_OF, TABLES).categories[0]
+    assert category.points == pytest.approx(20 + 15 + 50 / 13 + 120, abs=1e-3)
+    assert category.rating == "Khá"
 
 
 def test_dvctt_formulas_are_capped():
@@ -1002,23 +1117,23 @@ def test_dvctt_formulas_are_capped():
 def test_dvctt_a_bundle_counts_as_its_procedures():
     # V.4.2.b: "gộp nhiều thủ tục hành chính trong một giao diện … được tính thành nhiều dịch
     # vụ": a bundle of 3 procedures (share 0.4) is 3 services:
-    # 3 × 15/120 + 0.4 × 3 × 50/1850 = 0.375 + 60/1850
+    # 3 × 15/120 + 0.4 × 3 × 50/120 = 0.375 + 0.5
     bundle = [ServiceResult("Đăng ký hộ tịch", 3, ["H-1", "H-2", "H-3"], True, 40, 100)]
     finding = score("1B/IV/2", tthc_total=120, province_tthc_total=1850, services=bundle)
     assert finding.metrics["inputs"]["services.recognised_level3"] == 3
-    assert finding.points == pytest.approx(0.375 + 60 / 1850, abs=1e-4)
+    assert finding.points == pytest.approx(0.875, abs=1e-4)
 
 
 def test_dvctt_one_procedure_offered_twice_counts_once():
     # V.4.2.b: "Một thủ tục hành chính được nhiều điểm xây dựng thành DVCTT … chỉ được tính là
     # một DVCTT": one DVCTT, with the better of its two shares (1 and 0.2; the engine's reading,
     # the seed does not say which share a merged procedure keeps):
-    # 1 × 15/120 + 1 × 1 × 50/1850
+    # 1 × 15/120 + 1 × 1 × 50/120
     twice = [ServiceResult("Cấp phép - chi cục A", 3, ["1.001"], True, 10, 10),
              ServiceResult("Cấp phép - chi cục B", 3, ["1.001"], True, 1, 5)]
     finding = score("1B/IV/2", tthc_total=120, province_tthc_total=1850, services=twice)
     assert finding.metrics["inputs"]["services.recognised_level34"] == 1
-    assert finding.points == pytest.approx(0.125 + 50 / 1850, abs=1e-4)
+    assert finding.points == pytest.approx(0.125 + 50 / 120, abs=1e-4)
 
 
 # Regression (bug found by these tests, fixed in quantities._mean_share): Tỷ lệ TBHSTT3 was
@@ -1027,11 +1142,11 @@ def test_dvctt_mean_share_counts_a_bundle_as_its_procedures():
     # Seed: "Tỷ lệTBHSTT3 = (Tổng tỷ lệ HSTT của các DVCTT mức độ 3)/(Số lượng DVCTT mức độ 3)"
     # 4 DVCTT mức 3 (a bundle of 3, share 1; a single one, share 0):
     # Tỷ lệTBHSTT3 = (1 + 1 + 1 + 0) / 4 = 0.75
-    # Điểm = 4 × 15/120 + 0.75 × 4 × 50/1850 = 0.5 + 150/1850 = 0.5811
+    # Điểm = 4 × 15/120 + 0.75 × 4 × 50/120 = 0.5 + 1.25 = 1.75
     mixed = [ServiceResult("Gộp", 3, ["A", "B", "C"], True, 100, 100),
              ServiceResult("Đơn", 3, ["D"], True, 0, 100)]
     finding = score("1B/IV/2", tthc_total=120, province_tthc_total=1850, services=mixed)
-    assert finding.points == pytest.approx(0.5 + 150 / 1850, abs=1e-4)
+    assert finding.points == pytest.approx(1.75, abs=1e-4)
 
 
 @pytest.mark.parametrize("kw,needle", [
@@ -1053,18 +1168,22 @@ def test_dvctt_no_service_scores_zero():
 
 # --- the update-lag excuse for the open last period ------------------------------------------
 
-ELEVEN = month_days(*range(11), day=20)  # 20 Dec 2025 … 20 Oct 2026, nothing in November
+ELEVEN = month_days(*range(11), day=28)  # 28 Dec 2025 … 28 Oct 2026, nothing in November
 
 
 @pytest.mark.parametrize("cid,as_of,expected", [
-    # 1B/III/2 (lag 1m): November is open and younger than a month → 12/12 → 5
+    # 1B/III/2 (lag 1m): November is open and younger than a month, the newest post (28 Oct)
+    # within the month → 12/12 → 5
     pytest.param("1B/III/2", date(2026, 11, 3), 5, id="1m lag, 3 Nov: excused"),
-    pytest.param("1B/III/2", date(2026, 11, 26), 5, id="1m lag, 26 Nov: still excused"),
-    # 1B/III/3.1 (lag 1w, max 2): excused only in November's first week
+    pytest.param("1B/III/2", date(2026, 11, 28), 5, id="1m lag, 28 Nov: still excused"),
+    # 29 Nov: the newest post is older than the month: the empty November is a gap → 11/12 × 5
+    # = 4.583 → 4.5
+    pytest.param("1B/III/2", date(2026, 11, 29), 4.5, id="1m lag, 29 Nov: newest too old"),
+    # 1B/III/3.1 (lag 1w, max 2): excused while 28 Oct is within the week (up to 4 Nov)
     pytest.param("1B/III/3.1", date(2026, 11, 3), 2, id="1w lag, 3 Nov: excused"),
-    pytest.param("1B/III/3.1", date(2026, 11, 7), 2, id="1w lag, 7 Nov: excused"),
+    pytest.param("1B/III/3.1", date(2026, 11, 4), 2, id="1w lag, 4 Nov: excused"),
     # 11/12 × 2 = 1.833 → 1.75
-    pytest.param("1B/III/3.1", date(2026, 11, 8), 1.75, id="1w lag, 8 Nov: not excused"),
+    pytest.param("1B/III/3.1", date(2026, 11, 5), 1.75, id="1w lag, 5 Nov: newest too old"),
     pytest.param("1B/III/3.1", date(2026, 11, 10), 1.75, id="1w lag, 10 Nov: not excused"),
 ])
 def test_open_last_month_is_excused_within_the_lag(cid, as_of, expected):
@@ -1081,21 +1200,66 @@ def test_excuse_shown_in_the_metrics():
 
 
 def test_excuse_covers_only_the_last_period():
-    # 1B/III/2 at 3 Nov, October and November empty: November is excused, October is missing:
-    # 11/12 × 5 = 4.583 → 4.5
-    ten = month_days(*range(10), day=20)
-    assert points("1B/III/2", on_topic("1B/III/2", *ten), as_of=date(2026, 11, 3)) == 4.5
+    # 1B/III/2 at 3 Nov, October and November empty (newest 28 Sep, older than a month): no
+    # excuse, 10/12 × 5 = 4.167 → 4
+    ten = month_days(*range(10), day=28)
+    assert points("1B/III/2", on_topic("1B/III/2", *ten), as_of=date(2026, 11, 3)) == 4
 
 
-@pytest.mark.parametrize("as_of,newest,expected", [
-    # 2B/II/I/5 (lag 1w): 12 months, newest within a week → "Đầy đủ và kịp thời 12 tháng: 10"
-    pytest.param(date(2026, 11, 3), date(2026, 10, 28), 10, id="3 Nov: Nov excused, timely"),
-    # 10 Nov: November not excused (11 months) and 28 Oct is older than a week → "5-11 tháng"
-    pytest.param(date(2026, 11, 10), date(2026, 10, 28), 5, id="10 Nov: Nov not excused"),
-])
-def test_excuse_in_period_bands(as_of, newest, expected):
-    days = month_days(*range(10), day=20) + [newest]
-    assert points("2B/II/I/5", on_topic("2B/II/I/5", *days), as_of=as_of) == expected
+def test_a_post_of_the_open_period_serves_the_empty_one_before():
+    # 1B/III/2 at 3 Nov: September's post then one on 2 Nov, nothing in October: the 2 Nov post
+    # is within the 1-month lag of October's end, so October counts (late) and November holds
+    # the post → 12/12 → 5
+    days = month_days(*range(10), day=28) + [date(2026, 11, 2)]
+    finding = score("1B/III/2", on_topic("1B/III/2", *days), as_of=date(2026, 11, 3))
+    assert finding.points == 5
+    assert finding.metrics["periods"][-2]["late_post"] is True
+
+
+# --- stale never beats fresh ---------------------------------------------------------------
+
+POSTS_CRITERIA = sorted(cid for cid, c in CRITERIA.items() if c.input.get("kind") == "posts")
+
+
+@pytest.mark.parametrize("cid", POSTS_CRITERIA)
+def test_a_newer_only_post_never_scores_less_than_an_older_one(cid):
+    # Property over dates: a section whose only post is newer scores at least as much as one
+    # whose only post is older, for every posts criterion, as of several days of the year.
+    keywords = CRITERIA[cid].input.get("title_keywords")
+    title = TITLE_FOR.get(cid) or (keywords[0] if keywords else "Tin bài")
+    features = {f"feature/{name}": {"present": False} for name in TOPICS.features}
+    for as_of in (date(2026, 11, 26), date(2026, 7, 3), date(2026, 1, 31), date(2026, 6, 1)):
+        window = Window.ending(as_of)
+        day, previous = window.start - timedelta(days=400), None
+        while day <= as_of:
+            got = points(cid, {**features, **on_topic(cid, post(day, title))}, as_of=as_of)
+            if previous is not None:
+                assert got >= previous[1], (cid, as_of, previous, (day, got))
+            previous = (day, got)
+            day += timedelta(days=3)
+
+
+# Titles a criterion's keyword filter keeps (its first keyword alone may not be a title it keeps).
+TITLE_FOR = {
+    "2B/II/I/27": "Báo cáo kinh tế - xã hội năm 2026",
+    "2B/II/I/29": "Báo cáo an toàn thực phẩm năm 2026",
+    "2B/II/I/31": "Báo cáo dân số năm 2026",
+    "3B/II/I/19": "Báo cáo kinh tế xã hội năm 2026",
+    "3B/II/I/21": "Báo cáo an toàn thực phẩm năm 2026",
+    "3B/II/I/23": "Báo cáo đất đai năm 2026",
+}
+
+
+def test_the_issue_examples_stale_no_longer_beats_fresh():
+    # 1B/III/3.2 (half-years, lag 6m) as of 26 Nov: a March-only response was 2/2 and an
+    # August-only one 1/2; now March (8 months old, beyond the lag) 1 and August 2
+    march = points("1B/III/3.2", on_topic("1B/III/3.2", date(2026, 3, 15)))
+    august = points("1B/III/3.2", on_topic("1B/III/3.2", date(2026, 8, 15)))
+    assert (march, august) == (1, 2)
+    # 1B/III/5.1 (quarters, lag 12m): a July post and a November one give the same 2/4
+    july = points("1B/III/5.1", on_topic("1B/III/5.1", date(2026, 7, 15)))
+    november = points("1B/III/5.1", on_topic("1B/III/5.1", date(2026, 11, 15)))
+    assert july == november == 1.5
 
 
 def test_window_moves_with_the_as_of_date():
@@ -1194,7 +1358,8 @@ def full_marks(category_ids: list[str], **ctx) -> Context:
             for spec in _inputs(criterion):
                 kind = spec["kind"]
                 if kind == "posts":
-                    keywords.setdefault(spec["topic"], []).extend(spec.get("title_keywords", []))
+                    keywords.setdefault(spec["topic"], []).extend(
+                        spec.get("title_keywords", []) + spec.get("title_despite", []))
                 elif kind in ("fields", "records"):
                     names = TOPICS.field_sets[spec["set"]]["fields"]
                     obs[f"{kind}/{spec['set']}"] = (
@@ -1228,9 +1393,14 @@ def _district_full() -> Context:
                       children=[child(i, tthc=1, l12=1) for i in range(3)])
 
 
+# The categories the inspection observes (portal, online services); the report-fed ones have
+# their own tests (tests/test_scoring_*_reports.py).
+OBSERVED = [CHECKLISTS[c] for c in ("1B/III", "1B/IV", "2B/II/I", "2B/II/III")]
+
+
 @pytest.mark.parametrize("build", [_province_full, _district_full])
 def test_full_marks_builder_gives_every_criterion_its_max(build):
-    result = score_agency(list(CHECKLISTS.values()), build(), AS_OF, TABLES)
+    result = score_agency(OBSERVED, build(), AS_OF, TABLES)
     short = [(f.criterion_id, f.points, f.max_points, f.reason) for f in result.findings
              if f.points != f.max_points]
     assert short == []
@@ -1239,14 +1409,15 @@ def test_full_marks_builder_gives_every_criterion_its_max(build):
 
 def test_province_category_1B_III_is_scaled_to_100():
     # the 19 items add up to 96, the seed states 100: points = sum × 100/96
-    result = score_agency(list(CHECKLISTS.values()), _province_full(), AS_OF, TABLES)
+    result = score_agency(OBSERVED, _province_full(), AS_OF, TABLES)
     cats = {c.id: c for c in result.categories}
     assert {c for c in cats} == {"1B/III", "1B/IV"}
     assert (cats["1B/III"].points, cats["1B/III"].rating, cats["1B/III"].complete) == (
         100, "Tốt", True)
     assert cats["1B/III"].scale == pytest.approx(100 / 96)
     assert (cats["1B/IV"].points, cats["1B/IV"].rating) == (200, "Tốt")
-    assert result.overall is None  # a province agency has no Mức
+    assert "level" not in result.overall  # a province agency has no Mức, a total
+    assert (result.overall["total"]["points"], result.overall["total"]["max_points"]) == (300, 300)
 
 
 def _findings_totalling(checklist_id: str, total: float) -> list[Finding]:
@@ -1295,7 +1466,7 @@ def test_incomplete_category_has_no_rating_but_a_provisional_range():
 
 def test_district_all_at_max_is_muc_I():
     external = {"2B/I/I": 300, "2B/I/II": 120, "2B/I/III": 80, "2B/II/II": 350, "2B/II/IV": 50}
-    result = score_agency(list(CHECKLISTS.values()), _district_full(), AS_OF, TABLES,
+    result = score_agency(OBSERVED, _district_full(), AS_OF, TABLES,
                           external_categories=external)
     cats = {c.id: c for c in result.categories}
     assert (cats["2B/II/I"].points, cats["2B/II/I"].rating) == (400, "Mức I")
@@ -1307,7 +1478,7 @@ def test_district_all_at_max_is_muc_I():
 
 def test_district_overall_names_an_unknown_category():
     external = {"2B/I/I": 300, "2B/I/II": 120, "2B/I/III": 80, "2B/II/II": 350}
-    result = score_agency(list(CHECKLISTS.values()), _district_full(), AS_OF, TABLES,
+    result = score_agency(OBSERVED, _district_full(), AS_OF, TABLES,
                           external_categories=external)
     assert result.overall["level"] is None
     assert result.overall["missing"] == ["2B/II/IV (Chuyển đổi)"]
@@ -1317,8 +1488,7 @@ def test_district_overall_unknown_when_a_scored_category_is_incomplete():
     ctx = _district_full()
     del ctx.observations["posts/pbgdpl"]  # 2B/II/I/8 not assessed
     external = {"2B/I/I": 300, "2B/I/II": 120, "2B/I/III": 80, "2B/II/II": 350, "2B/II/IV": 50}
-    result = score_agency(list(CHECKLISTS.values()), ctx, AS_OF, TABLES,
-                          external_categories=external)
+    result = score_agency(OBSERVED, ctx, AS_OF, TABLES, external_categories=external)
     assert result.overall["level"] is None
     assert result.overall["missing"] == ["2B/II/I (Hiện diện)"]
     presence = next(c for c in result.categories if c.id == "2B/II/I")
@@ -1358,10 +1528,10 @@ def _measured(criterion, value, newest: date = AS_OF) -> Context:
         title = " ".join(["Tin bài"] + spec.get("title_keywords", [])[:1])
         if rule["type"] == "count_bands":
             days = [newest - timedelta(days=i) for i in range(int(value))]
-        else:  # a post at the end of each of the last `value` periods, none after `newest`
+        else:  # a post on the first day of each of the last `value` periods (on time)
             parts = periods(Window.ending(AS_OF), Span.parse(rule["period"]))
             chosen = parts[len(parts) - int(value):] if value else []
-            days = [min(p.end, newest) for p in chosen if min(p.end, newest) >= p.start]
+            days = [p.start for p in chosen if p.start <= newest]
         return context({f"posts/{spec['topic']}": posts_obs(*[post(d, title) for d in days])},
                        level=level)
     if rule["type"] == "ratio_bands":
@@ -1420,8 +1590,9 @@ def test_raising_a_band_minimum_changes_the_score_at_the_old_edge(tmp_path, cid,
 
 def test_every_banded_rule_is_covered_by_the_meta_test():
     covered = {p.values[0] for p in _band_cases()}
-    # 18 count_bands + 9 period_bands + 3 ratio_bands + 3 quantity_bands
-    assert covered == set(BANDED) and len(BANDED) == 33
+    # 18 count_bands + 9 period_bands + 4 ratio_bands + 78 quantity_bands (most of them the
+    # reports' Có/Không answers)
+    assert covered == set(BANDED) and len(BANDED) == 109
 
 
 TIMELY = sorted(cid for cid, c in CRITERIA.items()
@@ -1460,3 +1631,24 @@ def test_moving_a_recency_edge_changes_the_score(tmp_path, cid, part, newest, ex
     ctx = context({**features(project_classification=True), **on_topic(cid, newest)})
     assert score_criterion(CRITERIA[cid], ctx, AS_OF).points == expected_before
     assert score_criterion(moved, ctx, AS_OF).points == expected_after
+
+
+# --- yearly reports named by their twelve months (reading of 0.7.0) --------------------------
+
+YEARLY = ["2B/II/I/27", "2B/II/I/29", "2B/II/I/31", "3B/II/I/19", "3B/II/I/21", "3B/II/I/23"]
+
+
+@pytest.mark.parametrize("cid", YEARLY)
+@pytest.mark.parametrize("title,counted", [
+    # "Báo cáo … năm": "Có: 10 (5); Không: 0", read alike at both levels
+    ("Báo cáo tình hình kinh tế - xã hội 12 tháng năm 2025", True),
+    ("Báo cáo kết quả thực hiện nhiệm vụ năm 2025", True),
+    ("Báo cáo tình hình kinh tế - xã hội quý IV và cả năm 2025", True),
+    ("Báo cáo tình hình kinh tế - xã hội quý III năm 2026", False),
+    ("Báo cáo tình hình kinh tế - xã hội 6 tháng đầu năm 2026", False),
+    ("Báo cáo tình hình kinh tế - xã hội tháng 10 năm 2026", False),
+    ("Báo cáo tình hình kinh tế - xã hội tháng 12 năm 2025", False),
+])
+def test_a_yearly_report_is_read_alike_at_both_levels(cid, title, counted):
+    top = CRITERIA[cid].max_points
+    assert points(cid, on_topic(cid, post(date(2026, 1, 20), title))) == (top if counted else 0)

@@ -23,7 +23,8 @@ from ..workspace import Workspace, loads
 from . import accounts
 from .evidence import EvidenceSigner
 from .corrections import correct_section, topic_rows, withdraw_correction
-from .overrides import clear_override, confirm_finding, respond, set_override
+from .overrides import (apply_zero_rule, clear_override, confirm_finding, respond,
+                        set_override)
 from .state import finding_reviews, review_summary
 
 SESSION_COOKIE = "phien"
@@ -59,6 +60,7 @@ class ReviewApp:
             Rule("/co-quan/<agency_id>/xac-nhan", endpoint="confirm", methods=["POST"]),
             Rule("/co-quan/<agency_id>/dieu-chinh", endpoint="override", methods=["POST"]),
             Rule("/co-quan/<agency_id>/bo-dieu-chinh", endpoint="clear", methods=["POST"]),
+            Rule("/co-quan/<agency_id>/diem-0", endpoint="zero_rule", methods=["POST"]),
             Rule("/co-quan/<agency_id>/tra-loi", endpoint="answer", methods=["POST"]),
             Rule("/co-quan/<agency_id>/chuyen-muc", endpoint="section", methods=["POST"]),
             Rule("/co-quan/<agency_id>/bo-chuyen-muc", endpoint="unsection", methods=["POST"]),
@@ -231,6 +233,8 @@ class ReviewApp:
             as_of=as_of, categories=list(ws.db["categories"].rows_where(
                 "agency_id = ?", [agency_id], order_by="category_id")),
             findings=findings, services=self._services(ws, user, agency_id),
+            overall=loads(next((r["value"] for r in ws.db["overall"].rows_where(
+                "agency_id = ?", [agency_id])), None), None),
             topics=topic_rows(ws, agency_id) if user["role"] == accounts.REVIEWER else None,
             messages=list(messages), error=error)
 
@@ -322,6 +326,14 @@ class ReviewApp:
             return self.forbidden(user)
         return self._change(request, ws, user, agency_id, "Không lưu được xác nhận",
                             lambda criterion: confirm_finding(
+                                ws, agency_id, criterion, user["username"],
+                                request.form.get("note")))
+
+    def on_zero_rule(self, request, ws, user, agency_id: str) -> Response:
+        if user["role"] != accounts.REVIEWER:
+            return self.forbidden(user)
+        return self._change(request, ws, user, agency_id, "Không áp dụng được điểm 0",
+                            lambda criterion: apply_zero_rule(
                                 ws, agency_id, criterion, user["username"],
                                 request.form.get("note")))
 

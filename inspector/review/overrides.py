@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import UserError
 from ..scoring.store import rescore
-from ..workspace import Workspace, utcnow
+from ..workspace import Workspace, loads, utcnow
 
 CONFIRMED, DISPUTED = "confirmed", "disputed"
 
@@ -28,7 +28,7 @@ def _override(ws: Workspace, agency_id: str, criterion_id: str) -> dict[str, Any
 
 
 def set_override(ws: Workspace, agency_id: str, criterion_id: str, points: float, reason: str,
-                 reviewer: str) -> dict[str, Any]:
+                 reviewer: str, *, action: str = "override.set") -> dict[str, Any]:
     """The reviewer's points stand (status `reviewed`) through later crawls and re-scoring until
     cleared; the automatic value is kept beside them, and a later change of it flags the finding
     for a second look. Returns the finding as re-scored."""
@@ -49,12 +49,33 @@ def set_override(ws: Workspace, agency_id: str, criterion_id: str, points: float
             "agency_id": agency_id, "criterion_id": criterion_id, "points": float(points),
             "reason": reason.strip(), "reviewer": reviewer.strip(), "at": utcnow(),
             "auto_points": finding["auto_points"]}, pk=("agency_id", "criterion_id"))
-        ws.audit(reviewer.strip(), "override.set", f"{agency_id}/{criterion_id}",
+        ws.audit(reviewer.strip(), action, f"{agency_id}/{criterion_id}",
                  old={"points": finding["points"], "status": finding["status"],
                       **({"override": before["points"]} if before else {})},
                  new={"points": float(points), "status": "reviewed"}, reason=reason.strip())
     rescore(ws, [agency_id])
     return _finding(ws, agency_id, criterion_id)
+
+
+ZERO_RULE = "Mục V.3.1.b: số liệu khai báo không đúng với thực tế (0 điểm)"
+
+
+def apply_zero_rule(ws: Workspace, agency_id: str, criterion_id: str, reviewer: str,
+                    note: str | None = None) -> dict[str, Any]:
+    """A reviewer confirms that the agency's declared figure is not what the inspection saw:
+    Section V.3.1.b gives the criterion 0 points. Only a finding flagged declared-vs-observed
+    can take it; the reason shown is the seed's words and the difference found."""
+    finding = _finding(ws, agency_id, criterion_id)
+    if "declared_vs_observed" not in (loads(finding["flags"], None) or []):
+        raise UserError(f"{agency_id} {criterion_id}: no declared figure differs from what was "
+                        "observed beyond the tolerance; set the points with an override")
+    metrics = loads(finding["metrics"], {})
+    differences = "; ".join(f"{d['label']}: {d['message']}" for d in metrics.get("declared", [])
+                            if d.get("message"))
+    note = (note or "").strip()
+    reason = f"{ZERO_RULE} — {differences}" + (f". {note}" if note else "")
+    return set_override(ws, agency_id, criterion_id, 0, reason, reviewer,
+                        action="override.zero_rule")
 
 
 def clear_override(ws: Workspace, agency_id: str, criterion_id: str, reason: str,

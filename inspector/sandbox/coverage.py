@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from ..scoring.checklist import Criterion
 from ..scoring.periods import Span, Window, periods
+from ..scoring.rules import title_selected
 from ..textnorm import Matcher
 from . import vocabulary as V
 from .generator import checklists, slugify, topics
@@ -67,8 +68,6 @@ def _moment(rng: random.Random, as_of, age_days: int) -> datetime:
 
 
 def _titles(topic: str, criterion: Criterion, moment: datetime, rng: random.Random) -> str:
-    keywords = criterion.input.get("title_keywords")
-    exclude = criterion.input.get("title_exclude")
     if topic in V.REPORT_TITLES:
         periodic, yearly = V.REPORT_TITLES[topic]
         quarterly = criterion.rule["type"] == "period_bands"
@@ -80,8 +79,7 @@ def _titles(topic: str, criterion: Criterion, moment: datetime, rng: random.Rand
         candidates = [t.format(x=rng.choice(V.SUBJECTS), y=moment.year, m=moment.month, n=3,
                                q="I", law=rng.choice(V.LAWS)) for t in templates]
     for title in candidates:
-        m = Matcher(title)
-        if (not keywords or m.find(keywords)) and not (exclude and m.find(exclude)):
+        if title_selected(criterion.input, title):
             return title
     return candidates[0]
 
@@ -120,11 +118,10 @@ def _rewrite_posts(agency: Agency, criterion: Criterion, value: float, as_of,
     if home is None or home.layout != "news":
         return False
     next_id = max((p.id for s in agency.sections for p in s.posts), default=0) + 1
-    keywords, exclude = criterion.input.get("title_keywords"), criterion.input.get("title_exclude")
+    keywords = criterion.input.get("title_keywords")
     if topic in home.topics:  # every post of the section counts: keep only what the filter skips
         def counted(post: Post) -> bool:
-            m = Matcher(post.title)
-            return not keywords or (bool(m.find(keywords)) and not (exclude and m.find(exclude)))
+            return not keywords or title_selected(criterion.input, post.title)
     else:  # topic-matched among general news
         topic_keywords = topics().topics[topic].get("topic_keywords") or []
 

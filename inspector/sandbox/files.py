@@ -1,5 +1,6 @@
 """Write what the sandbox hands over: the register (for `inspector registry import`), the TTHC
-catalogue, and ground_truth.json (what a perfect inspection must find)."""
+catalogue, the agencies' yearly report workbooks (for `inspector survey import`), and
+ground_truth.json (what a perfect inspection must find)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from ..register.importer import service_id as register_service_id
 from ..scoring.periods import Window
 from .model import Agency, Province
 from .portal import Portal
+from .reports import write_reports
 from .trouble import CALENDAR, LANGUAGE, home_aliases
-from .truth import children_summaries, observations, score, service_verdict
+from .truth import children_summaries, level_peers, observations, score, service_verdict
 
 GROUND_TRUTH_SCHEMA = "inspector-sandbox-truth/1"
 # The built-in journey playbook of each sandbox service portal (inspector/journeys/playbooks/).
@@ -38,8 +40,6 @@ def register_document(province: Province, urls: dict[str, str]) -> dict[str, Any
         entry: dict[str, Any] = {"id": agency.id, "name": agency.name, "level": agency.level,
                                  "parent": agency.parent, "portal": agency.base_url,
                                  "tthc_total": agency.tthc_total}
-        if agency.survey:
-            entry["survey"] = dict(agency.survey)
         entry["services"] = [{
             "name": s.name, "group": s.group, "level": s.level,
             "url": urls[s.portal] + s.path,
@@ -78,6 +78,7 @@ def ground_truth(province: Province, portals: dict[str, Portal], urls: dict[str,
                     if page.postback is None]
 
         obs_by_agency[agency.id] = observations(agency, post_url, listing_urls, verdicts)
+    peers = level_peers(province, obs_by_agency)
     window = Window.ending(province.as_of)
     result = {"schema": GROUND_TRUTH_SCHEMA, "seed": province.seed,
               **({"seeds": list(province.seeds)} if getattr(province, "seeds", None) else {}),
@@ -92,7 +93,8 @@ def ground_truth(province: Province, portals: dict[str, Portal], urls: dict[str,
         if agency.level == "district":
             children = children_summaries(agency.id, province.agencies, province,
                                           lambda child: obs_by_agency[child.id])
-        scored = score(agency, province, obs_by_agency[agency.id], children)
+        scored = score(agency, province, obs_by_agency[agency.id], children,
+                       peers=peers[agency.level])
         result["agencies"].append({
             "id": agency.id, "name": agency.name, "level": agency.level, "parent": agency.parent,
             "platform": agency.platform, "profile": agency.profile, "portal": agency.base_url,
@@ -111,7 +113,8 @@ def ground_truth(province: Province, portals: dict[str, Portal], urls: dict[str,
                 "categories": [c.as_dict() for c in scored.categories],
                 "overall": scored.overall,
                 "criteria": [{"id": f.criterion_id, "points": f.points, "max_points": f.max_points,
-                              "status": f.status, **({"reason": f.reason} if f.reason else {})}
+                              "status": f.status, **({"reason": f.reason} if f.reason else {}),
+                              **({"flags": f.flags} if f.flags else {})}
                              for f in scored.findings]},
             "services": [{
                 "id": s.id, "register_id": register_service_id(agency.id, s.name), "name": s.name,
@@ -164,9 +167,12 @@ def write_outputs(province: Province, portals: dict[str, Portal], urls: dict[str
                          width=100), encoding="utf-8")
     paths["catalog"].write_text(catalogue_csv(province), encoding="utf-8")
     paths.update(write_citizen(out_dir))
+    truth = ground_truth(province, portals, urls)
+    truth["reports"] = write_reports(province, out_dir)
+    paths["reports"] = out_dir / truth["reports"]["dir"]
     paths["ground_truth"].write_text(
-        json.dumps(ground_truth(province, portals, urls), ensure_ascii=False, indent=1,
-                   sort_keys=False, default=str) + "\n", encoding="utf-8")
+        json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=False, default=str) + "\n",
+        encoding="utf-8")
     return paths
 
 

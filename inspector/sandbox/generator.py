@@ -489,18 +489,19 @@ def _unlisted_service(agency: Agency, i: int, *, seed: int, attempt: int, q: flo
 
 def hub_services(agency: Agency, catalogue: list[Procedure], *, seed: int, attempt: int,
                  target: str) -> tuple[list[Service], int]:
-    """Services of a department that hosts most of the province's procedures online (the only
-    way the seed's 1B/IV formulas reach Tốt or Khá: they divide by the province's TTHC total).
-    Returns the services and the agency's declared TTHC total."""
+    """Services of a department whose 1B/IV rating is `target`, and its declared TTHC total.
+    Every 1B/IV term divides by the agency's own total (the reading of 0.7.0), so Khá is a
+    department offering nearly all its procedures online at level 4; Tốt is out of reach of
+    the seed's formulas (checklists/1B-IV.yaml). Returns the services and the TTHC total."""
     rng = random.Random(f"{seed}/{agency.id}/hub/{attempt}")
-    share_of_catalogue, level4, share, tthc = {
-        "Tốt": (rng.uniform(0.9, 1.0), 1.0, rng.uniform(0.9, 1.0), rng.randint(12, 20)),
-        "Khá": (rng.uniform(0.6, 0.85), rng.uniform(0.7, 1.0), rng.uniform(0.7, 1.0), rng.randint(16, 26)),
-        "Trung bình": (rng.uniform(0.05, 0.4), rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.9), rng.randint(15, 30)),
+    online, level4, share, tthc = {
+        "Khá": (rng.uniform(0.95, 1.0), rng.uniform(0.95, 1.0), rng.uniform(0.9, 1.0), rng.randint(16, 30)),
+        "Trung bình": (rng.uniform(0.1, 0.5), rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.9), rng.randint(15, 30)),
     }[target]
     codes = [p for p in catalogue]
     rng.shuffle(codes)
-    codes = codes[:max(1, round(len(codes) * share_of_catalogue))]
+    tthc = min(tthc, len(codes))  # the procedures the department handles
+    codes = codes[:max(1, round(tthc * online))]
     services = []
     i = 0
     while codes:

@@ -11,6 +11,7 @@ from .coverage import Scorer, complete_bands
 from .generator import (QUALITY, Plan, generate_agency, generate_services, hub_services,
                         make_catalogue)
 from .model import PLATFORMS, Agency, Province
+from .reports import declare_answers, draw_answers
 from .truth import children_summaries, perfect_observations, ratings, score
 
 DEFAULT_AGENCIES = 17
@@ -25,7 +26,8 @@ ALL_BEHAVIOURS = ["works", "captcha", "registration_broken", "flaky", "submissio
 
 # The default province: (level, profile, targets, troubles, parent index in its level list).
 DEFAULT_PLANS = [
-    ("province", "exemplary", {"1B/III": "Tốt", "1B/IV": "Tốt"}, ("dead_link", "duplicate_urls")),
+    # 1B/IV cannot reach Tốt (checklists/1B-IV.yaml): the best department is Khá
+    ("province", "exemplary", {"1B/III": "Tốt", "1B/IV": "Khá"}, ("dead_link", "duplicate_urls")),
     ("province", "average", {"1B/III": "Khá", "1B/IV": "Khá"}, ("language_loop", "intermittent_503")),
     ("province", "neglected", {"1B/III": "Trung bình", "1B/IV": "Trung bình"}, ()),
     ("province", "broken", {}, ("down",)),
@@ -87,12 +89,6 @@ def _identities(level_plans: dict[str, int]) -> dict[str, list[tuple[str, str, s
     return result
 
 
-def _survey(agency: Agency, q: float, rng: random.Random) -> dict[str, float]:
-    full = rng.random() < 0.3 + 0.7 * q
-    return {"services_level12": agency.tthc_total if full
-            else int(agency.tthc_total * rng.uniform(0.4, 0.95))}
-
-
 def _share(result, category: str) -> float | None:
     for c in result.categories:
         if c.id == category:
@@ -143,7 +139,22 @@ def generate_province(seed: int = 1, agencies: int = DEFAULT_AGENCIES,
     if agencies == len(DEFAULT_PLANS):    # every band of every criterion needs them all
         complete_bands(province, Scorer(lambda a: expected_result(province, a, codes),
                                         lambda a: a.targets))
+    declare_reports(province, codes)
     return province
+
+
+def declare_reports(province: Province, codes: set[str]) -> None:
+    """The reports' declared counts, from what each portal and its services finally hold; the
+    first neglected agency of each level inflates one (the reviewer's declared-vs-observed
+    flag)."""
+    liars = {}
+    for agency in province.agencies:
+        if agency.profile == "neglected" and not agency.has("down"):
+            liars.setdefault(agency.level, agency.id)
+    for agency in province.agencies:
+        agency.survey.update(declare_answers(agency, perfect_observations(agency, codes),
+                                             province.as_of,
+                                             inflate=liars.get(agency.level) == agency.id))
 
 
 def expected_result(province: Province, agency: Agency, codes: set[str]):
@@ -175,7 +186,7 @@ def _build(seed, as_of, ident, plan: Plan, parent, platform, catalogue, province
                 agency, catalogue, seed=seed, attempt=attempt, q=q, start=service_offset,
                 behaviours=TARGET_BEHAVIOURS[service_offset % 3:] if plan.targets
                 else ALL_BEHAVIOURS[service_offset % 8:] + ALL_BEHAVIOURS[:service_offset % 8])
-        agency.survey = _survey(agency, q, rng)
+        agency.survey = draw_answers(agency, q, rng, as_of)
         agency.targets = dict(plan.targets)
         if not plan.targets:
             return agency

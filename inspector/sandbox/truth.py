@@ -8,7 +8,9 @@ from typing import Any, Callable
 
 from ..register.importer import service_id as register_service_id
 from ..scoring.engine import AgencyResult, score_agency
-from ..scoring.quantities import ChildSummary, Context, ServiceResult, Unknown, resolve
+from ..scoring.quantities import (ChildSummary, Context, ServiceResult, Unknown, peer_maxima,
+                                  peer_names, resolve)
+from ..survey.forms import declarations
 from ..scoring.ratings import RatingTables
 from ..textnorm import Matcher
 from .generator import checklists, needed_topics, topics
@@ -111,7 +113,8 @@ def observations(agency: Agency, post_url: PostUrl = _stand_in_post_url,
 
 
 def context(agency: Agency, province: Province, obs: dict[str, dict[str, Any]],
-            children: list[ChildSummary] | None = None) -> Context:
+            children: list[ChildSummary] | None = None,
+            peers: dict[str, float | None] | None = None) -> Context:
     services = []
     for service in agency.services:
         verdict = obs.get(f"service/{register_service_id(agency.id, service.name)}")
@@ -121,7 +124,8 @@ def context(agency: Agency, province: Province, obs: dict[str, dict[str, Any]],
             online_dossiers=service.online_dossiers, total_dossiers=service.total_dossiers))
     return Context(agency_id=agency.id, level=agency.level, tthc_total=agency.tthc_total,
                    province_tthc_total=province.tthc_total, services=services,
-                   children=children, observations=obs)
+                   children=children, observations=obs, peers=dict(peers or {}),
+                   declarations=declarations(agency.level, obs))
 
 
 def child_summary(agency: Agency, ctx: Context) -> ChildSummary:
@@ -154,9 +158,27 @@ def children_summaries(district_id: str, agencies, province: Province,
 
 def score(agency: Agency, province: Province, obs: dict[str, dict[str, Any]],
           children: list[ChildSummary] | None = None,
-          tables: RatingTables | None = None) -> AgencyResult:
-    ctx = context(agency, province, obs, children)
+          tables: RatingTables | None = None,
+          peers: dict[str, float | None] | None = None) -> AgencyResult:
+    ctx = context(agency, province, obs, children, peers)
     return score_agency(list(checklists()), ctx, province.as_of, tables or _tables())
+
+
+def level_peers(province: Province, obs_by_agency: dict[str, dict[str, dict[str, Any]]]
+                ) -> dict[str, dict[str, float | None]]:
+    """The level-wide maxima ("peers.max.*") each level's checklists name, over every agency
+    of the level, as the scoring store computes them."""
+    result = {}
+    for level in ("province", "district", "commune"):
+        names = set()
+        for checklist in checklists():
+            if checklist.level == level:
+                for criterion in checklist.criteria:
+                    names |= peer_names(criterion.rule) | peer_names(criterion.input)
+        contexts = [context(a, province, obs_by_agency[a.id]) for a in province.agencies
+                    if a.level == level]
+        result[level] = peer_maxima(names, contexts) if names and contexts else {}
+    return result
 
 
 @lru_cache(maxsize=1)

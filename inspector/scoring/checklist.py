@@ -24,7 +24,7 @@ NOT_CHECKLISTS = ("topics.yaml", "ratings.yaml")
 
 LEVELS = ("province", "district", "commune")
 RATINGS = ("province_rating", "district_level", "commune_level")
-QUANTITY_PREFIXES = ("declared.", "services.", "children.", "survey.", "observed.")
+QUANTITY_PREFIXES = ("declared.", "services.", "children.", "survey.", "observed.", "peers.max.")
 
 _CATEGORY_KEYS = {
     "schema": True, "id": True, "title": True, "level": True, "max_points": True,
@@ -38,7 +38,8 @@ _CRITERION_KEYS = {"id": True, "title": True, "max_points": True, "update_lag": 
 
 # input kind -> {key: required}
 _INPUT_KEYS = {
-    "posts": {"kind": True, "topic": True, "title_keywords": False, "title_exclude": False},
+    "posts": {"kind": True, "topic": True, "title_keywords": False, "title_exclude": False,
+              "title_despite": False},
     "fields": {"kind": True, "set": True, "required": True},
     "feature": {"kind": True, "name": True},
     "features": {"kind": True, "names": True},
@@ -46,6 +47,7 @@ _INPUT_KEYS = {
     "ratio": {"kind": True, "numerator": True, "denominator": True},
     "declared": {"kind": True, "required": True},
     "records": {"kind": True, "set": True, "required": True},
+    "quantities": {"kind": True, "values": True},
 }
 
 # rule type -> ({param: required}, input kinds it accepts; None = any / its parts decide)
@@ -64,8 +66,10 @@ _RULES: dict[str, tuple[dict[str, bool], tuple[str, ...] | None]] = {
     "quantity_bands": ({"bands": True}, ("quantity",)),
     "record_fields": ({"bands": True, "older_points": True, "missing_field_penalty": True},
                       ("records",)),
-    "dvctt_formula": ({"count_term": True, "dossier_term": True}, ("declared",)),
+    "dvctt_formula": ({"count_term": True, "dossier_term": True, "denominators": False},
+                      ("declared",)),
     "sum": ({"parts": True}, None),
+    "formula": ({"expression": True}, ("quantities",)),
 }
 
 
@@ -105,6 +109,7 @@ class Group:
     max_points: float
     items: list[str]
     reading: str | None = None
+    items_total: float | None = None  # the seed's items' sum where it differs from max_points
 
 
 @dataclass
@@ -141,7 +146,8 @@ class Checklist:
             "items_total": items_sum(self.criteria), "scale_to_max": self.scale_to_max,
             "reading": self.reading, "source": self.source, "file": self.path.name,
             "groups": [{"id": g.id, "title": g.title, "max_points": g.max_points,
-                        "items": g.items, "reading": g.reading} for g in self.groups],
+                        "items_total": g.items_total, "items": g.items, "reading": g.reading}
+                       for g in self.groups],
             "criteria": [c.as_dict() for c in self.criteria],
         }
 
@@ -217,6 +223,9 @@ def _check_quantity(w: _Where, where: str, name: Any) -> None:
                             f"(it starts with one of {', '.join(QUANTITY_PREFIXES)})")
     from .quantities import KNOWN  # the computed names; survey.* and observed.* are free
 
+    if name.startswith("peers.max."):  # the largest value among the agencies of the level
+        _check_quantity(w, where, name[len("peers.max."):])
+        return
     prefix = name.split(".", 1)[0] + "."
     if prefix in ("declared.", "services.", "children.") and name not in KNOWN:
         raise w.fail(where, f"unknown quantity {name!r} (known: {', '.join(sorted(KNOWN))})")
@@ -246,6 +255,13 @@ def _check_input(w: _Where, where: str, spec: Any, topics: Topics) -> None:
                 raise w.fail(f"{where}.names", f"unknown feature {name!r}")
     if kind == "quantity":
         _check_quantity(w, f"{where}.value", spec["value"])
+    if kind == "quantities":
+        if not isinstance(spec["values"], dict) or not spec["values"]:
+            raise w.fail(f"{where}.values", "expected a mapping of name to quantity")
+        for alias, name in spec["values"].items():
+            if not str(alias).isidentifier() or alias == "max_points":
+                raise w.fail(f"{where}.values", f"{alias!r} is not a usable name")
+            _check_quantity(w, f"{where}.values.{alias}", name)
     if kind == "ratio":
         _check_quantity(w, f"{where}.numerator", spec["numerator"])
         _check_quantity(w, f"{where}.denominator", spec["denominator"])
@@ -312,7 +328,8 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
                      extra=("timely",) if kind == "count_bands" else ())
     elif kind == "period_bands":
         Span.parse(rule["period"])
-        _check_bands(w, f"{where}.bands", rule["bands"], max_points, extra=("timely",))
+        _check_bands(w, f"{where}.bands", rule["bands"], max_points,
+                     extra=("timely", "on_time"))
     elif kind == "cadence":
         levels = rule["levels"]
         if not isinstance(levels, list) or not levels:
@@ -334,6 +351,9 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
     elif kind == "section_own":
         _number(w, f"{where}.points", rule["points"])
     elif kind == "dvctt_formula":
+        if rule.get("denominators", "as_written") not in ("as_written", "agency_total"):
+            raise w.fail(f"{where}.denominators", f"{rule['denominators']!r} is not as_written "
+                                                  "or agency_total")
         for term, keys in (("count_term", {"count": True, "per_service": True, "per": True}),
                            ("dossier_term", {"share": True, "count": True,
                                              "per_service": True, "per": True})):
@@ -343,6 +363,12 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
                     _number(w, f"{where}.{term}.per_service", rule[term][key], positive=True)
                 else:
                     _check_quantity(w, f"{where}.{term}.{key}", rule[term][key])
+    elif kind == "formula":
+        from .formula import FormulaError, parse
+        try:
+            parse(rule["expression"], set(rule_input.get("values", {})) | {"max_points"})
+        except FormulaError as exc:
+            raise w.fail(f"{where}.expression", str(exc)) from None
     elif kind == "sum":
         if not isinstance(rule["parts"], list) or not rule["parts"]:
             raise w.fail(f"{where}.parts", "expected a non-empty list of rules")
@@ -354,7 +380,8 @@ def _uses_timely(rule: Any) -> bool:
     if not isinstance(rule, dict):
         return False
     bands = rule.get("bands") if isinstance(rule.get("bands"), list) else []
-    return any(isinstance(b, dict) and b.get("timely") for b in bands) or any(
+    return any(isinstance(b, dict) and (b.get("timely") or b.get("on_time"))
+               for b in bands) or any(
         _uses_timely(part) for part in rule.get("parts") or [] if isinstance(rule.get("parts"), list))
 
 
@@ -442,7 +469,8 @@ def _check_totals(w: _Where, checklist: Checklist, groups: list) -> None:
                                                 f"not {float(expected):g}")
         if "items_total" in raw and not raw.get("reading"):
             raise w.fail(f"{where}.reading", "items_total differs from max_points: say how it is read")
-        checklist.groups.append(Group(gid, str(raw["title"]), gmax, list(items), raw.get("reading")))
+        checklist.groups.append(Group(gid, str(raw["title"]), gmax, list(items), raw.get("reading"),
+                                      float(expected)))
 
 
 def load_all(directory: Path | None = None) -> list[Checklist]:

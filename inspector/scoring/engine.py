@@ -7,6 +7,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from . import declared
 from .checklist import Checklist, Criterion
 from .periods import Window
 from .quantities import Context, Unknown
@@ -125,6 +126,11 @@ def score_criterion(criterion: Criterion, ctx: Context, as_of: date,
                                    if e not in evidence]
         finding = Finding(**base, points=points, status=AUTO, metrics=metrics,
                           evidence=evidence, auto_points=points)
+    comparisons = declared.compare(criterion, ctx, as_of) if ctx.declarations else []
+    if comparisons:
+        finding.metrics = {**finding.metrics, "declared": comparisons}
+        if any("message" in c for c in comparisons):
+            finding.flags.append(declared.FLAG)
     if override is not None:
         finding.override = {"points": override.points, "reason": override.reason,
                             "reviewer": override.reviewer, "at": override.at,
@@ -184,16 +190,34 @@ def score_agency(checklists: list[Checklist], ctx: Context, as_of: date,
                         for c in checklist.criteria]
         findings += cat_findings
         categories.append(score_category(checklist, cat_findings, tables))
-    overall = None
+    overall: dict[str, Any] = {"scheme": "province"}
+    known = {c.id: (c.points if c.complete else None) for c in categories}
+    for cid, pts in (external_categories or {}).items():
+        known.setdefault(cid, pts)
     scheme = {"district": "district_level", "commune": "commune_level"}.get(ctx.level)
     if scheme:
-        known = {c.id: (c.points if c.complete else None) for c in categories}
-        for cid, pts in (external_categories or {}).items():
-            known.setdefault(cid, pts)
         by_row = {key: known.get(row["id"])
                   for key, row in tables.scheme(scheme)["categories"].items()}
         overall = tables.overall(scheme, by_row)
+    overall["total"] = _total(categories, known)
     return AgencyResult(ctx.agency_id, as_of, findings, categories, overall)
+
+
+def _total(categories: list[CategoryResult], known: dict[str, float | None]) -> dict[str, Any]:
+    """The agency's points over every category of its level (1000 for a department, 1500 for
+    a district, 900 for a commune), each category's rating beside it, or what is missing."""
+    missing = [c.id for c in categories if known.get(c.id) is None]
+    total: dict[str, Any] = {
+        "max_points": _round(sum((Fraction(str(c.max_points)) for c in categories),
+                                 Fraction(0))),
+        "categories": [{"id": c.id, "title": c.title, "points": known.get(c.id),
+                        "max_points": c.max_points, "rating": c.rating} for c in categories]}
+    if missing:
+        total.update(points=None, missing=missing)
+    else:
+        total["points"] = _round(sum((Fraction(str(known[c.id])) for c in categories),
+                                     Fraction(0)))
+    return total
 
 
 def window_dict(as_of: date) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Named quantities the checklists refer to (declared.*, services.*, children.*, survey.*, observed.*).
+"""Named quantities the checklists refer to (declared.*, services.*, children.*, survey.*, observed.*,
+peers.max.*).
 
 Each resolves to a number from the scoring context or raises `Unknown` with the reason, so a
 criterion that needs it is `not_assessed` rather than scored 0.
@@ -56,6 +57,19 @@ class ChildSummary:
     services_level12: float | None = None
 
 
+@dataclass(frozen=True)
+class Declaration:
+    """A figure of the agency's report that the inspection also observes (Phụ lục 1A Mục 4
+    posts per section, Mục 5 services per level), for declared-vs-observed flags."""
+
+    item: str                      # the form's item id (survey.<item>)
+    label: str                     # the form's words
+    value: float                   # what the agency declared
+    topics: tuple[str, ...] = ()   # posts in the year of these topics …
+    services_level: int | None = None  # … or recognised services at this level
+    source: str | None = None      # "file: Mục 4!C12"
+
+
 @dataclass
 class Context:
     """Everything the engine may read about one agency. Built by the caller; no I/O here."""
@@ -67,6 +81,10 @@ class Context:
     services: list[ServiceResult] = field(default_factory=list)  # as declared; recognised once checked
     children: list[ChildSummary] | None = None
     observations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # the largest value of a quantity among the agencies of this level ("peers.max.<name>",
+    # for the seed's normalised ratios such as 1B/I/4), None where some agency's is unknown
+    peers: dict[str, float | None] = field(default_factory=dict)
+    declarations: list[Declaration] = field(default_factory=list)
 
 
 def _declared(ctx: Context, attr: str, label: str) -> float:
@@ -182,10 +200,50 @@ _RESOLVERS: dict[str, Callable[[Context], float]] = {
 KNOWN = frozenset(_RESOLVERS)
 
 
+def peer_names(value: Any) -> set[str]:
+    """The "peers.max.*" quantities a rule or input names (the caller computes them)."""
+    if isinstance(value, str):
+        return {value} if value.startswith("peers.max.") else set()
+    if isinstance(value, dict):
+        return set().union(*(peer_names(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(peer_names(v) for v in value)) if value else set()
+    return set()
+
+
+def peer_maxima(names: set[str], contexts: list[Context]) -> dict[str, float | None]:
+    """For each "peers.max.<q>", the largest <q> among the contexts (agencies of one level),
+    or None when some agency's <q> is unknown: a normalised ratio must not be scored against
+    a maximum that one missing report could still raise."""
+    result: dict[str, float | None] = {}
+    for name in names:
+        inner = name[len("peers.max."):]
+        best: float | None = None
+        for ctx in contexts:
+            try:
+                value = resolve(inner, ctx)
+            except Unknown:
+                best = None
+                break
+            best = value if best is None else max(best, value)
+        result[name] = best
+    return result
+
+
 def resolve(name: str, ctx: Context) -> float:
     """The value of a named quantity for this agency, or `Unknown` with the reason."""
     if name in _RESOLVERS:
         return _RESOLVERS[name](ctx)
+    if name.startswith("peers.max."):
+        inner = name[len("peers.max."):]
+        if name not in ctx.peers:
+            raise Unknown(f"the largest {inner} among the agencies of the level has not been "
+                          "computed")
+        value = ctx.peers[name]
+        if value is None:
+            raise Unknown(f"the largest {inner} among the agencies of the level is not known "
+                          "while some agency's is not")
+        return float(value)
     prefix, _, key = name.partition(".")
     if prefix in ("survey", "observed"):
         obs = ctx.observations.get(f"{prefix}/{key}")

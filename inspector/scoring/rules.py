@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any, Callable
 
 from ..textnorm import Matcher
+from . import formula
 from .checklist import Criterion
-from .periods import Period, Span, Window, periods
+from .periods import Period, Span, Window, add_months, periods
 from .quantities import Context, Unknown, resolve
 
 
@@ -83,20 +84,30 @@ class _Posts:
         return bool(self.dated) or self.undated > 0
 
 
+def title_selected(spec: dict[str, Any], title: str) -> bool:
+    """Whether a post's title passes a posts input's filter: one of ``title_keywords`` (when
+    given), none of ``title_exclude`` unless one of ``title_despite`` is there too ("12 tháng"
+    names a whole year although it says "tháng")."""
+    keywords, exclude = spec.get("title_keywords"), spec.get("title_exclude")
+    matcher = Matcher(title)
+    if keywords and not matcher.find(keywords):
+        return False
+    if exclude and matcher.find(exclude):
+        despite = spec.get("title_despite")
+        return bool(despite and matcher.find(despite))
+    return True
+
+
 def _posts(env: _Env, spec: dict[str, Any]) -> _Posts:
     topic = spec["topic"]
     obs = _observation(env, f"posts/{topic}", f"the section for topic {topic!r}")
-    keywords, exclude = spec.get("title_keywords"), spec.get("title_exclude")
+    filtered = any(spec.get(k) for k in ("title_keywords", "title_exclude"))
     seen: set[str] = set()
     dated: list[tuple[date, dict[str, Any]]] = []
     undated: list[dict[str, Any]] = []
     for post in obs.get("posts", []):
-        if keywords or exclude:
-            title = Matcher(post.get("title", ""))
-            if keywords and not title.find(keywords):
-                continue
-            if exclude and title.find(exclude):
-                continue
+        if filtered and not title_selected(spec, post.get("title", "")):
+            continue
         key = post.get("url") or post.get("title", "")
         if key in seen:  # the same post under several listings counts once
             continue
@@ -142,26 +153,75 @@ def _timely(env: _Env, posts: _Posts) -> bool:
 
 
 def _coverage(env: _Env, posts: _Posts, span: Span) -> tuple[int, int, list[dict[str, Any]]]:
-    """How many of the window's periods hold a post; an open last period younger than the lag
-    is excused (the seed allows exactly that delay)."""
+    """How many of the window's periods hold a post.
+
+    The update lag excuses the last period, still open, while it is younger than the lag and
+    the section's newest post is within the lag (the section is up to date; an empty period
+    after a post older than the lag is a gap, not a delay). While that excuse holds, a post of
+    the open period also serves the period before it when that one is empty: it came within
+    the lag of that period's end. Without this, a post moved into the open period would lose
+    the period it left and score less than an older one (stale beating fresh).
+    """
     days = [d for d, _ in posts.in_window(env.window)]
-    covered, rows = 0, []
     parts = periods(env.window, span)
-    for i, period in enumerate(parts):
-        count = sum(1 for d in days if d in period)
-        # Excused only for a topic that is kept up at all: with no post in the year there is
-        # nothing the lag could be delaying ("Không cung cấp: 0 điểm").
-        excused = (count == 0 and bool(days) and i == len(parts) - 1 and env.lag is not None
-                   and env.lag.before(env.as_of) < period.start)
-        covered += bool(count) or excused
+    counts = [sum(1 for d in days if d in period) for period in parts]
+    late = [False] * len(parts)
+    excused = False
+    if env.lag is not None and parts:
+        due = env.lag.before(env.as_of)
+        young = due < parts[-1].start
+        excused = young and posts.newest is not None and posts.newest >= due
+        if excused and len(parts) > 1 and counts[-2] == 0 and counts[-1] > 0:
+            late[-2] = True
+    covered, rows = 0, []
+    for i, (period, count) in enumerate(zip(parts, counts)):
+        excuse = excused and i == len(parts) - 1 and count == 0
+        covered += bool(count) or excuse or late[i]
         rows.append({"start": period.start.isoformat(), "end": period.end.isoformat(),
-                     "posts": count, **({"excused": True} if excused else {})})
+                     "posts": count, **({"excused": True} if excuse else {}),
+                     **({"late_post": True} if late[i] else {})})
     return covered, len(parts), rows
 
 
-def _band(value: Fraction, bands: list[dict], *, timely_ok: bool = True) -> tuple[Fraction, dict]:
+def _on_time(env: _Env, posts: _Posts, span: Span) -> tuple[int, list[dict[str, Any]]]:
+    """How many of the window's periods got their item on time ("kịp thời"): a post dated from
+    the start of the period before (an item published ahead) to the update lag after the
+    period's start. Each post serves one period. The period whose lag has not yet passed at the
+    as-of date is not due and counts as on time."""
+    lag = env.lag or Span(0, "w")
+    parts = periods(env.window, span)
+    days = sorted(d for d, _ in posts.dated)  # posts before the window may serve its first period
+    used = [False] * len(days)
+    on_time, rows = 0, []
+    for period in parts:
+        opens = add_months(period.start, -1) if span.unit == "m" else \
+            period.start - timedelta(weeks=span.count)
+        deadline = period.start + timedelta(weeks=lag.count) if lag.unit == "w" \
+            else add_months(period.start, lag.count)
+        row: dict[str, Any] = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+        if deadline > env.as_of:
+            row["not_due"] = True
+            on_time += 1
+        else:
+            # earliest unused post in reach: optimal for reaches ordered like these
+            pick = next((i for i, d in enumerate(days)
+                         if not used[i] and opens <= d <= deadline), None)
+            if pick is not None:
+                used[pick] = True
+                on_time += 1
+                row["post"] = days[pick].isoformat()
+        row["deadline"] = deadline.isoformat()
+        rows.append(row)
+    return on_time, rows
+
+
+def _band(value: Fraction, bands: list[dict], *, timely_ok: bool = True,
+          on_time: Fraction | None = None) -> tuple[Fraction, dict]:
+    """The first band reached. A band marked ``timely`` also needs the newest post within the
+    lag; a band marked ``on_time`` is judged on the periods whose item came on time."""
     for band in bands:
-        if value >= F(band["min"]) and (timely_ok or not band.get("timely")):
+        reached = (on_time if band.get("on_time") and on_time is not None else value)
+        if reached >= F(band["min"]) and (timely_ok or not band.get("timely")):
             return F(band["points"]), band
     return Fraction(0), {}
 
@@ -270,10 +330,16 @@ def _count_bands(env: _Env, rule: dict, spec: dict) -> Evaluation:
 
 def _period_bands(env: _Env, rule: dict, spec: dict) -> Evaluation:
     posts = _posts(env, spec)
-    covered, total, rows = _coverage(env, posts, Span.parse(rule["period"]))
+    span = Span.parse(rule["period"])
+    covered, total, rows = _coverage(env, posts, span)
     timely = _timely(env, posts)
-    points, band = _band(Fraction(covered), rule["bands"], timely_ok=timely)
+    on_time = None
     metrics = _post_metrics(env, posts, posts.in_window(env.window))
+    if any(band.get("on_time") for band in rule["bands"]):
+        on_time, due = _on_time(env, posts, span)
+        metrics["on_time"] = {"periods": on_time, "of": total, "rows": due}
+    points, band = _band(Fraction(covered), rule["bands"], timely_ok=timely,
+                         on_time=None if on_time is None else Fraction(on_time))
     metrics.update(periods=rows, covered=covered, of=total, timely=timely, band=band)
     return Evaluation(points, metrics, _evidence(posts.obs))
 
@@ -388,21 +454,52 @@ def _quantity_bands(env: _Env, rule: dict, spec: dict) -> Evaluation:
     return Evaluation(points, {spec["value"]: value, "band": band}, [])
 
 
+AGENCY_TOTAL = "declared.tthc_total"
+
+
 def _dvctt_formula(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    """Phụ lục 1B, IV: a count term and a dossier term, each per TTHC. ``denominators:
+    agency_total`` divides every term by the agency's own TTHC total (Phụ lục 1A Mục 5 measures
+    levels 3 and 4 "trên tổng số TTHC của cơ quan"); ``as_written`` keeps each term's ``per``,
+    the seed's words."""
     ct, dt = rule["count_term"], rule["dossier_term"]
+    per = {"count_term": ct["per"], "dossier_term": dt["per"]}
+    if rule.get("denominators", "as_written") == "agency_total":
+        per = {"count_term": AGENCY_TOTAL, "dossier_term": AGENCY_TOTAL}
     inputs = {name: resolve(name, env.ctx)
-              for name in (ct["count"], ct["per"], dt["share"], dt["count"], dt["per"])}
-    for name in (ct["per"], dt["per"]):
+              for name in (ct["count"], per["count_term"], dt["share"], dt["count"],
+                           per["dossier_term"])}
+    for name in set(per.values()):
         if inputs[name] <= 0:
             raise Unknown(f"{name} is {inputs[name]:g}: the formula is undefined")
-    count_term = F(inputs[ct["count"]]) * F(ct["per_service"]) / F(inputs[ct["per"]])
+    count_term = F(inputs[ct["count"]]) * F(ct["per_service"]) / F(inputs[per["count_term"]])
     dossier_term = (F(inputs[dt["share"]]) * F(inputs[dt["count"]]) * F(dt["per_service"])
-                    / F(inputs[dt["per"]]))
+                    / F(inputs[per["dossier_term"]]))
     metrics = {"inputs": inputs, "count_term": float(count_term),
                "dossier_term": float(dossier_term),
-               "formula": f"{ct['count']} × {ct['per_service']}/{ct['per']} + "
-                          f"{dt['share']} × {dt['count']} × {dt['per_service']}/{dt['per']}"}
+               "denominators": rule.get("denominators", "as_written"),
+               "formula": f"{ct['count']} × {ct['per_service']}/{per['count_term']} + "
+                          f"{dt['share']} × {dt['count']} × {dt['per_service']}/"
+                          f"{per['dossier_term']}"}
     return Evaluation(count_term + dossier_term, metrics, [])
+
+
+def _formula(env: _Env, rule: dict, spec: dict) -> Evaluation:
+    """Points by the checklist's expression over the input's named quantities (the seed's
+    "Điểm = …" formulas), never below 0; every input and the expression are in the metrics."""
+    values = {alias: F(resolve(name, env.ctx)) for alias, name in spec["values"].items()}
+    values["max_points"] = F(env.criterion.max_points)
+    tree = formula.parse(rule["expression"], set(values))
+    try:
+        points = formula.evaluate(tree, values)
+    except formula.ZeroDivision as exc:
+        names = {alias: spec["values"].get(alias, alias) for alias in values}
+        raise Unknown(f"{names.get(str(exc), str(exc))} is 0: the formula "
+                      f"{rule['expression']!r} is undefined") from None
+    metrics = {"expression": rule["expression"],
+               "inputs": {spec["values"][a]: float(v) for a, v in values.items()
+                          if a in spec["values"]}}
+    return Evaluation(max(Fraction(0), points), metrics, [])
 
 
 def _sum(env: _Env, rule: dict, spec: dict) -> Evaluation:
@@ -421,6 +518,7 @@ RULES: dict[str, Callable[[_Env, dict, dict], Evaluation]] = {
     "cadence": _cadence, "recency_bands": _recency_bands, "section_own": _section_own,
     "ratio": _ratio, "ratio_bands": _ratio_bands, "quantity_bands": _quantity_bands,
     "record_fields": _record_fields, "dvctt_formula": _dvctt_formula, "sum": _sum,
+    "formula": _formula,
 }
 
 
@@ -440,21 +538,28 @@ def _spans(rule: dict) -> list[Span]:
 
 
 def _favourable(window: Window, as_of: date, spans: list[Span]):
-    """Dates for undated posts that give them the most points they could have: the first on
-    the as-of date (newest, timely), the others each in a period of the finest span the rule
-    judges that no dated post covers, newest first, the rest on the as-of date too."""
+    """Placements of undated posts that give them the most points they could have. The first:
+    one on the as-of date (newest, timely), the others each on the first day of a period of
+    the finest span the rule judges that no dated post covers, newest first, the rest on the
+    as-of date too. The second: every one on the first day of such a period, the as-of date's
+    own included (what an item due on time at a period's start needs)."""
     finest = min(spans, key=lambda s: (s.unit != "w", s.count * (7 if s.unit == "w" else 30)),
                  default=None)
 
-    def place(dated: list[date], count: int) -> list[date]:
-        days = [as_of]
-        if finest is not None:
-            empty = [p for p in reversed(periods(window, finest))
-                     if not any(d in p for d in dated) and as_of not in p]
-            days += [min(p.end, as_of) for p in empty]
-        days = days[:count]
+    def empty_starts(dated: list[date], skip_as_of: bool) -> list[date]:
+        if finest is None:
+            return []
+        return [p.start for p in reversed(periods(window, finest))
+                if not any(d in p for d in dated) and not (skip_as_of and as_of in p)]
+
+    def timely_first(dated: list[date], count: int) -> list[date]:
+        days = ([as_of] + empty_starts(dated, True))[:count]
         return days + [as_of] * (count - len(days))
-    return place
+
+    def period_starts(dated: list[date], count: int) -> list[date]:
+        days = empty_starts(dated, False)[:count]
+        return days + [as_of] * (count - len(days))
+    return [timely_first, period_starts] if finest is not None else [timely_first]
 
 
 def evaluate_criterion(criterion: Criterion, ctx: Context, as_of: date) -> Evaluation:
@@ -469,9 +574,9 @@ def evaluate_criterion(criterion: Criterion, ctx: Context, as_of: date) -> Evalu
     undated = _posts(env, criterion.input).undated if criterion.input.get("kind") == "posts" \
         else 0
     if undated and result.points < top:
-        upper = _Env(criterion, ctx, as_of, window,
-                     undated_dates=_favourable(window, as_of, _spans(criterion.rule)))
-        best = min(evaluate(upper, criterion.rule, criterion.input).points, top)
+        best = max(min(evaluate(_Env(criterion, ctx, as_of, window, undated_dates=placement),
+                                criterion.rule, criterion.input).points, top)
+                   for placement in _favourable(window, as_of, _spans(criterion.rule)))
         if best != result.points:
             raise Unknown(f"{undated} posts could not be dated (their article pages show no "
                           f"date, or could not be read): with them the points could be up to "
@@ -480,4 +585,4 @@ def evaluate_criterion(criterion: Criterion, ctx: Context, as_of: date) -> Evalu
     return result
 
 
-__all__ = ["Evaluation", "evaluate_criterion", "RULES", "Period"]
+__all__ = ["Evaluation", "evaluate_criterion", "RULES", "Period", "title_selected"]

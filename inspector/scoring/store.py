@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ..survey.forms import declarations
 from ..workspace import Workspace, dumps, loads, utcnow
 from .checklist import Checklist, load_all
 from .engine import AgencyResult, Override, score_agency
-from .quantities import ChildSummary, Context, ServiceResult, Unknown, resolve
+from .quantities import (ChildSummary, Context, ServiceResult, Unknown, peer_maxima,
+                         peer_names, resolve)
 from .ratings import RatingTables
 
 
@@ -54,7 +56,8 @@ def build_context(ws: Workspace, agency: dict[str, Any], province_tthc: int | No
     ctx = Context(agency_id=agency["id"], level=agency["level"],
                   tthc_total=agency["tthc_total"], province_tthc_total=province_tthc,
                   services=_services(ws, agency["id"], observations),
-                  observations=observations)
+                  observations=observations,
+                  declarations=declarations(agency["level"], observations))
     if with_children and agency["level"] == "district":
         children = []
         for child in ws.db["agencies"].rows_where("parent = ? and level = 'commune'",
@@ -95,6 +98,28 @@ def _external_categories(observations: dict[str, dict[str, Any]]) -> dict[str, f
     return result
 
 
+def _set_peers(ws: Workspace, checklists: list[Checklist], contexts: list[Context],
+               province_tthc: int | None) -> None:
+    """Give each context the level-wide maxima its checklists name ("peers.max.*"), over
+    every agency of the level in the register, scored now or not."""
+    by_level: dict[str, set[str]] = {}
+    for checklist in checklists:
+        for criterion in checklist.criteria:
+            names = peer_names(criterion.rule) | peer_names(criterion.input)
+            if names:
+                by_level.setdefault(checklist.level, set()).update(names)
+    for level, names in by_level.items():
+        scored = {c.agency_id: c for c in contexts if c.level == level}
+        if not scored:
+            continue
+        everyone = [scored.get(a["id"]) or build_context(ws, a, province_tthc,
+                                                         with_children=False)
+                    for a in ws.db["agencies"].rows_where("level = ?", [level], order_by="id")]
+        maxima = peer_maxima(names, everyone)
+        for ctx in scored.values():
+            ctx.peers = dict(maxima)
+
+
 def score_workspace(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
                     checklists: list[Checklist] | None = None,
                     tables: RatingTables | None = None) -> list[AgencyResult]:
@@ -103,12 +128,12 @@ def score_workspace(ws: Workspace, as_of: date, agency_ids: list[str] | None = N
     agencies = ws.agencies(agency_ids)
     province = ws.db["province"].get(1) if ws.db["province"].count else None
     province_tthc = province["tthc_total"] if province else None
+    contexts = [build_context(ws, agency, province_tthc) for agency in agencies]
+    _set_peers(ws, checklists, contexts, province_tthc)
     results = []
-    for agency in agencies:
-        ctx = build_context(ws, agency, province_tthc)
-        observations = ctx.observations
+    for agency, ctx in zip(agencies, contexts):
         results.append(score_agency(checklists, ctx, as_of, tables, _overrides(ws, agency["id"]),
-                                    _external_categories(observations)))
+                                    _external_categories(ctx.observations)))
     now = utcnow()
     with ws.transaction():
         for result in results:

@@ -25,7 +25,9 @@ def crawled(sandbox, tmp_path_factory):
     register = ws / "register.yaml"
     shutil.copy(sandbox.out_dir / "register.yaml", register)
     cli = [sys.executable, "-m", "inspector.cli"]
+    reports = sorted(str(p) for p in (sandbox.out_dir / "bao-cao").glob("*.xlsx"))
     for args in (["registry", "import", "-w", str(ws), str(register)],
+                 ["survey", "import", "-w", str(ws), *reports],
                  # Scrapy's reactor runs once per process: the crawl is its own process
                  # screenshots are tested on the real portal; 300 of them here add minutes
                  ["crawl", "-w", str(ws), "--as-of", AS_OF.isoformat(), "--delay", "0",

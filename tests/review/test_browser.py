@@ -91,7 +91,10 @@ def test_a_reviewer_overrides_a_finding_and_sees_it_in_the_audit_log(served, pag
     image = row.locator("img.anh").first
     image.wait_for()
     assert image.get_attribute("src").startswith(server.evidence_url)
-    assert page.evaluate("img => img.complete && img.naturalWidth", image.element_handle()) == 320
+    image.scroll_into_view_if_needed()   # loading="lazy": the row is below the report's items
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=image.element_handle())
+    assert page.evaluate("img => img.naturalWidth", image.element_handle()) == 320
     row.get_by_text("Điều chỉnh", exact=True).click()
     row.get_by_label("Điểm").fill("3")
     row.get_by_label("Lý do").fill("Hai tin bị tính trùng")

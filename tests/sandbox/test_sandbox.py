@@ -24,6 +24,7 @@ from inspector.sandbox.coverage import band_values, portal_criteria
 from inspector.sandbox.files import ground_truth
 from inspector.sandbox.platforms import portal_class
 from inspector.sandbox.province import generate_province
+from inspector.sandbox.reports import write_reports
 from inspector.workspace import Workspace
 
 from tests.conftest import AS_OF, SEED
@@ -102,8 +103,9 @@ def test_register_is_accepted_by_registry_import(sandbox, tmp_path):
         assert summary.added["agency"] == len(sandbox.province.agencies)
         assert summary.added["service"] == len(sandbox.province.services)
         assert ws.db["catalog"].count == len(sandbox.province.catalogue)
+        # the agencies' figures come with their reports (bao-cao/), not the register
         survey = ws.db.execute("select count(*) from observations where key like 'survey/%'").fetchone()[0]
-        assert survey == len(sandbox.province.agencies)
+        assert survey == 0
         again = import_register(ws, [sandbox.out_dir / "register.yaml"])
         assert not again.added and not again.updated
     finally:
@@ -200,7 +202,8 @@ def test_intermittent_503_then_success(truth):
 
 
 def test_every_rating_of_every_portal_category_is_reached(truth):
-    wanted = {"1B/III": {"Tốt", "Khá", "Trung bình"}, "1B/IV": {"Tốt", "Khá", "Trung bình"},
+    # 1B/IV: Tốt is out of reach of the seed's formulas (checklists/1B-IV.yaml, reading)
+    wanted = {"1B/III": {"Tốt", "Khá", "Trung bình"}, "1B/IV": {"Khá", "Trung bình"},
               "2B/II/I": {"Mức I", "Mức III", "Mức IV", "Dưới Mức IV (không xếp hạng)"},
               "3B/II/I": {"Mức I", "Mức III", "Mức IV", "Dưới Mức IV (không xếp hạng)"}}
     got = defaultdict(set)
@@ -236,7 +239,16 @@ def test_services_have_every_behaviour_and_a_verdict(truth):
     assert all(s["reason"] for s in services if s["verdict"] != "recognised")
 
 
-def test_same_seed_gives_identical_ground_truth_and_pages(sandbox, truth):
+def _cells(path) -> list:
+    from openpyxl import load_workbook
+    book = load_workbook(path, read_only=True)
+    try:
+        return [[c.value for c in row] for sheet in book.worksheets for row in sheet.iter_rows()]
+    finally:
+        book.close()
+
+
+def test_same_seed_gives_identical_ground_truth_and_pages(sandbox, truth, tmp_path):
     """Regenerate the province from the seed alone, with the running sandbox's ports: the ground
     truth is the same byte for byte, and so is every page served (home, each listing page,
     each section's newest post) of the agencies without trouble."""
@@ -244,9 +256,12 @@ def test_same_seed_gives_identical_ground_truth_and_pages(sandbox, truth):
     for a, b in zip(again.agencies, sandbox.province.agencies):
         a.base_url = b.base_url
     portals = {a.id: portal_class(a.platform)(a, again) for a in again.agencies}
-    mine = json.dumps(ground_truth(again, portals, sandbox.urls), ensure_ascii=False, indent=1,
-                      default=str) + "\n"
-    assert mine == (sandbox.out_dir / "ground_truth.json").read_text(encoding="utf-8")
+    mine = ground_truth(again, portals, sandbox.urls)
+    mine["reports"] = write_reports(again, tmp_path)
+    assert json.dumps(mine, ensure_ascii=False, indent=1, default=str) + "\n" == \
+        (sandbox.out_dir / "ground_truth.json").read_text(encoding="utf-8")
+    for name in mine["reports"]["files"]:   # the same answers in the same cells
+        assert _cells(tmp_path / "bao-cao" / name) == _cells(sandbox.out_dir / "bao-cao" / name)
     compared = 0
     for agency in again.agencies:
         if agency.troubles:

@@ -15,7 +15,7 @@ from .. import vocabulary as V
 from ..generator import Plan, make_catalogue, needed_topics
 from ..model import Agency, Province, Section
 from ..portal import slugify
-from ..province import _build
+from ..province import _build, declare_reports
 from .theme import UNDATED_FORMS, Theme, draw_theme
 
 PROVINCE_NAME = "Tỉnh Đa Dạng (mô phỏng, kho giao diện)"
@@ -145,4 +145,5 @@ def generate_variant_province(seeds: Iterable[int], as_of: date) -> VariantProvi
             apply_theme(agency, theme)
             province.themes[agency_id] = theme
             province.agencies.append(agency)
+    declare_reports(province, codes)
     return province
