@@ -246,6 +246,43 @@ def export(ws, fmt, output):
 
 
 @cli.command()
+@click.option("--level", type=click.Choice(["province", "district", "commune"]),
+              help="Only this group (departments, districts, communes).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rankings as JSON.")
+@with_workspace
+def rankings(ws, level, as_json):
+    """Rank each group's agencies per category and overall (Section VI), with their ratings;
+    ties share a place; an agency below Mức IV or not fully scored is listed apart, with why.
+
+    Example: inspector rankings --level commune
+    """
+    from .export.rankings import rankings as rank
+    from .export.results import results_document
+
+    found = [r for r in rank(results_document(ws)) if level is None or r.group == level]
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in found], ensure_ascii=False, indent=1))
+        return
+    for ranking in found:
+        click.echo(f"\n{ranking.group_title} — {ranking.category_id} {ranking.title}"
+                   + (f" (tối đa {_number(ranking.max_points)})" if ranking.max_points else ""))
+        for place in ranking.places:
+            tie = " (đồng hạng)" if place.tied else ""
+            click.echo(f"  {place.rank:>3}{tie:<12} {place.name:<40} "
+                       f"{_number(place.points):>9}  {place.rating or ''}")
+        for place in ranking.not_ranked:
+            click.echo(f"    –{'':<12} {place.name:<40} {_number(place.points):>9}  "
+                       f"{place.why_not}")
+
+
+def _number(value) -> str:
+    """Vietnamese number format with two decimals at most: 86.4583 → "86,46"."""
+    if value is None:
+        return "—"
+    return f"{round(float(value), 2):g}".replace(".", ",")
+
+
+@cli.command()
 @click.option("--agency", "agency_ids", multiple=True, metavar="ID",
               help="Only this agency (repeatable); default: every scored agency.")
 @click.option("--format", "formats", type=click.Choice(["html", "pdf"]), multiple=True,

@@ -1,5 +1,5 @@
 """Measure the whole job on the sandbox province against its ground truth: every category, every
-agency's total and every district's and commune's Mức.
+agency's total, every district's and commune's Mức, and every group's rankings.
 
 Serves the sandbox in-process on loopback, imports its register and its agencies' reports
 (`inspector survey import`), runs `inspector nightly` with the test citizen, moves the sandbox
@@ -25,6 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from inspector.export.rankings import rankings  # noqa: E402
+from inspector.export.results import results_document  # noqa: E402
 from inspector.sandbox.province import generate_province  # noqa: E402
 from inspector.sandbox.server import Sandbox  # noqa: E402
 from inspector.workspace import Workspace  # noqa: E402
@@ -102,9 +104,14 @@ def main() -> None:
             ws = Workspace(ws_dir)
             try:
                 result = compare(truth, ws)
+                got = [r.as_dict() for r in rankings(results_document(ws))]
             finally:
                 ws.close()
-    for name in ("categories", "totals", "levels"):
+            same = [g == w for g, w in zip(got, truth["rankings"])]
+            result["rankings"] = [sum(same), len(truth["rankings"])]
+            result["differences"] += [f"ranking {w['group']} {w['category_id']} differs"
+                                      for g, w, ok in zip(got, truth["rankings"], same) if not ok]
+    for name in ("categories", "totals", "levels", "rankings"):
         right, total = result[name]
         print(f"{name}: {right}/{total} equal to the ground truth")
     for line in result["differences"]:

@@ -128,3 +128,20 @@ def test_items_total_without_reading_is_refused(checklist_dir: Path):
     _edit(checklist_dir / "1B-III.yaml", lambda d: d.pop("reading"))
     with pytest.raises(ChecklistError, match="1B-III.yaml: reading: items_total differs"):
         load_all(checklist_dir)
+
+
+def test_every_survey_figure_a_checklist_reads_is_asked_by_its_levels_form():
+    """A checklist reading survey.x scores nothing unless the agency's report asks x: each name
+    is a number item (not text) of the form of the checklist's level."""
+    import re
+
+    from inspector.survey.forms import form_for_level
+
+    for checklist in load_all():
+        form = form_for_level(checklist.level)
+        items = {item.id: item for item in form.items}
+        for criterion in checklist.criteria:
+            text = repr(criterion.input) + repr(criterion.rule)
+            for name in re.findall(r"survey\.([a-z0-9_]+)", text):
+                assert name in items, (criterion.id, name, form.id)
+                assert items[name].type != "text", (criterion.id, name)

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from ..export.rankings import rankings
 from ..register.importer import service_id as register_service_id
 from ..scoring.periods import Window
 from .model import Agency, Province
@@ -169,11 +170,20 @@ def write_outputs(province: Province, portals: dict[str, Portal], urls: dict[str
     paths.update(write_citizen(out_dir))
     truth = ground_truth(province, portals, urls)
     truth["reports"] = write_reports(province, out_dir)
+    truth["rankings"] = expected_rankings(truth)
     paths["reports"] = out_dir / truth["reports"]["dir"]
     paths["ground_truth"].write_text(
         json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=False, default=str) + "\n",
         encoding="utf-8")
     return paths
+
+
+def expected_rankings(truth: dict[str, Any]) -> list[dict[str, Any]]:
+    """Section VI's rankings of every group on the expected results."""
+    document = {"agencies": [{"id": a["id"], "name": a["name"], "level": a["level"],
+                              "categories": a["expected"]["categories"],
+                              "overall": a["expected"]["overall"]} for a in truth["agencies"]]}
+    return [r.as_dict() for r in rankings(document)]
 
 
 def write_citizen(out_dir: Path) -> dict[str, Path]:

@@ -21,7 +21,7 @@ from werkzeug.test import Client
 
 from inspector.register.importer import import_register
 from inspector.sandbox.coverage import band_values, portal_criteria
-from inspector.sandbox.files import ground_truth
+from inspector.sandbox.files import expected_rankings, ground_truth
 from inspector.sandbox.platforms import portal_class
 from inspector.sandbox.province import generate_province
 from inspector.sandbox.reports import write_reports
@@ -258,6 +258,7 @@ def test_same_seed_gives_identical_ground_truth_and_pages(sandbox, truth, tmp_pa
     portals = {a.id: portal_class(a.platform)(a, again) for a in again.agencies}
     mine = ground_truth(again, portals, sandbox.urls)
     mine["reports"] = write_reports(again, tmp_path)
+    mine["rankings"] = expected_rankings(mine)
     assert json.dumps(mine, ensure_ascii=False, indent=1, default=str) + "\n" == \
         (sandbox.out_dir / "ground_truth.json").read_text(encoding="utf-8")
     for name in mine["reports"]["files"]:   # the same answers in the same cells

@@ -11,6 +11,8 @@ from datetime import date
 
 import pytest
 
+from inspector.export.rankings import rankings
+from inspector.export.results import results_document
 from inspector.register.importer import import_register
 from inspector.scoring.store import score_workspace
 from inspector.survey.importer import import_reports
@@ -77,6 +79,19 @@ def test_every_category_total_and_level_equals_the_ground_truth(reported, truth)
     assert maxima == {"province": 1000, "district": 1500, "commune": 900}
     assert {a["expected"]["overall"].get("level") for a in truth["agencies"]
             if a["level"] != "province"} >= {"Mức II", "Mức III", "Dưới Mức IV (không xếp hạng)"}
+
+
+def test_every_groups_rankings_equal_the_ground_truth(reported, truth):
+    ws, _ = reported
+    got = [r.as_dict() for r in rankings(results_document(ws))]
+    assert got == truth["rankings"]
+    groups = {r["group"] for r in got}
+    assert groups == {"province", "district", "commune"}
+    overall = {r["group"]: r for r in got if r["category_id"] == "overall"}
+    # districts and communes below Mức IV are listed apart, not ranked
+    assert any(p["why_not"] == "không xếp hạng (dưới Mức IV)"
+               for r in overall.values() for p in r["not_ranked"])
+    assert all(p["rank"] for r in got for p in r["places"])
 
 
 def test_declared_figures_that_differ_are_flagged_as_in_the_ground_truth(reported, truth):
