@@ -733,6 +733,25 @@ def override_clear(ws, agency_id, criterion_id, reason, reviewer):
                f"{finding['max_points']:g}.")
 
 
+@override.command("confirm-category")
+@click.argument("agency_id")
+@click.argument("category_id")
+@click.option("--by", "reviewer", required=True, help="The reviewer (recorded in the audit log).")
+@click.option("--note", help="What the reviewer checked.")
+@with_workspace
+def override_confirm_category(ws, agency_id, category_id, reviewer, note):
+    """Confirm every automatic finding of a category that waits for a reviewer, one audit entry
+    each; findings not assessed, overridden or flagged are left for a look of their own.
+
+    Example: inspector override confirm-category so-tttt 1B/III --by "Trần Thị Duyệt"
+    """
+    from .review.overrides import confirm_category
+
+    done = confirm_category(ws, agency_id, category_id, reviewer, note)
+    click.echo(f"Đã xác nhận {len(done)} kết quả tự động của {agency_id} {category_id}"
+               + (f": {', '.join(done)}." if done else "."))
+
+
 @override.command("zero-rule")
 @click.argument("agency_id")
 @click.argument("criterion_id")

@@ -23,8 +23,8 @@ from ..workspace import Workspace, loads
 from . import accounts
 from .evidence import EvidenceSigner
 from .corrections import correct_section, topic_rows, withdraw_correction
-from .overrides import (apply_zero_rule, clear_override, confirm_finding, respond,
-                        set_override)
+from .overrides import (apply_zero_rule, clear_override, confirm_category, confirm_finding,
+                        respond, set_override)
 from .state import finding_reviews, review_summary
 
 SESSION_COOKIE = "phien"
@@ -61,6 +61,8 @@ class ReviewApp:
             Rule("/co-quan/<agency_id>/dieu-chinh", endpoint="override", methods=["POST"]),
             Rule("/co-quan/<agency_id>/bo-dieu-chinh", endpoint="clear", methods=["POST"]),
             Rule("/co-quan/<agency_id>/diem-0", endpoint="zero_rule", methods=["POST"]),
+            Rule("/co-quan/<agency_id>/xac-nhan-hang-muc", endpoint="confirm_category",
+                 methods=["POST"]),
             Rule("/co-quan/<agency_id>/tra-loi", endpoint="answer", methods=["POST"]),
             Rule("/co-quan/<agency_id>/chuyen-muc", endpoint="section", methods=["POST"]),
             Rule("/co-quan/<agency_id>/bo-chuyen-muc", endpoint="unsection", methods=["POST"]),
@@ -328,6 +330,20 @@ class ReviewApp:
                             lambda criterion: confirm_finding(
                                 ws, agency_id, criterion, user["username"],
                                 request.form.get("note")))
+
+    def on_confirm_category(self, request, ws, user, agency_id: str) -> Response:
+        if user["role"] != accounts.REVIEWER:
+            return self.forbidden(user)
+        category = request.form.get("category", "")
+        try:
+            done = confirm_category(ws, agency_id, category, user["username"],
+                                    request.form.get("note"))
+        except UserError as exc:
+            return self.on_agency(request, ws, user, agency_id, status=400,
+                                  error=f"Không xác nhận được hạng mục: {exc}")
+        # back to the page by GET (a reload must not post again), at the category's first
+        # finding confirmed; each confirmation shows on its row and in the audit log
+        return _back_to(agency_id, done[0]) if done else redirect(f"/co-quan/{agency_id}", 303)
 
     def on_zero_rule(self, request, ws, user, agency_id: str) -> Response:
         if user["role"] != accounts.REVIEWER:

@@ -123,6 +123,33 @@ def confirm_finding(ws: Workspace, agency_id: str, criterion_id: str, reviewer: 
     return finding
 
 
+def confirm_category(ws: Workspace, agency_id: str, category_id: str, reviewer: str,
+                     note: str | None = None) -> list[str]:
+    """Confirm at once every automatic finding of a category that waits for a reviewer (each
+    confirmation audit-logged on its own, as if confirmed one by one). Findings not assessed,
+    overridden, flagged declared-vs-observed, or already confirmed at their value are left for
+    the reviewer. Returns the criteria confirmed."""
+    from .state import PENDING, SECOND_LOOK, finding_reviews
+
+    if not reviewer or not reviewer.strip():
+        raise UserError("the reviewer's name is required for a confirmation")
+    rows = list(ws.db["findings"].rows_where("agency_id = ? and category_id = ?",
+                                             [agency_id, category_id], order_by="rowid"))
+    if not rows:
+        ws.agencies([agency_id])
+        raise UserError(f"{agency_id}: no finding in category {category_id!r}")
+    reviews = finding_reviews(ws, agency_id)
+    done = []
+    for row in rows:
+        flags = loads(row["flags"], None) or []
+        if row["status"] != "auto" or "declared_vs_observed" in flags or \
+                reviews[row["criterion_id"]]["status"] not in (PENDING, SECOND_LOOK):
+            continue
+        confirm_finding(ws, agency_id, row["criterion_id"], reviewer, note)
+        done.append(row["criterion_id"])
+    return done
+
+
 def respond(ws: Workspace, agency_id: str, criterion_id: str, state: str, comment: str | None,
             username: str) -> None:
     """An agency's answer to one of its findings (Section VII): confirmed, or disputed with a

@@ -133,3 +133,21 @@ def test_agency_staff_dispute_their_finding_and_nothing_else(served, page):
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Đăng nhập").is_visible()
     assert not [c for c in page.context.cookies() if c["name"] == "phien"]
+
+
+def test_a_reviewer_confirms_a_whole_category_at_once(served, page, tmp_path):
+    ws_dir, server, _ = served
+    _login(page, server, "duyet")
+    page.goto(server.url + "/co-quan/so-tttt")
+    before = [row for row in _audit(ws_dir) if row[1] == "finding.reviewer_confirmed"]
+    page.get_by_role("button", name="Xác nhận mọi kết quả tự động của hạng mục 1B/IV").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/co-quan/so-tttt#tc-1B-IV-1")   # back by GET: a reload is safe
+    page.screenshot(path=str(tmp_path / "xac-nhan-hang-muc.png"), full_page=False)
+    print(f"screenshot: {tmp_path / 'xac-nhan-hang-muc.png'}")
+    after = [row for row in _audit(ws_dir) if row[1] == "finding.reviewer_confirmed"]
+    # 1B/IV/1 is automatic (20 points); 1B/IV/2-3 wait for the service checks: not confirmed
+    assert after[len(before):] == [("duyet", "finding.reviewer_confirmed", "so-tttt/1B/IV/1",
+                                    None)]
+    assert "đã duyệt" in page.locator("#tc-1B-IV-1").inner_text()
+    assert "chưa duyệt" in page.locator("#tc-1B-IV-2").inner_text()

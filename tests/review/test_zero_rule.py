@@ -109,3 +109,30 @@ def test_the_command_applies_it_and_clearing_undoes_it(ws_dir):
     invoke("override", "clear", "so-tttt", "1B/III/2", "-w", str(ws_dir), "--reason",
            "Cơ quan đã sửa số liệu", "--by", "Trần Thị Duyệt")
     assert _finding(ws_dir)["status"] == "auto" and _finding(ws_dir)["points"] > 0
+
+
+def test_a_category_is_confirmed_at_once_but_a_flagged_finding_is_left(ws_dir):
+    from inspector.review.overrides import confirm_category
+
+    ws = Workspace(ws_dir)
+    try:
+        done = confirm_category(ws, "so-tttt", "1B/III", "Trần Thị Duyệt")
+        # 1B/III/2 is automatic but flagged: it waits for the reviewer's own look
+        assert "1B/III/2" not in done
+        auto = [r["criterion_id"] for r in ws.db["findings"].rows_where(
+            "agency_id = 'so-tttt' and category_id = '1B/III' and status = 'auto'")]
+        assert set(done) == set(auto) - {"1B/III/2"}
+        entries = [r["subject"] for r in ws.db["audit_log"].rows_where(
+            "action = 'finding.reviewer_confirmed'")]
+        assert sorted(entries) == sorted(f"so-tttt/{c}" for c in done)   # one per finding
+        assert confirm_category(ws, "so-tttt", "1B/III", "Trần Thị Duyệt") == []   # idempotent
+    finally:
+        ws.close()
+
+
+def test_the_command_confirms_a_category(ws_dir):
+    out = invoke("override", "confirm-category", "so-tttt", "1B/IV", "-w", str(ws_dir),
+                 "--by", "Trần Thị Duyệt")
+    assert out.startswith("Đã xác nhận 1 kết quả tự động của so-tttt 1B/IV: 1B/IV/1.")
+    invoke("override", "confirm-category", "so-tttt", "9Z/IX", "-w", str(ws_dir),
+           "--by", "Trần Thị Duyệt", code=1)
