@@ -44,6 +44,15 @@ def vn_number(value: Any) -> str:
     return f"{value:g}".replace(".", ",")
 
 
+def vn_points(value: Any) -> str:
+    """Points as a province publishes them: two decimals at most, Vietnamese separators
+    (86.4583 → "86,46", 1376.2567 → "1.376,26"); None → "—"."""
+    if value is None:
+        return "—"
+    text = f"{round(float(value), 2):,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def template_globals() -> dict[str, Any]:
     """The names every template may use."""
     return {"level_names": LEVEL_NAMES, "status_names": STATUS_NAMES,

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from ..errors import UserError
 from ..export.report import render_report
-from ..labels import LEVEL_NAMES, template_globals, vn_date, vn_number
+from ..labels import LEVEL_NAMES, template_globals, vn_date, vn_number, vn_points
 from ..workspace import Workspace, loads
 from . import accounts
 from .evidence import EvidenceSigner
@@ -49,7 +49,7 @@ class ReviewApp:
         self.session_lifetime = session_lifetime or accounts.SESSION_LIFETIME
         self.env = Environment(loader=PackageLoader("inspector.review", "templates"),
                                autoescape=select_autoescape(["html"]))
-        self.env.filters.update(ngay=vn_date, so=vn_number)
+        self.env.filters.update(ngay=vn_date, so=vn_number, so2=vn_points)
         self.env.globals.update(template_globals())
         self.urls = Map([
             Rule("/dang-nhap", endpoint="login", methods=["GET", "POST"]),
@@ -68,6 +68,7 @@ class ReviewApp:
             Rule("/co-quan/<agency_id>/bo-chuyen-muc", endpoint="unsection", methods=["POST"]),
             Rule("/xem", endpoint="viewer"),
             Rule("/nhat-ky", endpoint="audit"),
+            Rule("/toan-tinh", endpoint="province"),
         ])
 
     # --- plumbing -----------------------------------------------------------------------------
@@ -290,6 +291,58 @@ class ReviewApp:
             "select 1 from findings where agency_id = ? and evidence like ? union "
             "select 1 from observations where agency_id = ? and value like ? limit 1",
             [agency, needle, agency, needle]).fetchone())
+
+    def on_province(self, request, ws, user) -> Response:
+        """The province as a whole: each group ranked with its ratings, how the ratings spread
+        per category, the declared figures waiting for a reviewer, the agencies that have not
+        answered and what still blocks publishing the year."""
+        if user["role"] != accounts.REVIEWER:
+            return self.forbidden(user)
+        from ..export.rankings import rankings
+        from ..export.results import results_document
+
+        try:
+            document = results_document(ws)
+        except UserError as exc:
+            return self.render(user, "province.html", title="Toàn tỉnh", empty=str(exc))
+        found = rankings(document)
+        groups = []
+        for level, title in ((r.group, r.group_title) for r in found
+                             if r.category_id == "overall"):
+            spread = []
+            for ranking in (r for r in found if r.group == level and r.category_id != "overall"):
+                counts: dict[str, int] = {}
+                for place in ranking.places:
+                    counts[place.rating or "—"] = counts.get(place.rating or "—", 0) + 1
+                if ranking.not_ranked:
+                    counts["chưa đủ dữ liệu"] = len(ranking.not_ranked)
+                spread.append({"id": ranking.category_id, "title": ranking.title,
+                               "counts": counts, "of": len(ranking.places) +
+                               len(ranking.not_ranked)})
+            groups.append({"level": level, "title": title, "spread": spread,
+                           "overall": next(r for r in found if r.group == level
+                                           and r.category_id == "overall")})
+        waiting, flags, unanswered = [], [], []
+        for agency in document["agencies"]:
+            review = agency["review"]
+            pending = review["pending"] + review["second_look"]
+            not_assessed = sum(1 for c in agency["criteria"] if c["status"] == "not_assessed")
+            if pending or not_assessed:
+                waiting.append({"id": agency["id"], "name": agency["name"], "pending": pending,
+                                "not_assessed": not_assessed})
+            if review["agency_unanswered"]:
+                unanswered.append({"id": agency["id"], "name": agency["name"],
+                                   "count": review["agency_unanswered"]})
+            for criterion in agency["criteria"]:
+                if "declared_vs_observed" in criterion.get("flags", []) and \
+                        criterion["status"] != "reviewed":
+                    for row in criterion["metrics"].get("declared", []):
+                        if row.get("message"):
+                            flags.append({"agency": agency, "criterion": criterion["id"],
+                                          "message": row["message"], "label": row["label"]})
+        return self.render(user, "province.html", title="Toàn tỉnh", groups=groups,
+                           waiting=waiting, flags=flags, unanswered=unanswered,
+                           as_of=document["as_of"])
 
     def on_audit(self, request, ws, user) -> Response:
         if user["role"] != accounts.REVIEWER:

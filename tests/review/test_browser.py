@@ -151,3 +151,27 @@ def test_a_reviewer_confirms_a_whole_category_at_once(served, page, tmp_path):
                                     None)]
     assert "đã duyệt" in page.locator("#tc-1B-IV-1").inner_text()
     assert "chưa duyệt" in page.locator("#tc-1B-IV-2").inner_text()
+
+
+def test_the_province_view_ranks_each_group_and_says_what_blocks_publishing(served, page,
+                                                                           tmp_path):
+    ws_dir, server, _ = served
+    _login(page, server, "duyet")
+    page.get_by_role("link", name="Toàn tỉnh").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Toàn tỉnh", exact=True).is_visible()
+    for group in ("Nhóm các cơ quan sở, ngành cấp tỉnh",
+                  "Nhóm Ủy ban nhân dân các huyện, thị xã, thành phố",
+                  "Nhóm Ủy ban nhân dân các xã, phường, thị trấn"):
+        assert page.get_by_role("heading", name=group).is_visible()
+    # nothing is fully scored in this workspace: every agency is listed apart, with why
+    departments = page.get_by_role("table", name="Xếp hạng Nhóm các cơ quan sở, ngành cấp tỉnh")
+    assert "chưa đủ dữ liệu" in departments.inner_text() or "—" in departments.inner_text()
+    blocking = page.locator("h2#chua-xong + table")
+    assert "Sở Thông tin và Truyền thông" in blocking.inner_text()
+    page.screenshot(path=str(tmp_path / "toan-tinh.png"), full_page=True)
+    print(f"screenshot: {tmp_path / 'toan-tinh.png'}")
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_load_state()
+    _login(page, server, "cb-so-tttt")
+    assert page.goto(server.url + "/toan-tinh").status == 403

@@ -5,6 +5,7 @@ its sheet and cell, and nothing is stored."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -142,3 +143,29 @@ def test_the_command_names_the_fault_and_exits_non_zero(sandbox, truth, tmp_path
     assert run.returncode == 1
     assert fault["where"] in run.stderr and "Traceback" not in run.stderr
     assert "không lưu gì" in run.stderr
+
+
+def test_the_province_view_shows_the_rankings(reported, truth):
+    from werkzeug.test import Client
+
+    from inspector.review import accounts
+    from inspector.review.app import ReviewApp
+    from inspector.review.evidence import EvidenceSigner
+
+    ws, _ = reported
+    accounts.create_user(ws, "duyet", "mật-khẩu-đủ-dài-2026", accounts.REVIEWER)
+    client = Client(ReviewApp(ws.root, EvidenceSigner(b"k" * 32), "http://127.0.0.1:9001"))
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/dang-nhap").text).group(1)
+    client.post("/dang-nhap", data={"username": "duyet", "password": "mật-khẩu-đủ-dài-2026",
+                                    "csrf": token})
+    page = client.get("/toan-tinh").text
+    for ranking in truth["rankings"]:
+        if ranking["category_id"] != "overall":
+            continue
+        section = page[page.index(f'id="nhom-{ranking["group"]}"'):]
+        names = [p["name"] for p in ranking["places"]]   # in their order
+        assert [section.index(n) for n in names] == sorted(section.index(n) for n in names)
+    first = next(r for r in truth["rankings"] if r["category_id"] == "overall"
+                 and r["group"] == "district")["places"][0]
+    points = f"{first['points']:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    assert points.rstrip("0").rstrip(",") in page   # "1.376,26": Vietnamese, two decimals
