@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import copy
 from datetime import date
-from fractions import Fraction
 
 import pytest
 import yaml
@@ -25,6 +24,7 @@ from inspector.scoring.engine import Finding, score_agency, score_category, scor
 from inspector.scoring.quantities import Context
 from inspector.scoring.ratings import RatingTables
 from inspector.survey.forms import load_form
+from tests.test_scoring_rules import _findings_totalling
 
 AS_OF = date(2026, 11, 26)
 FILES = {"1B/I": "1B-I.yaml", "1B/II": "1B-II.yaml", "1B/V": "1B-V.yaml", "1B/VI": "1B-VI.yaml"}
@@ -413,18 +413,6 @@ def test_stated_maxima_and_item_sums():
     assert sums == {"1B/I": 100, "1B/II": 415, "1B/V": 100, "1B/VI": 100}
     assert (CHECKLISTS["1B/II"].items_total, CHECKLISTS["1B/II"].scale_to_max) == (415, True)
     assert all(CHECKLISTS[c].items_total is None for c in ("1B/I", "1B/V", "1B/VI"))
-
-
-def _findings_totalling(checklist_id: str, total: float) -> list[Finding]:
-    """Findings of every criterion, filled in order up to their max until `total` is used."""
-    left, findings = Fraction(str(total)), []
-    for c in CHECKLISTS[checklist_id].criteria:
-        give = min(left, Fraction(str(c.max_points)))
-        left -= give
-        findings.append(Finding("so", c.id, c.category_id, c.title, float(give), c.max_points,
-                                "auto", auto_points=float(give)))
-    assert left == 0
-    return findings
 
 
 @pytest.mark.parametrize("item_sum,points_,rating", [

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..register.importer import service_id as register_service_id
-from ..scoring.declared import tolerance
+from ..scoring.declared import observed_posts, tolerance
 from ..scoring.periods import Window
 from ..survey.forms import LEVEL_FORMS, Form, form_for_level
 from ..survey.workbook import sheet_name, write_template
@@ -78,17 +78,12 @@ def declare_answers(agency: Agency, observations: dict[str, dict[str, Any]], as_
         if not item.declares:
             continue
         if item.declares.get("topic"):
-            urls = set()
-            for topic in item.declares["topic"]:
-                obs = observations.get(f"posts/{topic}") or {}
-                for post in obs.get("posts") or []:
-                    day = date.fromisoformat(post["published"][:10])
-                    if day in window:
-                        urls.add(post["url"])
-            value = len(urls)
+            # what the engine's comparison counts (a down portal's topics count none)
+            seen, _ = observed_posts(observations, item.declares["topic"], window) or (0, 0)
+            value = seen
             if not inflated and value:
                 value = value * 3 + 10
-                assert value - len(urls) > tolerance(value)
+                assert value - seen > tolerance(value)
                 inflated = True
             answers[item.id] = value
         elif item.declares.get("services_level"):

@@ -45,13 +45,13 @@ def _service_levels(criterion: Criterion) -> set[int]:
     return {int(level) for level in re.findall(r"services\.recognised_level([34])\b", text)}
 
 
-def _observed_posts(ctx: Context, topics: tuple[str, ...],
-                    window: Window) -> tuple[int, int] | None:
+def observed_posts(observations: dict[str, dict[str, Any]], topics: tuple[str, ...] | list[str],
+                   window: Window) -> tuple[int, int] | None:
     """(dated posts in the window, undated posts) over the topics, each URL once; None when a
     topic was not observed (nothing to compare with)."""
     dated, undated = set(), set()
     for topic in topics:
-        obs = ctx.observations.get(f"posts/{topic}")
+        obs = observations.get(f"posts/{topic}")
         if obs is None or obs.get("status") == "failed":
             return None
         for post in obs.get("posts") or []:
@@ -81,7 +81,7 @@ def compare(criterion: Criterion, ctx: Context, as_of: date) -> list[dict[str, A
                                "declared": decl.value, "source": decl.source,
                                "tolerance": tolerance(decl.value)}
         if decl.topics and topics & set(decl.topics):
-            seen = _observed_posts(ctx, decl.topics, window)
+            seen = observed_posts(ctx.observations, decl.topics, window)
             if seen is None:
                 continue
             low, undated = seen
@@ -109,4 +109,4 @@ def compare(criterion: Criterion, ctx: Context, as_of: date) -> list[dict[str, A
     return result
 
 
-__all__ = ["FLAG", "Declaration", "compare", "tolerance"]
+__all__ = ["FLAG", "Declaration", "compare", "observed_posts", "tolerance"]

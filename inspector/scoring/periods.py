@@ -33,6 +33,12 @@ class Span:
             return day - timedelta(weeks=self.count)
         return add_months(day, -self.count)
 
+    def after(self, day: date) -> date:
+        """The day this span after `day` (month arithmetic clamps to the month's last day)."""
+        if self.unit == "w":
+            return day + timedelta(weeks=self.count)
+        return add_months(day, self.count)
+
 
 def add_months(day: date, months: int) -> date:
     index = day.year * 12 + (day.month - 1) + months

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 from typing import Any, Callable
 
 from ..textnorm import Matcher
 from . import formula
 from .checklist import Criterion
-from .periods import Period, Span, Window, add_months, periods
+from .periods import Period, Span, Window, periods
 from .quantities import Context, Unknown, resolve
 
 
@@ -194,10 +194,7 @@ def _on_time(env: _Env, posts: _Posts, span: Span) -> tuple[int, list[dict[str, 
     used = [False] * len(days)
     on_time, rows = 0, []
     for period in parts:
-        opens = add_months(period.start, -1) if span.unit == "m" else \
-            period.start - timedelta(weeks=span.count)
-        deadline = period.start + timedelta(weeks=lag.count) if lag.unit == "w" \
-            else add_months(period.start, lag.count)
+        opens, deadline = span.before(period.start), lag.after(period.start)
         row: dict[str, Any] = {"start": period.start.isoformat(), "end": period.end.isoformat()}
         if deadline > env.as_of:
             row["not_due"] = True
