@@ -283,6 +283,36 @@ def _number(value) -> str:
 
 
 @cli.command()
+@click.option("--year", type=click.IntRange(2000, 2100), required=True,
+              help="The year evaluated (the stored scores' as-of date must be in it).")
+@click.option("--by", "publisher", required=True,
+              help="Who publishes (recorded with the year and in the audit log).")
+@click.option("--force", "force_reason", metavar="REASON",
+              help="Publish although findings still wait, saying why (printed in the report "
+                   "beside the list of what was missing).")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the files (default: WORKSPACE/cong-bo/YEAR).")
+@with_workspace
+def publish(ws, year, publisher, force_reason, output_dir):
+    """Publish a year after review: freeze its results and rankings (later crawls do not change
+    them) and write the evaluation report (PDF and DOCX), the ranking workbook (a sheet per
+    group) and the results (JSON). Refuses, naming what is missing, while findings wait for a
+    reviewer, criteria are not assessed, reports are not in or agencies have not answered.
+
+    Example: inspector publish -w /srv/kiem-tra --year 2026 --by "Nguyễn Văn A"
+    """
+    from .export.publishing import publish as publish_year
+
+    done = publish_year(ws, year, publisher, force_reason=force_reason, out_dir=output_dir)
+    click.echo(f"Đã công bố năm {year} (số liệu đến ngày {_vn_time(done.as_of)[:10]}).")
+    if done.forced_reason:
+        click.echo(f"Công bố khi còn {len(done.blockers)} nội dung chưa xong; lý do: "
+                   f"{done.forced_reason}")
+    for file in done.files:
+        click.echo(f"Đã ghi {ws.root / file['path']}")
+
+
+@cli.command()
 @click.option("--agency", "agency_ids", multiple=True, metavar="ID",
               help="Only this agency (repeatable); default: every scored agency.")
 @click.option("--format", "formats", type=click.Choice(["html", "pdf"]), multiple=True,
@@ -607,19 +637,30 @@ def _vn_time(value):
 
 
 @cli.command()
-@click.argument("agency_id")
+@click.argument("agency_id", required=False)
 @click.option("--before", metavar="RUN|YEAR", help="A nightly run id, or a year (its last run).")
 @click.option("--after", metavar="RUN|YEAR", help="A nightly run id, or a year (its last run); "
               "default: the latest run.")
+@click.option("--year", "published_year", type=click.IntRange(2000, 2100),
+              help="A published year beside the last one published before it: each agency's "
+                   "total, rank and rating (all agencies, or AGENCY_ID's).")
 @with_workspace
-def history(ws, agency_id, before, after):
+def history(ws, agency_id, before, after, published_year):
     """An agency's findings that changed between two nightly runs (default: the last two), or
-    between years (`--before 2025 --after 2026`: each year's last run).
+    between years (`--before 2025 --after 2026`: each year's last run); with --year, a
+    published year beside the year published before it.
 
     Example: inspector history so-tttt --before 2025 --after 2026
+    Example: inspector history --year 2026
     """
     from .nightly.run import compare_runs, runs_of
 
+    if published_year is not None:
+        _published_history(ws, published_year, agency_id)
+        return
+    if agency_id is None:
+        raise UserError("name an agency (inspector history AGENCY_ID) or a published year "
+                        "(--year YYYY)")
     ws.agencies([agency_id])
     runs_found = runs_of(ws, agency_id)
     if not runs_found:
@@ -648,6 +689,34 @@ def history(ws, agency_id, before, after):
     for change in changes:
         click.echo(f"  {change['criterion_id']}: {state(change['before'])} → "
                    f"{state(change['after'])}")
+
+
+def _published_history(ws, year: int, agency_id: str | None) -> None:
+    from .export.evaluation import compare_years
+    from .export.publication import published, published_years, year_before
+    from .labels import vn_points
+
+    now = published(ws, year)
+    if now is None:
+        years = ", ".join(map(str, published_years(ws))) or "chưa có năm nào"
+        raise UserError(f"năm {year} chưa công bố (đã công bố: {years})")
+    before = year_before(ws, year)
+    if before is None:
+        raise UserError(f"không có năm nào công bố trước năm {year} để so sánh")
+    if agency_id is not None:
+        ws.agencies([agency_id])
+    click.echo(f"Năm {before.year} → năm {year} (hạng, tổng điểm, xếp loại)")
+    for change in compare_years(now, before):
+        if agency_id is not None and change.agency_id != agency_id:
+            continue
+        was = (f"{change.rank_before or '—'}, {vn_points(change.points_before)}"
+               if change.points_before is not None or change.rank_before else "chưa đánh giá")
+        moved = "" if change.difference is None else \
+            f" ({'+' if change.difference >= 0 else ''}{vn_points(change.difference)})"
+        click.echo(f"  {change.name}: {was} → {change.rank_now or '—'}, "
+                   f"{vn_points(change.points_now)}{moved}"
+                   + (f"; {change.rating_before or '—'} → {change.rating_now or '—'}"
+                      if change.group != "province" else ""))
 
 
 @cli.command()

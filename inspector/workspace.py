@@ -147,9 +147,18 @@ def _v7(db: sqlite_utils.Database) -> None:
     }, pk=("agency_id", "topic", "url"), foreign_keys=[("agency_id", "agencies", "id")])
 
 
+def _v8(db: sqlite_utils.Database) -> None:
+    """Published years (export/publication.py): the year's results as they were published,
+    frozen against later crawls, with who published, what was still missing and why."""
+    db["publications"].create({
+        "year": int, "as_of": str, "published_at": str, "published_by": str,
+        "forced_reason": str, "blockers": str, "snapshot": str, "files": str,
+    }, pk="year")
+
+
 # Forward migrations: index i brings the schema from version i to i + 1. Never edit a shipped
 # one; append a new function.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

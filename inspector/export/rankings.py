@@ -46,6 +46,13 @@ class Ranking:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Ranking":
+        """Back from ``as_dict`` (a published year keeps its rankings as they were)."""
+        fields = {k: v for k, v in data.items() if k not in ("places", "not_ranked")}
+        return cls(**fields, places=[Place(**p) for p in data["places"]],
+                   not_ranked=[Place(**p) for p in data["not_ranked"]])
+
 
 def _ranked(places: list[Place], key) -> list[Place]:
     """Order by ``key`` (higher first); equal keys share the place of the first of them."""

@@ -6,49 +6,24 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from datetime import date
 
 import pytest
 
 from inspector.export.rankings import rankings
 from inspector.export.results import results_document
 from inspector.register.importer import import_register
-from inspector.scoring.store import score_workspace
 from inspector.survey.importer import import_reports
 from inspector.survey.workbook import SurveyError
-from inspector.workspace import Workspace, dumps
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "inspector.cli", *args], capture_output=True,
-                          text=True, timeout=300)
+from inspector.workspace import Workspace
+from tests.survey.perfect import perfect_workspace, run_cli as _cli
 
 
 @pytest.fixture(scope="module")
 def reported(sandbox, truth, tmp_path_factory):
     """A workspace holding the register, the reports (through the CLI) and, in place of the
     crawl and the service checks, the observations a perfect inspection stores."""
-    root = tmp_path_factory.mktemp("reports-ws")
-    out = sandbox.out_dir
-    assert _cli("registry", "import", "-w", str(root), str(out / "register.yaml")).returncode == 0
-    files = sorted(str(p) for p in (out / truth["reports"]["dir"]).glob("*.xlsx"))
-    run = _cli("survey", "import", "-w", str(root), *files)
-    assert run.returncode == 0, run.stderr
-    ws = Workspace(root)
-    with ws.transaction():
-        for agency in truth["agencies"]:
-            for key, value in agency["observations"].items():
-                if key.startswith("survey/"):
-                    continue   # the reports are the only source of the answers
-                status = value.get("status", "ok")
-                ws.db["observations"].upsert({
-                    "agency_id": agency["id"], "key": key, "status": status,
-                    "reason": value.get("reason"), "value": dumps(value), "run_id": "truth",
-                    "observed_at": "2026-11-30T00:00:00Z"}, pk=("agency_id", "key"))
-    score_workspace(ws, date.fromisoformat(truth["as_of"]))
-    yield ws, run.stdout
+    ws, output = perfect_workspace(sandbox, truth, tmp_path_factory.mktemp("reports-ws"))
+    yield ws, output
     ws.close()
 
 
