@@ -12,6 +12,7 @@ import click
 
 from . import __version__
 from .errors import UserError
+from .labels import vn_date
 
 
 def _as_of(value: str | None) -> date:
@@ -551,6 +552,7 @@ def demo(out_dir, count, seed, port, sandbox_port, serve):
             citizen=load_citizen(sandbox_dir / "citizen.yaml", ws.root),
             check_settings=CheckSettings())
         run_nightly(ws, settings, _ClickProgress())
+        _demo_publish(ws, day.year, out_dir / "cong-bo" / str(day.year))
     finally:
         ws.close()
     click.echo(f"Tài khoản thử (tên, mật khẩu, vai trò) trong {credentials}:")
@@ -560,18 +562,47 @@ def demo(out_dir, count, seed, port, sandbox_port, serve):
                    f"inspector sandbox stop --out {sandbox_dir}")
         return
     _serve_review(ws_dir, "127.0.0.1", port, None,
-                  lambda server: f"Trang đánh giá sẵn sàng: {server.url}/ (dừng: Ctrl-C; sandbox "
-                                 f"vẫn chạy, dừng bằng inspector sandbox stop --out {sandbox_dir})")
+                  lambda server: f"Trang đánh giá sẵn sàng: {server.url}/toan-tinh (dừng: Ctrl-C; "
+                                 f"sandbox vẫn chạy, dừng bằng inspector sandbox stop --out "
+                                 f"{sandbox_dir})", reviewer_home="/toan-tinh")
 
 
-def _serve_review(root: Path, host: str, port: int, evidence_port, ready_line) -> None:
+# The demo publishes its year at once, before anybody has reviewed: said in the report.
+DEMO_PUBLISH_REASON = ("bản thử trên tỉnh mẫu (sandbox): công bố ngay sau lượt kiểm tra, "
+                       "chưa qua duyệt và xác nhận")
+
+
+def _demo_publish(ws, year: int, folder: Path) -> None:
+    """Rankings and the published year of the demo; a demo run again the same year shows
+    the year already published (a published year does not change)."""
+    from .export.publication import published
+    from .export.publishing import publish as publish_year
+    from .export.rankings import rankings as rank
+    from .export.results import results_document
+
+    for ranking in rank(results_document(ws)):
+        if ranking.category_id == "overall" and ranking.places:
+            first = ranking.places[0]
+            click.echo(f"Xếp hạng {ranking.group_title.lower()}: {len(ranking.places)} xếp "
+                       f"hạng, đứng đầu {first.name} ({_number(first.points)} điểm)")
+    done = published(ws, year)
+    if done is None:
+        done = publish_year(ws, year, "demo", force_reason=DEMO_PUBLISH_REASON, out_dir=folder)
+        click.echo(f"Đã công bố năm {year}: {folder}")
+    else:
+        click.echo(f"Năm {year} đã công bố trước đó ({vn_date(done.published_at)}): "
+                   f"{', '.join(f['path'] for f in done.files[:1])} …")
+
+
+def _serve_review(root: Path, host: str, port: int, evidence_port, ready_line,
+                  reviewer_home: str = "/") -> None:
     """Serve the review page (and its evidence origin) until Ctrl-C or SIGTERM."""
     import signal
     import threading
 
     from .review.server import ReviewServer
 
-    server = ReviewServer(root, host, port, evidence_port)
+    server = ReviewServer(root, host, port, evidence_port, reviewer_home=reviewer_home)
     try:
         server.start()
     except OSError as exc:

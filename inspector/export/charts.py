@@ -122,6 +122,10 @@ def points_lost_chart(document: dict[str, Any], group: str) -> bytes:
     shares.sort(key=lambda s: s.share)
     figure = _figure(max(1, len(shares)))
     axes = figure.add_subplot()
+    if not shares:      # nothing complete: an unknown is not a loss, so say so, draw no bar
+        axes.set_axis_off()
+        axes.text(0.5, 0.5, "Chưa có hạng mục nào đủ dữ liệu", ha="center", va="center")
+        return _png(figure)
     lost = [round(100 * (1 - s.share), 1) for s in shares]
     bars = axes.barh([f"{s.category_id} {short_title(s.title)}" for s in shares], lost,
                      color="#c62828")

@@ -17,6 +17,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from ..errors import UserError
+from ..export.rankings import GROUPS
 from ..export.report import render_report
 from ..labels import LEVEL_NAMES, template_globals, vn_date, vn_number, vn_points
 from ..workspace import Workspace, loads
@@ -27,11 +28,19 @@ from .overrides import (apply_zero_rule, clear_override, confirm_category, confi
                         respond, set_override)
 from .state import finding_reviews, review_summary
 
+# The province view's charts (export/charts.py): path name → caption.
+PROVINCE_CHARTS = (("xep-loai", "Xếp loại theo hạng mục"),
+                   ("diem-mat", "Tỷ lệ điểm bị mất theo hạng mục"),
+                   ("nam-truoc", "Năm nay bên cạnh năm trước"))
 SESSION_COOKIE = "phien"
 LOGIN_COOKIE = "dang_nhap_csrf"
 RATINGS = ["Tốt", "Khá", "Trung bình", "Mức I", "Mức II", "Mức III", "Mức IV", "Dưới Mức IV"]
 SORTS = [("ten", "Tên"), ("cap", "Cấp"), ("chua_danh_gia", "Chưa đánh giá nhiều nhất"),
          ("can_xem", "Cần xem lại nhiều nhất")]
+
+
+def _anchor(finding: dict[str, Any]) -> str:
+    return "tc-" + finding["criterion_id"].replace("/", "-")
 
 
 def _back_to(agency_id: str, criterion_id: str) -> Response:
@@ -41,8 +50,11 @@ def _back_to(agency_id: str, criterion_id: str) -> Response:
 
 class ReviewApp:
     def __init__(self, root: Path, signer: EvidenceSigner, evidence_origin: str, *,
-                 secure_cookies: bool = False, session_lifetime: timedelta | None = None):
+                 secure_cookies: bool = False, session_lifetime: timedelta | None = None,
+                 reviewer_home: str = "/"):
         self.root = Path(root)
+        # where a reviewer lands after logging in (the demo opens on the province view)
+        self.reviewer_home = reviewer_home if reviewer_home in ("/", "/toan-tinh") else "/"
         self.signer = signer
         self.evidence_origin = evidence_origin.rstrip("/")
         self.secure_cookies = secure_cookies
@@ -69,6 +81,7 @@ class ReviewApp:
             Rule("/xem", endpoint="viewer"),
             Rule("/nhat-ky", endpoint="audit"),
             Rule("/toan-tinh", endpoint="province"),
+            Rule("/toan-tinh/bieu-do/<group>/<chart>.png", endpoint="province_chart"),
         ])
 
     # --- plumbing -----------------------------------------------------------------------------
@@ -142,7 +155,7 @@ class ReviewApp:
             if user is None:
                 return self._login_page(401, "Tên đăng nhập hoặc mật khẩu không đúng.")
             token, _ = accounts.open_session(ws, user["username"], self.session_lifetime)
-            response = redirect("/" if user["role"] == accounts.REVIEWER
+            response = redirect(self.reviewer_home if user["role"] == accounts.REVIEWER
                                 else f"/co-quan/{user['agency_id']}", 303)
             response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict",
                                 secure=self.secure_cookies, path="/",
@@ -229,8 +242,14 @@ class ReviewApp:
                 row, metrics=metrics, override=loads(row["override"], None),
                 flags=loads(row["flags"], None), review=reviews[row["criterion_id"]],
                 metrics_other=json.dumps(other, ensure_ascii=False, indent=1) if other else "",
-                evidence=[dict(e, href=self.sign(user, e["path"]))
-                          for e in loads(row["evidence"], []) if e.get("path")]))
+                # the annotated crop first: it sits beside the posts it outlines
+                evidence=sorted((dict(e, href=self.sign(user, e["path"]))
+                                 for e in loads(row["evidence"], []) if e.get("path")),
+                                key=lambda e: e.get("kind") != "crop")))
+        for index, finding in enumerate(findings):
+            # keyboard navigation without scripts: each row links to the next and the one before
+            finding["next_anchor"] = _anchor(findings[(index + 1) % len(findings)])
+            finding["previous_anchor"] = _anchor(findings[index - 1])
         return self.render(
             user, "agency.html", status=status, title=agency["name"], agency=agency,
             as_of=as_of, categories=list(ws.db["categories"].rows_where(
@@ -298,6 +317,8 @@ class ReviewApp:
         answered and what still blocks publishing the year."""
         if user["role"] != accounts.REVIEWER:
             return self.forbidden(user)
+        from ..export.publication import published, published_years, year_before
+        from ..export.publishing import blockers
         from ..export.rankings import rankings
         from ..export.results import results_document
 
@@ -322,17 +343,15 @@ class ReviewApp:
             groups.append({"level": level, "title": title, "spread": spread,
                            "overall": next(r for r in found if r.group == level
                                            and r.category_id == "overall")})
-        waiting, flags, unanswered = [], [], []
+        waiting: dict[str, dict[str, Any]] = {}
+        for blocker in blockers(ws, document):
+            row = waiting.setdefault(blocker.agency_id, {"id": blocker.agency_id,
+                                                         "name": blocker.name})
+            row[blocker.kind] = blocker.count
+        unanswered = [{"id": w["id"], "name": w["name"], "count": w["answers"]}
+                      for w in waiting.values() if w.get("answers")]
+        flags = []
         for agency in document["agencies"]:
-            review = agency["review"]
-            pending = review["pending"] + review["second_look"]
-            not_assessed = sum(1 for c in agency["criteria"] if c["status"] == "not_assessed")
-            if pending or not_assessed:
-                waiting.append({"id": agency["id"], "name": agency["name"], "pending": pending,
-                                "not_assessed": not_assessed})
-            if review["agency_unanswered"]:
-                unanswered.append({"id": agency["id"], "name": agency["name"],
-                                   "count": review["agency_unanswered"]})
             for criterion in agency["criteria"]:
                 if "declared_vs_observed" in criterion.get("flags", []) and \
                         criterion["status"] != "reviewed":
@@ -340,9 +359,49 @@ class ReviewApp:
                         if row.get("message"):
                             flags.append({"agency": agency, "criterion": criterion["id"],
                                           "message": row["message"], "label": row["label"]})
+        year = int(document["as_of"][:4])
+        before = year_before(ws, year)
+        for group in groups:
+            previous = {p.agency_id: p for p in (before.ranking(group["level"]).places
+                                                 + before.ranking(group["level"]).not_ranked)
+                        } if before and before.ranking(group["level"]) else None
+            group["before"] = previous
+            group["charts"] = [(name, caption) for name, caption in PROVINCE_CHARTS
+                               if name != "nam-truoc" or previous is not None]
         return self.render(user, "province.html", title="Toàn tỉnh", groups=groups,
-                           waiting=waiting, flags=flags, unanswered=unanswered,
-                           as_of=document["as_of"])
+                           waiting=list(waiting.values()), flags=flags, unanswered=unanswered,
+                           as_of=document["as_of"], year=year, before=before,
+                           publications=[published(ws, y) for y in published_years(ws)])
+
+    def on_province_chart(self, request, ws, user, group: str, chart: str) -> Response:
+        """One of the province view's charts, drawn from the stored scores (and, beside them,
+        the year published before)."""
+        if user["role"] != accounts.REVIEWER:
+            return self.forbidden(user)
+        from ..export.charts import points_lost_chart, rating_chart, year_chart
+        from ..export.publication import year_before
+        from ..export.rankings import rankings
+        from ..export.results import results_document
+
+        if chart not in dict(PROVINCE_CHARTS) or group not in dict(GROUPS):
+            raise NotFound()
+        try:
+            document = results_document(ws)
+        except UserError:
+            raise NotFound() from None
+        if not any(a["level"] == group for a in document["agencies"]):
+            raise NotFound()
+        if chart == "xep-loai":
+            png = rating_chart(rankings(document), group)
+        elif chart == "diem-mat":
+            png = points_lost_chart(document, group)
+        else:
+            year = int(document["as_of"][:4])
+            before = year_before(ws, year)
+            if before is None:
+                raise NotFound()
+            png = year_chart(document, before.document, group, year, before.year)
+        return Response(png, mimetype="image/png")
 
     def on_audit(self, request, ws, user) -> Response:
         if user["role"] != accounts.REVIEWER:

@@ -18,8 +18,10 @@ class ReviewServer:
     another port: captured pages then cannot read or script the reviewers' page."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000,
-                 evidence_port: int | None = None, evidence_host: str | None = None):
+                 evidence_port: int | None = None, evidence_host: str | None = None,
+                 reviewer_home: str = "/"):
         self.root = Path(root)
+        self.reviewer_home = reviewer_home
         self.host = host
         # Another host name, not only another port: cookies are not kept apart by port, and two
         # ports of one host are one "site", so the session cookie would travel with every
@@ -39,7 +41,7 @@ class ReviewServer:
         placeholder = EvidenceApp(self.root, signer, frame_ancestor="'none'")
         evidence = make_server(self.host, self.evidence_port, placeholder, threaded=True)
         self.evidence_url = f"http://{self.evidence_host}:{evidence.server_port}"
-        page = ReviewApp(self.root, signer, self.evidence_url)
+        page = ReviewApp(self.root, signer, self.evidence_url, reviewer_home=self.reviewer_home)
         review = make_server(self.host, self.port, page, threaded=True)
         self.url = f"http://{self.host}:{review.server_port}"
         evidence.app = EvidenceApp(self.root, signer, frame_ancestor=self.url)

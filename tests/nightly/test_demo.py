@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
@@ -50,7 +51,19 @@ def test_demo_ends_with_a_ready_review_page(tmp_path: Path):
         home = opener.open(f"{base}/dang-nhap", data=urlencode(
             {"username": "duyet", "password": password, "csrf": token}).encode(), timeout=30)
         page = home.read().decode()
-        assert home.status == 200 and "so-tttt" in page
+        # the landing page is the province view: the group ranked, what blocks publishing
+        assert home.status == 200 and home.url == f"{base}/toan-tinh", home.url
+        assert "<h1>Toàn tỉnh</h1>" in page and "so-tttt" in page
+        assert f"Năm {date.today().year}: đã công bố" in page
+        # the year published at once, with its report, said to be unreviewed
+        published = out / "cong-bo" / str(date.today().year)
+        assert f"Đã công bố năm {date.today().year}: {published}" in output
+        names = {p.name for p in published.iterdir()}
+        assert {f"bao-cao-danh-gia-{date.today().year}.pdf",
+                f"bao-cao-danh-gia-{date.today().year}.docx",
+                f"xep-hang-{date.today().year}.xlsx"} <= names
+        html = (published / f"bao-cao-danh-gia-{date.today().year}.html").read_text("utf-8")
+        assert "bản thử trên tỉnh mẫu" in html
         agency = opener.open(f"{base}/co-quan/so-tttt", timeout=30).read().decode()
         assert "1B/III/2" in agency and "Báo cáo để cơ quan xác nhận" in agency
     finally:

@@ -153,6 +153,28 @@ def test_a_reviewer_confirms_a_whole_category_at_once(served, page, tmp_path):
     assert "chưa duyệt" in page.locator("#tc-1B-IV-2").inner_text()
 
 
+def test_a_reviewer_moves_between_findings_with_the_keyboard(served, page, tmp_path):
+    _, server, _ = served
+    _login(page, server, "duyet")
+    page.goto(server.url + "/co-quan/so-tttt")
+    rows = page.locator("tr[id^='tc-']")
+    ids = [rows.nth(i).get_attribute("id") for i in range(3)]
+    page.locator(f"[id='{ids[0]}'] a.dieu-huong").first.focus()
+    page.keyboard.press("Enter")
+    assert page.url.endswith(f"#{ids[1]}")
+    # the next Tab starts in the finding shown: its own "next" link, then Enter again
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == f"Tiêu chí sau ({ids[1][3:].replace('-', '/')})"
+    page.keyboard.press("Enter")
+    assert page.url.endswith(f"#{ids[2]}")
+    outline = page.evaluate(f"getComputedStyle(document.getElementById('{ids[2]}'))"
+                            ".outlineStyle")
+    assert outline == "solid"                    # the finding shown is outlined (:target)
+    page.screenshot(path=str(tmp_path / "ban-phim.png"))
+    print(f"screenshot: {tmp_path / 'ban-phim.png'}")
+
+
 def test_the_province_view_ranks_each_group_and_says_what_blocks_publishing(served, page,
                                                                            tmp_path):
     ws_dir, server, _ = served
@@ -167,8 +189,18 @@ def test_the_province_view_ranks_each_group_and_says_what_blocks_publishing(serv
     # nothing is fully scored in this workspace: every agency is listed apart, with why
     departments = page.get_by_role("table", name="Xếp hạng Nhóm các cơ quan sở, ngành cấp tỉnh")
     assert "chưa đủ dữ liệu" in departments.inner_text() or "—" in departments.inner_text()
-    blocking = page.locator("h2#chua-xong + table")
+    blocking = page.get_by_role("table", name="Còn chặn việc công bố")
     assert "Sở Thông tin và Truyền thông" in blocking.inner_text()
+    assert "Năm 2026 chưa công bố" in page.locator("body").inner_text()
+    # each group's charts are drawn and really load (same origin, no script needed)
+    charts = page.locator("img.bieu-do")
+    assert charts.count() == 6                  # ratings and points lost, three groups
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=chart.element_handle())
+    assert page.locator("img[alt^='Xếp loại theo hạng mục — Nhóm các cơ quan sở']").count() == 1
     page.screenshot(path=str(tmp_path / "toan-tinh.png"), full_page=True)
     print(f"screenshot: {tmp_path / 'toan-tinh.png'}")
     page.get_by_role("button", name="Đăng xuất").click()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -234,5 +235,21 @@ def test_a_year_with_nothing_waiting_publishes_without_force_and_compares_with_t
     assert "Năm 2025 → năm 2026" in shown.stdout
     assert len([line for line in shown.stdout.splitlines() if line.startswith("  ")]) == len(
         truth["agencies"])
+    # the province view puts the year before beside this one, in a column and a chart
+    from werkzeug.test import Client
+
+    from inspector.review import accounts
+    from inspector.review.app import ReviewApp
+    from inspector.review.evidence import EvidenceSigner
+
+    accounts.create_user(ws, "duyet", "mật-khẩu-đủ-dài-2026", accounts.REVIEWER)
+    client = Client(ReviewApp(ws.root, EvidenceSigner(b"k" * 32), "http://127.0.0.1:9001"))
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/dang-nhap").text).group(1)
+    client.post("/dang-nhap", data={"username": "duyet", "password": "mật-khẩu-đủ-dài-2026",
+                                    "csrf": token})
+    view = client.get("/toan-tinh").text
+    assert "<th>Năm 2025</th>" in view and "Năm 2026: đã công bố" in view
+    chart = client.get("/toan-tinh/bieu-do/district/nam-truoc.png")
+    assert chart.status_code == 200 and chart.data.startswith(b"\x89PNG")
     listed = json.loads((tmp_path / "2026" / "ket-qua-2026.json").read_text(encoding="utf-8"))
     assert listed["as_of"] == truth["as_of"]
