@@ -25,7 +25,7 @@ from . import accounts
 from .evidence import EvidenceSigner
 from .corrections import correct_section, topic_rows, withdraw_correction
 from .overrides import (apply_zero_rule, clear_override, confirm_category, confirm_finding,
-                        respond, set_override)
+                        respond, set_override, zero_rule_case)
 from .state import finding_reviews, review_summary
 
 # The province view's charts (export/charts.py): path name → caption.
@@ -240,6 +240,7 @@ class ReviewApp:
             other = {k: v for k, v in metrics.items() if k not in ("posts", "services")}
             findings.append(dict(
                 row, metrics=metrics, override=loads(row["override"], None),
+                zero_rule=zero_rule_case(row),
                 flags=loads(row["flags"], None), review=reviews[row["criterion_id"]],
                 metrics_other=json.dumps(other, ensure_ascii=False, indent=1) if other else "",
                 # the annotated crop first: it sits beside the posts it outlines

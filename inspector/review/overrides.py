@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import UserError
+from ..scoring.quantities import NOT_IN_REPORT
 from ..scoring.store import rescore
 from ..workspace import Workspace, loads, utcnow
 
@@ -58,22 +59,41 @@ def set_override(ws: Workspace, agency_id: str, criterion_id: str, points: float
 
 
 ZERO_RULE = "Mục V.3.1.b: số liệu khai báo không đúng với thực tế (0 điểm)"
+ZERO_RULE_NOT_DECLARED = ("Mục V.3.1.b: không khai báo đủ thông tin, số liệu theo quy định "
+                          "(0 điểm)")
+
+
+def zero_rule_case(finding: dict[str, Any]) -> str | None:
+    """Which case of V.3.1.b a stored finding may take, if any: a declared figure found
+    different from what was observed, or a figure the agency's report does not hold. A finding
+    not assessed for another reason (a portal down, posts undated) never takes it."""
+    if "declared_vs_observed" in (loads(finding["flags"], None) or []):
+        return ZERO_RULE
+    if finding["status"] == "not_assessed" and NOT_IN_REPORT in (finding["reason"] or ""):
+        return ZERO_RULE_NOT_DECLARED
+    return None
 
 
 def apply_zero_rule(ws: Workspace, agency_id: str, criterion_id: str, reviewer: str,
                     note: str | None = None) -> dict[str, Any]:
-    """A reviewer confirms that the agency's declared figure is not what the inspection saw:
-    Section V.3.1.b gives the criterion 0 points. Only a finding flagged declared-vs-observed
-    can take it; the reason shown is the seed's words and the difference found."""
+    """A reviewer confirms one of the cases of Section V.3.1.b, and the criterion gets 0
+    points: the agency's declared figure is not what the inspection saw (a finding flagged
+    declared-vs-observed), or the agency's report lacks a figure the criterion needs. The
+    reason shown is the seed's words and the difference found, or the figure missing."""
     finding = _finding(ws, agency_id, criterion_id)
-    if "declared_vs_observed" not in (loads(finding["flags"], None) or []):
+    case = zero_rule_case(finding)
+    if case is None:
         raise UserError(f"{agency_id} {criterion_id}: no declared figure differs from what was "
-                        "observed beyond the tolerance; set the points with an override")
-    metrics = loads(finding["metrics"], {})
-    differences = "; ".join(f"{d['label']}: {d['message']}" for d in metrics.get("declared", [])
-                            if d.get("message"))
+                        "observed beyond the tolerance, and no figure is missing from the "
+                        "agency's report; set the points with an override")
+    if case == ZERO_RULE:
+        metrics = loads(finding["metrics"], {})
+        found = "; ".join(f"{d['label']}: {d['message']}" for d in metrics.get("declared", [])
+                          if d.get("message"))
+    else:
+        found = finding["reason"]
     note = (note or "").strip()
-    reason = f"{ZERO_RULE} — {differences}" + (f". {note}" if note else "")
+    reason = f"{case} — {found}" + (f". {note}" if note else "")
     return set_override(ws, agency_id, criterion_id, 0, reason, reviewer,
                         action="override.zero_rule")
 

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 
+# The reason of a figure the agency's report should hold and does not (V.3.1.b's first case).
+NOT_IN_REPORT = "has not been recorded from the agency's survey"
+
+
 class Unknown(Exception):
     """The quantity could not be known; the message says why (in English, for reviewers)."""
 
@@ -248,8 +252,8 @@ def resolve(name: str, ctx: Context) -> float:
     if prefix in ("survey", "observed"):
         obs = ctx.observations.get(f"{prefix}/{key}")
         if obs is None:
-            source = "the agency's survey" if prefix == "survey" else "the portal"
-            raise Unknown(f"{name} has not been recorded from {source}")
+            raise Unknown(f"{name} {NOT_IN_REPORT}" if prefix == "survey"
+                          else f"{name} has not been recorded from the portal")
         if obs.get("status") == "failed":
             raise Unknown(obs.get("reason") or f"{name} could not be observed")
         value = obs.get("value")

@@ -136,3 +136,33 @@ def test_the_command_confirms_a_category(ws_dir):
     assert out.startswith("Đã xác nhận 1 kết quả tự động của so-tttt 1B/IV: 1B/IV/1.")
     invoke("override", "confirm-category", "so-tttt", "9Z/IX", "-w", str(ws_dir),
            "--by", "Trần Thị Duyệt", code=1)
+
+
+def test_a_figure_missing_from_the_report_takes_the_zero_rule_and_a_portal_down_does_not(
+        ws_dir):
+    """V.3.1.b's first case, "không khai báo đủ thông tin, số liệu theo quy định": so-tttt's
+    report leaves its staff figures blank, so 1B/I/1.1 is not assessed for want of them; the
+    reviewer may give it 0 with that reason. 1B/IV/2, not assessed while its services wait for
+    a check, cannot take it."""
+    missing = _finding(ws_dir, "1B/I/1.1")
+    assert missing["status"] == "not_assessed"
+    assert "has not been recorded from the agency's survey" in missing["reason"]
+    waiting = _finding(ws_dir, "1B/IV/2")
+    assert waiting["status"] == "not_assessed" and "survey" not in waiting["reason"]
+    client = Client(ReviewApp(ws_dir, EvidenceSigner(b"k" * 32), "http://127.0.0.1:9001"))
+    token = _login(client)
+    page = client.get("/co-quan/so-tttt").text
+    row = page[page.index('id="tc-1B-I-1.1"'):]
+    row = row[:row.index("</tr>")]
+    assert "Xác nhận cơ quan không khai báo đủ số liệu: 0 điểm (Mục V.3.1.b)" in row
+    other = page[page.index('id="tc-1B-IV-2"'):]
+    assert "Mục V.3.1.b" not in other[:other.index("</tr>")]
+    client.post("/co-quan/so-tttt/diem-0", data={"csrf": token, "criterion": "1B/I/1.1"})
+    finding = _finding(ws_dir, "1B/I/1.1")
+    assert (finding["status"], finding["points"]) == ("reviewed", 0)
+    reason = json.loads(finding["override"])["reason"]
+    assert reason.startswith("Mục V.3.1.b: không khai báo đủ thông tin, số liệu theo quy định")
+    assert "survey." in reason                   # which figure was missing
+    invoke("override", "zero-rule", "so-tttt", "1B/IV/2", "-w", str(ws_dir), "--by",
+           "Trần Thị Duyệt", code=1)
+    assert _finding(ws_dir, "1B/IV/2")["status"] == "not_assessed"
