@@ -268,6 +268,22 @@ def _agencies(publication: Publication, before: Publication | None) -> list[Sect
     return sections
 
 
+def _service_reason(service: dict[str, Any]) -> str:
+    """Why a service stands as it does, in the words the check left: its reason, a catalogue
+    name that did not match, or the step where the last failed journey stopped."""
+    if service.get("reason"):
+        return service["reason"]
+    match = service.get("match") or {}
+    if match and match.get("matched") is False:
+        return (f"không khớp danh mục TTHC (điểm khớp {vn_points(match.get('score'))}, ngưỡng "
+                f"{vn_points(match.get('threshold'))})")
+    failed = [a for a in service.get("attempts", []) if a.get("ok") is False]
+    if failed:
+        last = failed[-1]
+        return "; ".join(str(x) for x in (last.get("failed_step"), last.get("reason")) if x)
+    return ""
+
+
 def _services(publication: Publication) -> Section:
     section = Section("IV. Dịch vụ công trực tuyến được công nhận, không công nhận")
     rows, tally = [], {True: 0, False: 0, None: 0}
@@ -278,7 +294,7 @@ def _services(publication: Publication) -> Section:
             tally[verdict] += 1
             rows.append([agency["name"], service["name"],
                          f"Mức {service['declared_level']}" if service["declared_level"] else "—",
-                         SERVICE_VERDICTS[verdict], service.get("reason") or ""])
+                         SERVICE_VERDICTS[verdict], _service_reason(service)])
     section.blocks.append(
         f"Các cơ quan khai báo {len(rows)} dịch vụ công trực tuyến; mỗi dịch vụ được kiểm tra "
         "bằng cách đăng ký, nộp và tra cứu hồ sơ như người dân. Được công nhận: "
