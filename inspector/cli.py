@@ -859,10 +859,10 @@ def override_confirm_category(ws, agency_id, category_id, reviewer, note):
 @click.option("--note", help="What the reviewer checked.")
 @with_workspace
 def override_zero_rule(ws, agency_id, criterion_id, reviewer, note):
-    """Confirm that the agency's declared figure is wrong (Section V.3.1.b): 0 points.
-
-    Only a finding flagged "declared vs observed" takes it; the reason recorded is the seed's
-    words and the difference found.
+    """Confirm a case of Section V.3.1.b: 0 points. A finding flagged "declared vs observed"
+    (the agency's figure is wrong; the reason recorded is the seed's words and the difference
+    found), or one not assessed because the agency's report lacks a figure it needs (the
+    reason names the figure). A finding not assessed for another reason cannot take it.
 
     Example: inspector override zero-rule so-tttt 1B/III/2 --by "Trần Thị Duyệt"
     """

@@ -25,7 +25,7 @@ from . import accounts
 from .evidence import EvidenceSigner
 from .corrections import correct_section, topic_rows, withdraw_correction
 from .overrides import (apply_zero_rule, clear_override, confirm_category, confirm_finding,
-                        respond, set_override, zero_rule_case)
+                        respond, respond_all, set_override, zero_rule_case)
 from .state import finding_reviews, review_summary
 
 # The province view's charts (export/charts.py): path name → caption.
@@ -76,6 +76,8 @@ class ReviewApp:
             Rule("/co-quan/<agency_id>/xac-nhan-hang-muc", endpoint="confirm_category",
                  methods=["POST"]),
             Rule("/co-quan/<agency_id>/tra-loi", endpoint="answer", methods=["POST"]),
+            Rule("/co-quan/<agency_id>/xac-nhan-tat-ca", endpoint="answer_all",
+                 methods=["POST"]),
             Rule("/co-quan/<agency_id>/chuyen-muc", endpoint="section", methods=["POST"]),
             Rule("/co-quan/<agency_id>/bo-chuyen-muc", endpoint="unsection", methods=["POST"]),
             Rule("/xem", endpoint="viewer"),
@@ -481,6 +483,18 @@ class ReviewApp:
                             lambda criterion: respond(
                                 ws, agency_id, criterion, request.form.get("state", ""),
                                 request.form.get("comment"), user["username"]))
+
+    def on_answer_all(self, request, ws, user, agency_id: str) -> Response:
+        """Agency staff confirm every finding they have not answered yet, one audit entry
+        each; disputes and earlier answers stay."""
+        if user["role"] != accounts.AGENCY or user.get("agency_id") != agency_id:
+            return self.forbidden(user)
+        try:
+            respond_all(ws, agency_id, user["username"])
+        except UserError as exc:
+            return self.on_agency(request, ws, user, agency_id, status=400,
+                                  error=f"Không lưu được ý kiến: {exc}")
+        return redirect(f"/co-quan/{agency_id}", 303)
 
     def _correct(self, request, ws, user, agency_id: str, failed: str, change) -> Response:
         """Apply a correction of a topic's section: back to the topic's row on the agency's

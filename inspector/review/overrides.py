@@ -190,3 +190,22 @@ def respond(ws: Workspace, agency_id: str, criterion_id: str, state: str, commen
                  old={"answer": before["state"]} if before else None,
                  new={"answer": state, "points": finding["points"]},
                  reason=(comment or "").strip() or None)
+
+
+def respond_all(ws: Workspace, agency_id: str, username: str) -> list[str]:
+    """The agency confirms at once every finding it has not answered yet (Section VII), each
+    answer audit-logged on its own; answers already given, disputes included, are left as
+    they are. Returns the criteria confirmed."""
+    rows = list(ws.db["findings"].rows_where("agency_id = ?", [agency_id], order_by="rowid"))
+    if not rows:
+        ws.agencies([agency_id])
+        raise UserError(f"{agency_id}: no finding to answer yet")
+    answered = {r["criterion_id"] for r in ws.db["responses"].rows_where(
+        "agency_id = ?", [agency_id])}
+    done = []
+    for row in rows:
+        if row["criterion_id"] in answered:
+            continue
+        respond(ws, agency_id, row["criterion_id"], CONFIRMED, None, username)
+        done.append(row["criterion_id"])
+    return done

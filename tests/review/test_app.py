@@ -240,3 +240,36 @@ def test_the_confirmation_report_page_shows_signed_pictures_to_whom_may_see_it(c
     login(client, "cb-so-tttt")
     assert client.get("/co-quan/so-tttt/bao-cao").status_code == 200
     assert client.get("/co-quan/xa-kien-an/bao-cao").status_code == 403
+
+
+def test_agency_staff_confirm_every_unanswered_finding_at_once(client):
+    """Section VII: the agency answers its figures; one button confirms those it has not
+    answered, one audit entry each, and a dispute already sent stays a dispute."""
+    login(client, "cb-so-tttt")
+    token = csrf_of(client, "/co-quan/so-tttt")
+    client.post("/co-quan/so-tttt/tra-loi", data={
+        "criterion": "1B/III/2", "state": "disputed", "comment": "Thiếu tin tháng 12",
+        "csrf": token})
+    ws = Workspace(client.application.root)
+    total = ws.db["findings"].count_where("agency_id = 'so-tttt'")
+    ws.close()
+    page = client.get("/co-quan/so-tttt").text
+    assert f"Xác nhận tất cả {total - 1} kết quả chưa có ý kiến" in page
+    assert client.post("/co-quan/xa-kien-an/xac-nhan-tat-ca",
+                       data={"csrf": token}).status_code == 403
+    done = client.post("/co-quan/so-tttt/xac-nhan-tat-ca", data={"csrf": token})
+    assert done.status_code == 303
+    ws = Workspace(client.application.root)
+    answers = {r["criterion_id"]: r["state"] for r in ws.db["responses"].rows_where(
+        "agency_id = 'so-tttt'")}
+    audit = [r["subject"] for r in ws.db["audit_log"].rows_where("action = 'finding.confirmed'")]
+    ws.close()
+    assert len(answers) == total and answers["1B/III/2"] == "disputed"
+    assert sorted(audit) == sorted(f"so-tttt/{c}" for c, s in answers.items()
+                                   if s == "confirmed")
+    assert "Xác nhận tất cả" not in client.get("/co-quan/so-tttt").text
+    # a reviewer cannot answer for the agency
+    client.post("/dang-xuat", data={"csrf": token})
+    login(client, "duyet")
+    assert client.post("/co-quan/so-tttt/xac-nhan-tat-ca",
+                       data={"csrf": csrf_of(client)}).status_code == 403
