@@ -156,9 +156,42 @@ def _v8(db: sqlite_utils.Database) -> None:
     }, pk="year")
 
 
+def _v9(db: sqlite_utils.Database) -> None:
+    """Which agency each evidence file belongs to (recorded when an observation holding its
+    reference is stored): agency staff open their own evidence by this, never by searching
+    text a portal controls. Filled from the observations already stored."""
+    db["evidence_owners"].create({"sha256": str, "agency_id": str},
+                                 pk=("sha256", "agency_id"))
+    for agency_id, value in db.execute("select agency_id, value from observations"
+                                       ).fetchall():
+        _own_evidence(db, agency_id, loads(value, {}))
+
+
+def evidence_refs(value: Any) -> Iterator[tuple[str, str]]:
+    """(path, sha256) of every evidence reference in a stored value: the dicts that
+    evidence/store.py returns, never a string that merely looks like a path."""
+    if isinstance(value, dict):
+        if isinstance(value.get("path"), str) and isinstance(value.get("sha256"), str):
+            yield value["path"], value["sha256"]
+        for item in value.values():
+            yield from evidence_refs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from evidence_refs(item)
+
+
+def _own_evidence(db: sqlite_utils.Database, agency_id: str, value: Any) -> None:
+    for path, sha256 in set(evidence_refs(value)):
+        # only a reference to evidence really stored under that path and hash
+        if db.execute("select 1 from evidence where sha256 = ? and path = ?",
+                      [sha256, path]).fetchone():
+            db["evidence_owners"].insert({"sha256": sha256, "agency_id": agency_id},
+                                         pk=("sha256", "agency_id"), ignore=True)
+
+
 # Forward migrations: index i brings the schema from version i to i + 1. Never edit a shipped
 # one; append a new function.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -261,6 +294,7 @@ class Workspace:
             "agency_id": agency_id, "key": key, "status": status, "reason": reason,
             "value": dumps(value or {}), "observed_at": utcnow(), "run_id": run_id,
         }, pk=("agency_id", "key"))
+        _own_evidence(self.db, agency_id, value or {})
 
 
 def dumps(value: Any) -> str:

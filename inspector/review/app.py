@@ -303,16 +303,15 @@ class ReviewApp:
                            href=self.sign(user, path))
 
     def _may_read(self, ws, user, path: str) -> bool:
-        """Reviewers read any stored evidence; an agency's staff only what its own findings or
-        services refer to."""
+        """Reviewers read any stored evidence; an agency's staff only evidence recorded as its
+        own (evidence_owners, written with the observation that holds the reference), never by
+        searching text a portal controls."""
         if user["role"] == accounts.REVIEWER:
             return True
-        needle = f'%"{path}"%'
-        agency = user.get("agency_id")
         return bool(ws.db.execute(
-            "select 1 from findings where agency_id = ? and evidence like ? union "
-            "select 1 from observations where agency_id = ? and value like ? limit 1",
-            [agency, needle, agency, needle]).fetchone())
+            "select 1 from evidence e join evidence_owners o on o.sha256 = e.sha256 "
+            "where e.path = ? and o.agency_id = ? limit 1",
+            [path, user.get("agency_id")]).fetchone())
 
     def on_province(self, request, ws, user) -> Response:
         """The province as a whole: each group ranked with its ratings, how the ratings spread

@@ -273,3 +273,22 @@ def test_agency_staff_confirm_every_unanswered_finding_at_once(client):
     login(client, "duyet")
     assert client.post("/co-quan/so-tttt/xac-nhan-tat-ca",
                        data={"csrf": csrf_of(client)}).status_code == 403
+
+
+def test_another_agencys_evidence_path_in_a_post_title_does_not_open_it(client):
+    """A portal controls its posts' titles: one titled with another agency's evidence path
+    gave its agency's staff that agency's saved page while access searched observation text.
+    Access now follows the evidence's recorded owner."""
+    ws = Workspace(client.application.root)
+    theirs = next(ws.db["evidence"].rows_where("url = ?", ["http://127.0.0.1:8103/"]))["path"]
+    ws.put_observation("so-tttt", "posts/thong-bao", {
+        "section": {"found": True, "own": True, "how": "menu", "urls": []},
+        "posts": [{"url": "http://127.0.0.1:8101/tb/1", "title": theirs,
+                   "published": "2026-10-01", "evidence": theirs}]})
+    owners = {r[0] for r in ws.db.execute(
+        "select o.agency_id from evidence_owners o join evidence e on e.sha256 = o.sha256 "
+        "where e.path = ?", [theirs]).fetchall()}
+    ws.close()
+    assert owners == {"xa-kien-an"}
+    login(client, "cb-so-tttt")
+    assert client.get(f"/xem?path={theirs}").status_code == 403
