@@ -26,6 +26,7 @@ from .evidence import EvidenceSigner
 from .corrections import correct_section, topic_rows, withdraw_correction
 from .overrides import (apply_zero_rule, clear_override, confirm_category, confirm_finding,
                         respond, respond_all, set_override, zero_rule_case)
+from .limits import AUDIT_PAGE, MAX_FORM_MEMORY, MAX_FORM_PARTS, MAX_REQUEST_BYTES
 from .state import finding_reviews, review_summary
 
 # The province view's charts (export/charts.py): path name → caption.
@@ -46,6 +47,14 @@ def _anchor(finding: dict[str, Any]) -> str:
 def _back_to(agency_id: str, criterion_id: str) -> Response:
     """After a change, the agency's page at the finding (its row id as agency.html makes it)."""
     return redirect(f"/co-quan/{agency_id}#tc-{criterion_id.replace('/', '-')}", 303)
+
+
+class ReviewRequest(Request):
+    """A request whose form cannot grow past the page's caps (review/limits.py)."""
+
+    max_content_length = MAX_REQUEST_BYTES
+    max_form_memory_size = MAX_FORM_MEMORY
+    max_form_parts = MAX_FORM_PARTS
 
 
 class ReviewApp:
@@ -89,7 +98,13 @@ class ReviewApp:
     # --- plumbing -----------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
-        request = Request(environ)
+        request = ReviewRequest(environ)
+        if (request.content_length or 0) > MAX_REQUEST_BYTES:
+            # answered before a byte of the body is read
+            response = Response("Yêu cầu quá lớn.", status=413)
+            self.harden(response)
+            response.headers["Connection"] = "close"
+            return response(environ, start_response)
         ws = Workspace(self.root, create=False)
         try:
             response = self.dispatch(request, ws)
@@ -114,6 +129,9 @@ class ReviewApp:
     def dispatch(self, request: Request, ws: Workspace) -> Response:
         adapter = self.urls.bind_to_environ(request.environ)
         endpoint, args = adapter.match()
+        if request.method == "POST" and sum(
+                1 for _ in request.form.items(multi=True)) > MAX_FORM_PARTS:
+            return Response("Biểu mẫu có quá nhiều trường.", status=413)
         if endpoint == "login":
             return self.on_login(request, ws)
         user = accounts.session_user(ws, request.cookies.get(SESSION_COOKIE))
@@ -408,8 +426,16 @@ class ReviewApp:
     def on_audit(self, request, ws, user) -> Response:
         if user["role"] != accounts.REVIEWER:
             return self.forbidden(user)
-        entries = list(ws.db["audit_log"].rows_where(order_by="id desc", limit=500))
-        return self.render(user, "audit.html", title="Nhật ký", entries=entries)
+        total = ws.db["audit_log"].count
+        pages = max(1, -(-total // AUDIT_PAGE))
+        try:
+            page = min(max(1, int(request.args.get("trang", "1"))), pages)
+        except ValueError:
+            page = 1
+        entries = list(ws.db["audit_log"].rows_where(order_by="id desc", limit=AUDIT_PAGE,
+                                                     offset=(page - 1) * AUDIT_PAGE))
+        return self.render(user, "audit.html", title="Nhật ký", entries=entries, page=page,
+                           pages=pages, total=total)
 
     # --- changes ------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from ..scoring.checklist import load_all, load_topics, posts_topics, topics_of_c
 from ..scoring.store import rescore
 from ..sections import SectionRecord, topic_observation
 from ..workspace import Workspace, dumps, loads
+from .limits import check_text
 
 
 def _agency(ws: Workspace, agency_id: str) -> dict[str, Any]:
@@ -66,6 +67,7 @@ def correct_section(ws: Workspace, agency_id: str, topic: str, url: str, verdict
                     reviewer: str, reason: str) -> list[str]:
     """Record the reviewer's correction, derive the agency's topics again from what was read,
     re-score it; the observation keys that changed."""
+    check_text(reason, "lý do")
     needed = posts_topics(load_all(), _agency(ws, agency_id)["level"])
     if topic not in needed:
         raise UserError(f"{agency_id}: no criterion of its level counts posts of topic "

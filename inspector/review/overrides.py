@@ -9,6 +9,7 @@ from ..errors import UserError
 from ..scoring.quantities import NOT_IN_REPORT
 from ..scoring.store import rescore
 from ..workspace import Workspace, loads, utcnow
+from .limits import check_text
 
 CONFIRMED, DISPUTED = "confirmed", "disputed"
 
@@ -33,6 +34,7 @@ def set_override(ws: Workspace, agency_id: str, criterion_id: str, points: float
     """The reviewer's points stand (status `reviewed`) through later crawls and re-scoring until
     cleared; the automatic value is kept beside them, and a later change of it flags the finding
     for a second look. Returns the finding as re-scored."""
+    check_text(reason, "lý do")
     finding = _finding(ws, agency_id, criterion_id)
     if not reason or not reason.strip():
         raise UserError("a reason is required for an override")
@@ -80,6 +82,7 @@ def apply_zero_rule(ws: Workspace, agency_id: str, criterion_id: str, reviewer: 
     points: the agency's declared figure is not what the inspection saw (a finding flagged
     declared-vs-observed), or the agency's report lacks a figure the criterion needs. The
     reason shown is the seed's words and the difference found, or the figure missing."""
+    check_text(note, "ghi chú")
     finding = _finding(ws, agency_id, criterion_id)
     case = zero_rule_case(finding)
     if case is None:
@@ -101,6 +104,7 @@ def apply_zero_rule(ws: Workspace, agency_id: str, criterion_id: str, reviewer: 
 def clear_override(ws: Workspace, agency_id: str, criterion_id: str, reason: str,
                    reviewer: str) -> dict[str, Any]:
     """Back to the automatic value; logged like the override itself."""
+    check_text(reason, "lý do")
     finding = _finding(ws, agency_id, criterion_id)
     before = _override(ws, agency_id, criterion_id)
     if before is None:
@@ -122,6 +126,7 @@ def confirm_finding(ws: Workspace, agency_id: str, criterion_id: str, reviewer: 
     """The reviewer has looked at the evidence and agrees with the automatic value. The
     confirmation holds for that value: if a later crawl moves it, the finding asks for a second
     look. A finding that could not be assessed has no value to confirm (set points instead)."""
+    check_text(note, "ghi chú")
     finding = _finding(ws, agency_id, criterion_id)
     if not reviewer or not reviewer.strip():
         raise UserError("the reviewer's name is required for a confirmation")
@@ -174,6 +179,7 @@ def respond(ws: Workspace, agency_id: str, criterion_id: str, state: str, commen
             username: str) -> None:
     """An agency's answer to one of its findings (Section VII): confirmed, or disputed with a
     comment. The latest answer stands; every answer is in the audit log."""
+    check_text(comment, "ý kiến")
     if state not in (CONFIRMED, DISPUTED):
         raise UserError(f"an answer is {CONFIRMED} or {DISPUTED}, not {state!r}")
     if state == DISPUTED and not (comment or "").strip():

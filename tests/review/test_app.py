@@ -292,3 +292,53 @@ def test_another_agencys_evidence_path_in_a_post_title_does_not_open_it(client):
     assert owners == {"xa-kien-an"}
     login(client, "cb-so-tttt")
     assert client.get(f"/xem?path={theirs}").status_code == 403
+
+
+class _Unread:
+    """A request body that must not be read."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def test_a_post_over_the_size_cap_is_refused_unread(client):
+    from werkzeug.test import EnvironBuilder
+
+    environ = EnvironBuilder(path="/dang-nhap", method="POST").get_environ()
+    environ.update({"CONTENT_LENGTH": str(30 * 1024 * 1024),
+                    "CONTENT_TYPE": "application/x-www-form-urlencoded",
+                    "wsgi.input": _Unread()})
+    status = []
+    body = b"".join(client.application(environ, lambda s, h: status.append(s)))
+    assert status == ["413 REQUEST ENTITY TOO LARGE"] and "quá lớn" in body.decode()
+
+
+def test_a_comment_over_the_length_cap_is_refused_and_nothing_is_stored(client):
+    login(client, "cb-so-tttt")
+    token = csrf_of(client, "/co-quan/so-tttt")
+    refused = client.post("/co-quan/so-tttt/tra-loi", data={
+        "criterion": "1B/III/2", "state": "disputed", "comment": "x" * 2001, "csrf": token})
+    assert refused.status_code == 400 and "ý kiến quá dài: 2.001 ký tự, tối đa 2.000" in \
+        refused.text
+    ws = Workspace(client.application.root)
+    assert ws.db["responses"].count == 0
+    ws.close()
+    too_many = {f"f{i}": "1" for i in range(150)} | {"csrf": token, "criterion": "1B/III/2",
+                                                     "state": "confirmed"}
+    assert client.post("/co-quan/so-tttt/tra-loi", data=too_many).status_code == 413
+
+
+def test_the_audit_log_is_paged(client):
+    ws = Workspace(client.application.root)
+    for index in range(250):
+        ws.audit("duyet", "override.set", f"so-tttt/1B/III/{index}", reason=f"lần {index}")
+    ws.close()
+    login(client, "duyet")
+    first = client.get("/nhat-ky").text
+    assert "trang 1/3" in first and "lần 249" in first and "lần 149" not in first
+    assert 'href="/nhat-ky?trang=2"' in first
+    last = client.get("/nhat-ky?trang=3").text
+    assert "lần 0<" in last and "Mới hơn" in last and "Cũ hơn" not in last
+    assert client.get("/nhat-ky?trang=abc").status_code == 200
