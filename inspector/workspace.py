@@ -167,6 +167,14 @@ def _v9(db: sqlite_utils.Database) -> None:
         _own_evidence(db, agency_id, loads(value, {}))
 
 
+def _v10(db: sqlite_utils.Database) -> None:
+    """Login attempts (review/logins.py): throttling per account and per address, locks."""
+    db["login_attempts"].create({"id": int, "at": str, "username": str, "address": str,
+                                 "ok": int}, pk="id")
+    db["login_attempts"].create_index(["username", "at"])
+    db["login_attempts"].create_index(["address", "at"])
+
+
 def evidence_refs(value: Any) -> Iterator[tuple[str, str]]:
     """(path, sha256) of every evidence reference in a stored value: the dicts that
     evidence/store.py returns, never a string that merely looks like a path."""
@@ -191,7 +199,7 @@ def _own_evidence(db: sqlite_utils.Database, agency_id: str, value: Any) -> None
 
 # Forward migrations: index i brings the schema from version i to i + 1. Never edit a shipped
 # one; append a new function.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

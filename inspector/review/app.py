@@ -21,7 +21,7 @@ from ..export.rankings import GROUPS
 from ..export.report import render_report
 from ..labels import LEVEL_NAMES, template_globals, vn_date, vn_number, vn_points
 from ..workspace import Workspace, loads
-from . import accounts
+from . import accounts, logins
 from .evidence import EvidenceSigner
 from .corrections import correct_section, topic_rows, withdraw_correction
 from .overrides import (apply_zero_rule, clear_override, confirm_category, confirm_finding,
@@ -170,8 +170,20 @@ class ReviewApp:
             cookie, field = request.cookies.get(LOGIN_COOKIE), request.form.get("csrf")
             if not cookie or not field or not secrets.compare_digest(cookie, field):
                 return self._login_page(403, "Biểu mẫu đăng nhập đã hết hạn; hãy thử lại.")
-            user = accounts.authenticate(ws, request.form.get("username", "").strip(),
-                                         request.form.get("password", ""))
+            username = request.form.get("username", "").strip()
+            address = request.remote_addr or "?"
+            verdict = logins.gate(ws, username, address)
+            if verdict.throttled:
+                logins.record_throttled(ws, username, address)
+                response = self._login_page(
+                    429, f"Quá nhiều lần đăng nhập sai; hãy thử lại sau {verdict.retry_after} "
+                         "giây.")
+                response.headers["Retry-After"] = str(verdict.retry_after)
+                return response
+            user = accounts.authenticate(ws, username, request.form.get("password", ""))
+            if verdict.locked:
+                user = None          # a lock answers as a wrong password, the right one too
+            logins.record(ws, username, address, user is not None)
             if user is None:
                 return self._login_page(401, "Tên đăng nhập hoặc mật khẩu không đúng.")
             token, _ = accounts.open_session(ws, user["username"], self.session_lifetime)
