@@ -175,6 +175,12 @@ def _v10(db: sqlite_utils.Database) -> None:
     db["login_attempts"].create_index(["address", "at"])
 
 
+def _v11(db: sqlite_utils.Database) -> None:
+    """A session's evidence-link key (review/accounts.py): evidence links name it, so that they
+    stop working when the session ends. Sessions opened before have none: log in again."""
+    db["sessions"].add_column("link_id", str)
+
+
 def evidence_refs(value: Any) -> Iterator[tuple[str, str]]:
     """(path, sha256) of every evidence reference in a stored value: the dicts that
     evidence/store.py returns, never a string that merely looks like a path."""
@@ -199,7 +205,7 @@ def _own_evidence(db: sqlite_utils.Database, agency_id: str, value: Any) -> None
 
 # Forward migrations: index i brings the schema from version i to i + 1. Never edit a shipped
 # one; append a new function.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -233,6 +233,7 @@ def open_session(ws: Workspace, username: str, lifetime: timedelta = SESSION_LIF
         ws.db["sessions"].insert({
             "token_hash": _token_hash(token), "username": username, "csrf": csrf,
             "created_at": moment.isoformat(), "expires_at": (moment + lifetime).isoformat(),
+            "link_id": secrets.token_hex(16),
         })
     return token, csrf
 
@@ -254,7 +255,22 @@ def session_user(ws: Workspace, token: str | None,
     row = _user_row(ws, session["username"])
     if row is None or row["disabled_at"] is not None:
         return None
-    return {**_public(row), "csrf": session["csrf"], "expires_at": session["expires_at"]}
+    return {**_public(row), "csrf": session["csrf"], "expires_at": session["expires_at"],
+            "link_id": session["link_id"]}
+
+
+def link_session_alive(ws: Workspace, username: str, link_id: str,
+                       now: datetime | None = None) -> bool:
+    """Whether an evidence link's session is still open for that user (a link stops working
+    at logout, at expiry, or when the account is disabled)."""
+    if not isinstance(link_id, str) or not re.fullmatch(r"[0-9a-f]{32}", link_id):
+        return False
+    session = next(ws.db["sessions"].rows_where("link_id = ? and username = ?",
+                                                [link_id, username]), None)
+    if session is None or _expired(session["expires_at"], _now(now)):
+        return False
+    row = _user_row(ws, username)
+    return row is not None and row["disabled_at"] is None
 
 
 def close_session(ws: Workspace, token: str | None) -> None:

@@ -152,7 +152,8 @@ class ReviewApp:
         return Response(body, status=status, mimetype="text/html")
 
     def sign(self, user: dict[str, Any], path: str) -> str:
-        return f"{self.evidence_origin}/e/{quote(path)}?{self.signer.sign(path, user['username'])}"
+        query = self.signer.sign(path, user["username"], session=user.get("link_id") or None)
+        return f"{self.evidence_origin}/e/{quote(path)}?{query}"
 
     def forbidden(self, user) -> Response:
         return self.render(user, "error.html", status=403, heading="Bạn không có quyền xem trang này")

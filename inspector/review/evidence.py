@@ -21,6 +21,7 @@ PREFIX = "/e/"
 
 _EXP = re.compile(r"[0-9]{1,12}")
 _SIG = re.compile(r"[0-9a-f]{64}")
+_SESSION = re.compile(r"[0-9a-f]{32}")
 # What may follow frame-ancestors: one origin (scheme://host[:port]) or a CSP keyword.
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+|'none'|'self'")
 _SAFE_NAME = re.compile(r"[A-Za-z0-9._-]{1,200}")
@@ -59,8 +60,9 @@ class EvidenceSigner:
             raise ValueError("the evidence signing secret must be at least 16 bytes")
         self._secret = bytes(secret)
 
-    def _digest(self, path: str, username: str, exp: str) -> str:
-        message = f"{path}|{username}|{exp}".encode("utf-8", "surrogatepass")
+    def _digest(self, path: str, username: str, exp: str, session: str = "") -> str:
+        message = f"{path}|{username}|{exp}" + (f"|{session}" if session else "")
+        message = message.encode("utf-8", "surrogatepass")
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
     @staticmethod
@@ -69,24 +71,31 @@ class EvidenceSigner:
                 and "|" not in username and username.isprintable())
 
     def sign(self, path: str, username: str, lifetime: timedelta = timedelta(minutes=30),
-             now: datetime | None = None) -> str:
-        """The query string ``u=<username>&exp=<unix seconds>&sig=<hex>`` for ``path``."""
+             now: datetime | None = None, session: str | None = None) -> str:
+        """The query string ``u=<username>&exp=<unix seconds>[&s=<session>]&sig=<hex>`` for
+        ``path``; with a session's link key the link works only while that session lasts."""
         if not self._valid_username(username):
             raise ValueError(f"cannot sign evidence for username {username!r}")
         if lifetime <= timedelta(0):
             raise ValueError("an evidence link needs a positive lifetime")
+        if session is not None and not _SESSION.fullmatch(session):
+            raise ValueError("a session's link key is 32 hex digits")
         exp = str(int(_timestamp(now) + lifetime.total_seconds()))
-        return urlencode({"u": username, "exp": exp, "sig": self._digest(path, username, exp)})
+        query = {"u": username, "exp": exp}
+        if session:
+            query["s"] = session
+        query["sig"] = self._digest(path, username, exp, session or "")
+        return urlencode(query)
 
     def verify(self, path: str, username: str, exp: str, sig: str,
-               now: datetime | None = None) -> bool:
+               now: datetime | None = None, session: str = "") -> bool:
         """True only for this signer's signature of these values, before exp."""
-        if not all(isinstance(v, str) for v in (path, exp, sig)):
+        if not all(isinstance(v, str) for v in (path, exp, sig, session)):
             return False
         if not self._valid_username(username) or not _EXP.fullmatch(exp) \
-                or not _SIG.fullmatch(sig):
+                or not _SIG.fullmatch(sig) or (session and not _SESSION.fullmatch(session)):
             return False
-        expected = self._digest(path, username, exp)
+        expected = self._digest(path, username, exp, session)
         if not hmac.compare_digest(expected.encode("ascii"), sig.encode("ascii")):
             return False
         return _timestamp(now) < int(exp)
@@ -133,13 +142,17 @@ class EvidenceApp:
     without one), 404 when the path is refused or missing, 405 for methods other than GET and
     HEAD. Every answer carries a sandboxing CSP and sets no cookie."""
 
-    def __init__(self, root: Path, signer: EvidenceSigner, frame_ancestor: str):
+    def __init__(self, root: Path, signer: EvidenceSigner, frame_ancestor: str,
+                 session_alive: Callable[[str, str], bool] | None = None):
         frame_ancestor = frame_ancestor.rstrip("/")
         if not _ORIGIN.fullmatch(frame_ancestor):
             raise ValueError(f"frame_ancestor must be an origin or 'none': {frame_ancestor!r}")
         self.root = Path(root)
         self.signer = signer
         self.frame_ancestor = frame_ancestor
+        # (username, session link key) → still open? With it, every link must name a session
+        # and works only while that session lasts (a leaked link dies at logout).
+        self.session_alive = session_alive
         self.csp = ("sandbox; default-src 'none'; img-src 'self' data:; "
                     "style-src 'unsafe-inline'; font-src data:; form-action 'none'; "
                     f"base-uri 'none'; frame-ancestors {frame_ancestor}")
@@ -182,8 +195,13 @@ class EvidenceApp:
             return self.error(404, "Không tìm thấy")
         relative = request.path[len(PREFIX):]
         values = [request.args.getlist(name) for name in ("u", "exp", "sig")]
-        if any(len(v) != 1 for v in values) or not self.signer.verify(
-                relative, values[0][0], values[1][0], values[2][0]):
+        sessions = request.args.getlist("s")
+        if any(len(v) != 1 for v in values) or len(sessions) > 1 or not self.signer.verify(
+                relative, values[0][0], values[1][0], values[2][0],
+                session=sessions[0] if sessions else ""):
+            return self.error(403, "Liên kết không hợp lệ hoặc đã hết hạn")
+        if self.session_alive is not None and not (
+                sessions and self.session_alive(values[0][0], sessions[0])):
             return self.error(403, "Liên kết không hợp lệ hoặc đã hết hạn")
         path = resolve_evidence(self.root, relative)
         if path is None:

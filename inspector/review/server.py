@@ -44,7 +44,8 @@ class ReviewServer:
         page = ReviewApp(self.root, signer, self.evidence_url, reviewer_home=self.reviewer_home)
         review = make_server(self.host, self.port, page, threaded=True)
         self.url = f"http://{self.host}:{review.server_port}"
-        evidence.app = EvidenceApp(self.root, signer, frame_ancestor=self.url)
+        evidence.app = EvidenceApp(self.root, signer, frame_ancestor=self.url,
+                                   session_alive=self._session_alive)
         for server in (evidence, review):
             thread = threading.Thread(target=server.serve_forever, daemon=True,
                                       name=f"review:{server.server_port}")
@@ -52,6 +53,16 @@ class ReviewServer:
             self._servers.append(server)
             self._threads.append(thread)
         return self
+
+    def _session_alive(self, username: str, link_id: str) -> bool:
+        from ..workspace import Workspace
+        from .accounts import link_session_alive
+
+        ws = Workspace(self.root, create=False)
+        try:
+            return link_session_alive(ws, username, link_id)
+        finally:
+            ws.close()
 
     def stop(self) -> None:
         for server in self._servers:

@@ -153,6 +153,24 @@ def test_a_reviewer_confirms_a_whole_category_at_once(served, page, tmp_path):
     assert "chưa duyệt" in page.locator("#tc-1B-IV-2").inner_text()
 
 
+def test_an_evidence_link_stops_working_at_logout(served, page):
+    """An evidence link is a bearer token; bound to the session, a copy of it (a browser's
+    history, a forwarded e-mail) opens nothing once the reviewer has logged out."""
+    _, server, browser = served
+    _login(page, server, "duyet")
+    page.goto(server.url + "/co-quan/so-tttt")
+    link = page.locator("#tc-1B-III-2 img.anh").first.get_attribute("src")
+    assert "&s=" in link
+    other = browser.new_context()          # someone else holding a copy of the link
+    try:
+        assert other.request.get(link).status == 200
+        page.get_by_role("button", name="Đăng xuất").click()
+        page.wait_for_load_state()
+        assert other.request.get(link).status == 403
+    finally:
+        other.close()
+
+
 def test_a_reviewer_moves_between_findings_with_the_keyboard(served, page, tmp_path):
     _, server, _ = served
     _login(page, server, "duyet")

@@ -386,3 +386,20 @@ def test_the_signer_refuses_weak_secrets_and_bad_inputs():
             signer.sign(PATH, username)
     with pytest.raises(ValueError):
         signer.sign(PATH, USER, lifetime=timedelta(0))
+
+
+def test_a_link_bound_to_a_session_works_only_while_that_session_lasts(ws, signer, stored):
+    path = stored["screenshot"]["path"]
+    open_sessions = {("duyet", "a" * 32)}
+    app = EvidenceApp(ws.root, signer, "http://127.0.0.1:8000",
+                      session_alive=lambda user, key: (user, key) in open_sessions)
+    client = Client(app)
+    bound = f"/e/{quote(path)}?{signer.sign(path, USER, session='a' * 32)}"
+    assert client.get(bound).status_code == 200
+    # the same link naming another session, or none: the signature no longer holds
+    assert client.get(bound.replace("a" * 32, "b" * 32)).status_code == 403
+    assert client.get(link(signer, path)).status_code == 403     # unbound links are refused
+    open_sessions.clear()                                          # logged out
+    assert client.get(bound).status_code == 403
+    with pytest.raises(ValueError):
+        signer.sign(path, USER, session="not-hex")
