@@ -1,4 +1,6 @@
-"""Serve the reviewers' page and, on another port (another origin), the evidence it shows."""
+"""Serve the reviewers' page and, on another port (another origin), the evidence it shows, with
+waitress: a bounded pool of worker threads behind an event loop, so that idle or slow
+connections hold no thread, a cap on request bodies and a timeout on idle connections."""
 
 from __future__ import annotations
 
@@ -7,10 +9,37 @@ import secrets
 import threading
 from pathlib import Path
 
-from werkzeug.serving import make_server
-
 from .app import ReviewApp
 from .evidence import EvidenceApp, EvidenceSigner
+from .limits import MAX_REQUEST_BYTES
+
+
+# waitress's settings (docs: "Arguments to waitress.serve"): worker threads run the app only;
+# connections wait in the event loop, idle ones are closed after CHANNEL_TIMEOUT.
+THREADS = 8
+CHANNEL_TIMEOUT = 30              # seconds a connection may stay idle
+CONNECTION_LIMIT = 4000           # open connections before new ones wait
+MAX_BODY = MAX_REQUEST_BYTES      # larger bodies answer 413 before they are read
+MAX_HEADERS = 64 * 1024
+
+
+class _Deferred:
+    """A WSGI app set after the server is bound."""
+
+    app = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+def _serve(app, host: str, port: int):
+    from waitress.server import create_server
+
+    return create_server(app, host=host, port=port, threads=THREADS,
+                         channel_timeout=CHANNEL_TIMEOUT, connection_limit=CONNECTION_LIMIT,
+                         max_request_body_size=MAX_BODY, max_request_header_size=MAX_HEADERS,
+                         asyncore_use_poll=True,       # select() stops at 1,024 sockets
+                         ident="inspector", expose_tracebacks=False)
 
 
 class ReviewServer:
@@ -35,20 +64,21 @@ class ReviewServer:
         self.url = self.evidence_url = ""
 
     def start(self) -> "ReviewServer":
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        logging.getLogger("waitress").setLevel(logging.ERROR)
         signer = EvidenceSigner(secrets.token_bytes(32))   # new each start: old links expire
-        # The evidence server binds first, so that the page knows its origin.
-        placeholder = EvidenceApp(self.root, signer, frame_ancestor="'none'")
-        evidence = make_server(self.host, self.evidence_port, placeholder, threaded=True)
-        self.evidence_url = f"http://{self.evidence_host}:{evidence.server_port}"
+        # The evidence server binds first, so that the page knows its origin; its app is set
+        # once the page's origin is known (frame-ancestors), before anything is served.
+        holder = _Deferred()
+        evidence = _serve(holder, self.host, self.evidence_port)
+        self.evidence_url = f"http://{self.evidence_host}:{evidence.effective_port}"
         page = ReviewApp(self.root, signer, self.evidence_url, reviewer_home=self.reviewer_home)
-        review = make_server(self.host, self.port, page, threaded=True)
-        self.url = f"http://{self.host}:{review.server_port}"
-        evidence.app = EvidenceApp(self.root, signer, frame_ancestor=self.url,
-                                   session_alive=self._session_alive)
+        review = _serve(page, self.host, self.port)
+        self.url = f"http://{self.host}:{review.effective_port}"
+        holder.app = EvidenceApp(self.root, signer, frame_ancestor=self.url,
+                                 session_alive=self._session_alive)
         for server in (evidence, review):
-            thread = threading.Thread(target=server.serve_forever, daemon=True,
-                                      name=f"review:{server.server_port}")
+            thread = threading.Thread(target=server.run, daemon=True,
+                                      name=f"review:{server.effective_port}")
             thread.start()
             self._servers.append(server)
             self._threads.append(thread)
@@ -66,8 +96,13 @@ class ReviewServer:
 
     def stop(self) -> None:
         for server in self._servers:
-            server.shutdown()
-            server.server_close()
+            # running requests finish first; then every connection, the listening socket and
+            # the loop's trigger close, and the loop (its map empty) returns
+            server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+            for channel in list(server._map.values()):
+                if channel is not server:
+                    channel.close()
+            server.close()
         for thread in self._threads:
             thread.join(timeout=5)
         self._servers, self._threads = [], []
