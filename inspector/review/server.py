@@ -23,15 +23,6 @@ MAX_BODY = MAX_REQUEST_BYTES      # larger bodies answer 413 before they are rea
 MAX_HEADERS = 64 * 1024
 
 
-class _Deferred:
-    """A WSGI app set after the server is bound."""
-
-    app = None
-
-    def __call__(self, environ, start_response):
-        return self.app(environ, start_response)
-
-
 def _serve(app, host: str, port: int):
     from waitress.server import create_server
 
@@ -68,14 +59,14 @@ class ReviewServer:
         signer = EvidenceSigner(secrets.token_bytes(32))   # new each start: old links expire
         # The evidence server binds first, so that the page knows its origin; its app is set
         # once the page's origin is known (frame-ancestors), before anything is served.
-        holder = _Deferred()
-        evidence = _serve(holder, self.host, self.evidence_port)
+        placeholder = EvidenceApp(self.root, signer, frame_ancestor="'none'")
+        evidence = _serve(placeholder, self.host, self.evidence_port)
         self.evidence_url = f"http://{self.evidence_host}:{evidence.effective_port}"
         page = ReviewApp(self.root, signer, self.evidence_url, reviewer_home=self.reviewer_home)
         review = _serve(page, self.host, self.port)
         self.url = f"http://{self.host}:{review.effective_port}"
-        holder.app = EvidenceApp(self.root, signer, frame_ancestor=self.url,
-                                 session_alive=self._session_alive)
+        evidence.application = EvidenceApp(self.root, signer, frame_ancestor=self.url,
+                                           session_alive=self._session_alive)
         for server in (evidence, review):
             thread = threading.Thread(target=server.run, daemon=True,
                                       name=f"review:{server.effective_port}")

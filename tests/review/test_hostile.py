@@ -92,10 +92,12 @@ def served(tmp_path_factory):
         conn.close()
         assert all(ref["path"] in carried for ref in paths.values())   # the findings carry them
 
-        by_port = {s.server_port: s for s in server._servers}
+        # waitress servers: each request calls its server's current application
+        by_port = {int(s.effective_port): s for s in server._servers}
         review = by_port[urlsplit(server.url).port]
         evidence = by_port[urlsplit(server.evidence_url).port]
-        review.app, evidence.app = Recorder(review.app), Recorder(evidence.app)
+        review.application = Recorder(review.application)
+        evidence.application = Recorder(evidence.application)
 
         with chromium() as browser:
             context = browser.new_context(locale="vi-VN")
@@ -110,7 +112,7 @@ def served(tmp_path_factory):
                 page.close()
                 assert {c["name"] for c in context.cookies()} == {"phien"}
                 yield {"ws": ws_dir, "server": server, "context": context, "paths": paths,
-                       "review": review.app, "evidence": evidence.app}
+                       "review": review.application, "evidence": evidence.application}
             finally:
                 context.close()
     finally:
