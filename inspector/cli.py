@@ -488,6 +488,9 @@ def nightly(ws, as_of, citizen, workers, batch, budget, delay, screenshots, cont
         sys.exit(3)
 
 
+# The demo's portals answer on another loopback address than its review page (127.0.0.1):
+# another host name, so the reviewer's session cookie never travels to a portal.
+SANDBOX_HOST = "127.0.0.2"
 DEMO_ACCOUNTS = (("duyet", "reviewer", None, "Người đánh giá (thử)"),
                  ("cb-so-tttt", "agency", "so-tttt", "Cán bộ Sở TT&TT (thử)"))
 
@@ -506,7 +509,8 @@ DEMO_ACCOUNTS = (("duyet", "reviewer", None, "Người đánh giá (thử)"),
 @click.option("--serve/--no-serve", default=True, show_default=True,
               help="Serve the review page at the end (until Ctrl-C), or stop there.")
 def demo(out_dir, count, seed, port, sandbox_port, serve):
-    """The whole job on the built-in sandbox province, on this machine only (127.0.0.1):
+    """The whole job on the built-in sandbox province, on this machine only (the review page on
+    127.0.0.1, the province's portals on 127.0.0.2):
     serve the province, import its register, run the nightly job (crawl, service checks,
     score), create demo accounts, and open the review page.
 
@@ -527,7 +531,8 @@ def demo(out_dir, count, seed, port, sandbox_port, serve):
     if _alive(sandbox_dir / "sandbox.pid"):
         click.echo(f"Sandbox đang chạy ({sandbox_dir}).")
     else:
-        _serve_in_background(seed, count, day.isoformat(), sandbox_dir, sandbox_port)
+        _serve_in_background(seed, count, day.isoformat(), sandbox_dir, sandbox_port,
+                             SANDBOX_HOST)
     ws = Workspace(ws_dir)
     try:
         click.echo(f"Đã nhập: {import_register(ws, [sandbox_dir / 'register.yaml'])}")
@@ -595,18 +600,26 @@ def _demo_publish(ws, year: int, folder: Path) -> None:
 
 
 def _serve_review(root: Path, host: str, port: int, evidence_port, ready_line,
-                  reviewer_home: str = "/") -> None:
+                  reviewer_home: str = "/", public_url: str | None = None,
+                  evidence_url: str | None = None) -> None:
     """Serve the review page (and its evidence origin) until Ctrl-C or SIGTERM."""
     import signal
     import threading
 
     from .review.server import ReviewServer
 
-    server = ReviewServer(root, host, port, evidence_port, reviewer_home=reviewer_home)
+    server = ReviewServer(root, host, port, evidence_port, reviewer_home=reviewer_home,
+                          public_url=public_url, evidence_url=evidence_url)
     try:
         server.start()
     except OSError as exc:
         raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    shared = server.shared_host_names()
+    if shared:
+        click.echo(f"Cảnh báo: {len(shared)} địa chỉ trong sổ đăng ký cùng tên máy với trang "
+                   "đánh giá; trình duyệt của người duyệt sẽ gửi cookie phiên tới đó. Hãy "
+                   "phục vụ chúng ở địa chỉ khác (sandbox: --host 127.0.0.2): "
+                   + "; ".join(shared[:5]) + (" …" if len(shared) > 5 else ""), err=True)
     click.echo(ready_line(server))
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
@@ -985,19 +998,30 @@ def check_services(ws, agencies, as_of, citizen, playbook_dirs, contexts, step_t
 @click.option("--evidence-port", type=click.IntRange(1, 65535), default=None,
               help="Port of the evidence origin (default: --port + 1); captured HTML is shown "
                    "only from there, in a sandboxed frame.")
+@click.option("--public-url", metavar="URL",
+              help="Behind a TLS reverse proxy: the page's address as people open it, e.g. "
+                   "https://danhgia.stttt.example.gov.vn (https: Secure, __Host- cookies); "
+                   "only this Host is answered. Needs --evidence-url.")
+@click.option("--evidence-url", metavar="URL",
+              help="Behind the proxy: the evidence origin's address, on another host name, "
+                   "e.g. https://bangchung.stttt.example.gov.vn.")
 @with_workspace
-def review(ws, host, port, evidence_port):
+def review(ws, host, port, evidence_port, public_url, evidence_url):
     """Serve the reviewers' web page: agencies, findings with their evidence, services with
     their journeys; overrides, agency answers, audit log. Accounts: `inspector users add`.
+    Served by waitress; only the page's own Host is answered (docs/review.md, deployment).
 
     Example: inspector review -w demo/ws --port 8000
+    Example: inspector review -w /srv/kiem-tra --port 8000 --evidence-port 8001
+    --public-url https://danhgia.example.gov.vn --evidence-url https://bangchung.example.gov.vn
     """
     if not ws.db["users"].count:
         raise UserError("no account yet: create one with 'inspector users add NAME --role "
                         "reviewer'")
     _serve_review(ws.root, host, port, evidence_port,
                   lambda server: f"Trang đánh giá: {server.url}/ (bằng chứng: "
-                                 f"{server.evidence_url}); dừng: Ctrl-C")
+                                 f"{server.evidence_url}); dừng: Ctrl-C",
+                  public_url=public_url, evidence_url=evidence_url)
 
 
 @cli.group()
@@ -1155,8 +1179,11 @@ def sandbox():
 @click.option("--background", is_flag=True,
               help="Return once every server listens, leaving the sandbox running (its process "
                    "id in OUT/sandbox.pid; stop it with `inspector sandbox stop`).")
-def sandbox_serve(seed, count, as_of, out_dir, base_port, background):
-    """Serve the sandbox province on 127.0.0.1 until interrupted.
+@click.option("--host", "sandbox_host", default="127.0.0.1", show_default=True,
+              help="Loopback address to serve on (any of 127.0.0.0/8): another one than the "
+                   "review page's keeps the portals on another host name.")
+def sandbox_serve(seed, count, as_of, out_dir, base_port, background, sandbox_host):
+    """Serve the sandbox province on loopback (127.0.0.1, or --host) until interrupted.
 
     Example: inspector sandbox serve --seed 1 --as-of 2026-11-30 --out sandbox
     then: inspector registry import sandbox/register.yaml
@@ -1166,7 +1193,7 @@ def sandbox_serve(seed, count, as_of, out_dir, base_port, background):
     import time
 
     if background:
-        _serve_in_background(seed, count, as_of, out_dir, base_port)
+        _serve_in_background(seed, count, as_of, out_dir, base_port, sandbox_host)
         return
 
     from .sandbox.province import DEFAULT_AGENCIES, generate_province
@@ -1175,8 +1202,8 @@ def sandbox_serve(seed, count, as_of, out_dir, base_port, background):
     started = time.monotonic()
     try:
         province = generate_province(seed, count or DEFAULT_AGENCIES, _as_of(as_of))
-        running = Sandbox(province, out_dir, base_port=base_port).start()
-    except OSError as exc:
+        running = Sandbox(province, out_dir, base_port=base_port, host=sandbox_host).start()
+    except (OSError, ValueError) as exc:
         click.echo(f"Lỗi: cannot start the sandbox: {exc}", err=True)
         sys.exit(1)
     stop = threading.Event()
@@ -1200,12 +1227,13 @@ def sandbox_serve(seed, count, as_of, out_dir, base_port, background):
         running.stop()
 
 
-def _serve_in_background(seed, count, as_of, out_dir: Path, base_port: int) -> None:
+def _serve_in_background(seed, count, as_of, out_dir: Path, base_port: int,
+                         host: str = "127.0.0.1") -> None:
     """Start `sandbox serve` as its own process and wait for its ready line."""
     import subprocess
 
     args = [sys.executable, "-m", "inspector.cli", "sandbox", "serve", "--seed", str(seed),
-            "--out", str(out_dir), "--base-port", str(base_port)]
+            "--out", str(out_dir), "--base-port", str(base_port), "--host", host]
     args += ["--agencies", str(count)] if count else []
     args += ["--as-of", as_of] if as_of else []
     import time
@@ -1267,7 +1295,10 @@ def sandbox_stop(out_dir):
 @click.option("--out", "out_dir", default="sandbox", show_default=True,
               type=click.Path(file_okay=False, path_type=Path))
 @click.option("--base-port", default=8100, show_default=True, type=click.IntRange(1, 65000))
-def sandbox_write(seed, count, as_of, out_dir, base_port):
+@click.option("--host", "sandbox_host", default="127.0.0.1", show_default=True,
+              help="Loopback address to serve on (any of 127.0.0.0/8): another one than the "
+                   "review page's keeps the portals on another host name.")
+def sandbox_write(seed, count, as_of, out_dir, base_port, sandbox_host):
     """Write the sandbox's register, catalogue and ground truth without serving (the same files
     `sandbox serve` writes with the same options).
 
@@ -1277,7 +1308,7 @@ def sandbox_write(seed, count, as_of, out_dir, base_port):
     from .sandbox.server import Sandbox
 
     province = generate_province(seed, count or DEFAULT_AGENCIES, _as_of(as_of))
-    paths = Sandbox(province, out_dir, base_port=base_port).write()
+    paths = Sandbox(province, out_dir, base_port=base_port, host=sandbox_host).write()
     click.echo(f"Đã ghi {paths['register']}, {paths['catalog']}, {paths['ground_truth']}")
 
 

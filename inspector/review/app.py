@@ -60,13 +60,20 @@ class ReviewRequest(Request):
 class ReviewApp:
     def __init__(self, root: Path, signer: EvidenceSigner, evidence_origin: str, *,
                  secure_cookies: bool = False, session_lifetime: timedelta | None = None,
-                 reviewer_home: str = "/"):
+                 reviewer_home: str = "/", allowed_hosts: set[str] | None = None):
         self.root = Path(root)
+        # Host headers answered (None: any, for an app tested in-process); another is refused
+        # with 400 before routing, so that no redirect ever names it.
+        self.allowed_hosts = {h.lower() for h in allowed_hosts} if allowed_hosts else None
         # where a reviewer lands after logging in (the demo opens on the province view)
         self.reviewer_home = reviewer_home if reviewer_home in ("/", "/toan-tinh") else "/"
         self.signer = signer
         self.evidence_origin = evidence_origin.rstrip("/")
         self.secure_cookies = secure_cookies
+        # Behind HTTPS the session cookie takes the __Host- prefix: Secure, for this exact host,
+        # path /, and no other site or subdomain can set it (no login CSRF by cookie tossing).
+        self.session_cookie = f"__Host-{SESSION_COOKIE}" if secure_cookies else SESSION_COOKIE
+        self.login_cookie = f"__Secure-{LOGIN_COOKIE}" if secure_cookies else LOGIN_COOKIE
         self.session_lifetime = session_lifetime or accounts.SESSION_LIFETIME
         self.env = Environment(loader=PackageLoader("inspector.review", "templates"),
                                autoescape=select_autoescape(["html"]))
@@ -99,6 +106,11 @@ class ReviewApp:
 
     def __call__(self, environ, start_response):
         request = ReviewRequest(environ)
+        if self.allowed_hosts is not None and \
+                environ.get("HTTP_HOST", "").lower() not in self.allowed_hosts:
+            response = Response("Tên máy không hợp lệ.", status=400)
+            self.harden(response)
+            return response(environ, start_response)
         if (request.content_length or 0) > MAX_REQUEST_BYTES:
             # answered before a byte of the body is read
             response = Response("Yêu cầu quá lớn.", status=413)
@@ -134,7 +146,7 @@ class ReviewApp:
             return Response("Biểu mẫu có quá nhiều trường.", status=413)
         if endpoint == "login":
             return self.on_login(request, ws)
-        user = accounts.session_user(ws, request.cookies.get(SESSION_COOKIE))
+        user = accounts.session_user(ws, request.cookies.get(self.session_cookie))
         if user is None:
             if request.method != "GET":
                 return Response("Phiên làm việc đã hết; hãy đăng nhập lại.", status=401)
@@ -168,7 +180,7 @@ class ReviewApp:
         # Before a session exists, a cookie and a hidden field carrying the same random value
         # protect the login form itself (double submit).
         if request.method == "POST":
-            cookie, field = request.cookies.get(LOGIN_COOKIE), request.form.get("csrf")
+            cookie, field = request.cookies.get(self.login_cookie), request.form.get("csrf")
             if not cookie or not field or not secrets.compare_digest(cookie, field):
                 return self._login_page(403, "Biểu mẫu đăng nhập đã hết hạn; hãy thử lại.")
             username = request.form.get("username", "").strip()
@@ -190,10 +202,11 @@ class ReviewApp:
             token, _ = accounts.open_session(ws, user["username"], self.session_lifetime)
             response = redirect(self.reviewer_home if user["role"] == accounts.REVIEWER
                                 else f"/co-quan/{user['agency_id']}", 303)
-            response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict",
+            response.set_cookie(self.session_cookie, token, httponly=True, samesite="Strict",
                                 secure=self.secure_cookies, path="/",
                                 max_age=int(self.session_lifetime.total_seconds()))
-            response.delete_cookie(LOGIN_COOKIE, path="/dang-nhap")
+            response.delete_cookie(self.login_cookie, path="/dang-nhap",
+                                   secure=self.secure_cookies)
             return response
         return self._login_page(200)
 
@@ -201,14 +214,14 @@ class ReviewApp:
         value = secrets.token_urlsafe(24)
         response = self.render(None, "login.html", status=status, title="Đăng nhập",
                                login_csrf=value, error=error)
-        response.set_cookie(LOGIN_COOKIE, value, httponly=True, samesite="Strict",
+        response.set_cookie(self.login_cookie, value, httponly=True, samesite="Strict",
                             secure=self.secure_cookies, path="/dang-nhap", max_age=3600)
         return response
 
     def on_logout(self, request, ws, user) -> Response:
-        accounts.close_session(ws, request.cookies.get(SESSION_COOKIE))
+        accounts.close_session(ws, request.cookies.get(self.session_cookie))
         response = redirect("/dang-nhap", 303)
-        response.delete_cookie(SESSION_COOKIE, path="/")
+        response.delete_cookie(self.session_cookie, path="/", secure=self.secure_cookies)
         return response
 
     # --- pages --------------------------------------------------------------------------------

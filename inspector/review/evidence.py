@@ -143,7 +143,8 @@ class EvidenceApp:
     HEAD. Every answer carries a sandboxing CSP and sets no cookie."""
 
     def __init__(self, root: Path, signer: EvidenceSigner, frame_ancestor: str,
-                 session_alive: Callable[[str, str], bool] | None = None):
+                 session_alive: Callable[[str, str], bool] | None = None,
+                 allowed_hosts: set[str] | None = None):
         frame_ancestor = frame_ancestor.rstrip("/")
         if not _ORIGIN.fullmatch(frame_ancestor):
             raise ValueError(f"frame_ancestor must be an origin or 'none': {frame_ancestor!r}")
@@ -153,6 +154,7 @@ class EvidenceApp:
         # (username, session link key) → still open? With it, every link must name a session
         # and works only while that session lasts (a leaked link dies at logout).
         self.session_alive = session_alive
+        self.allowed_hosts = {h.lower() for h in allowed_hosts} if allowed_hosts else None
         self.csp = ("sandbox; default-src 'none'; img-src 'self' data:; "
                     "style-src 'unsafe-inline'; font-src data:; form-action 'none'; "
                     f"base-uri 'none'; frame-ancestors {frame_ancestor}")
@@ -184,6 +186,9 @@ class EvidenceApp:
         return Response(text + "\n", status=status, mimetype="text/plain")
 
     def dispatch(self, request: Request) -> Response:
+        if self.allowed_hosts is not None and \
+                request.environ.get("HTTP_HOST", "").lower() not in self.allowed_hosts:
+            return self.error(400, "Tên máy không hợp lệ")
         if request.method not in ("GET", "HEAD"):
             response = self.error(405, "Phương thức không được phép")
             response.headers["Allow"] = "GET, HEAD"

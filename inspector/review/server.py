@@ -8,7 +8,9 @@ import logging
 import secrets
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from ..errors import UserError
 from .app import ReviewApp
 from .evidence import EvidenceApp, EvidenceSigner
 from .limits import MAX_REQUEST_BYTES
@@ -21,6 +23,35 @@ CHANNEL_TIMEOUT = 30              # seconds a connection may stay idle
 CONNECTION_LIMIT = 4000           # open connections before new ones wait
 MAX_BODY = MAX_REQUEST_BYTES      # larger bodies answer 413 before they are read
 MAX_HEADERS = 64 * 1024
+
+
+class _Later:
+    """The page's app until it is built (its origin needs the bound port): nothing is served
+    before the server runs."""
+
+    def __call__(self, environ, start_response):
+        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+        return [b"starting\n"]
+
+
+def _origin(url: str, option: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+            or parts.query or parts.fragment:
+        raise UserError(f"{option} must be an origin such as https://danhgia.example.gov.vn "
+                        f"(got {url!r})")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _hostname(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _netloc(url: str) -> str:
+    """The Host header a browser sends for an origin (no default port)."""
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}[parts.scheme]
+    return parts.hostname + (f":{parts.port}" if parts.port and parts.port != default else "")
 
 
 def _serve(app, host: str, port: int):
@@ -39,7 +70,8 @@ class ReviewServer:
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000,
                  evidence_port: int | None = None, evidence_host: str | None = None,
-                 reviewer_home: str = "/"):
+                 reviewer_home: str = "/", public_url: str | None = None,
+                 evidence_url: str | None = None):
         self.root = Path(root)
         self.reviewer_home = reviewer_home
         self.host = host
@@ -50,6 +82,20 @@ class ReviewServer:
                                                "localhost": "127.0.0.1"}.get(host, host)
         self.port = port
         self.evidence_port = port + 1 if evidence_port is None and port else evidence_port or 0
+        # Behind a TLS reverse proxy: the addresses people use (https sets Secure cookies).
+        self.public_url = _origin(public_url, "--public-url") if public_url else None
+        self.public_evidence_url = _origin(evidence_url, "--evidence-url") if evidence_url \
+            else None
+        if bool(self.public_url) != bool(self.public_evidence_url):
+            raise UserError("--public-url and --evidence-url go together")
+        if self.public_url and _hostname(self.public_url) == _hostname(
+                self.public_evidence_url):
+            raise UserError("--public-url and --evidence-url need two host names (a cookie "
+                            "is not kept apart by port)")
+        if not self.public_url and self.evidence_host == self.host:
+            raise UserError(f"listening on {host}, the evidence origin would share its host "
+                            "name: give --public-url and --evidence-url (two host names "
+                            "behind a reverse proxy), or listen on 127.0.0.1")
         self._servers: list = []
         self._threads: list[threading.Thread] = []
         self.url = self.evidence_url = ""
@@ -61,12 +107,20 @@ class ReviewServer:
         # once the page's origin is known (frame-ancestors), before anything is served.
         placeholder = EvidenceApp(self.root, signer, frame_ancestor="'none'")
         evidence = _serve(placeholder, self.host, self.evidence_port)
-        self.evidence_url = f"http://{self.evidence_host}:{evidence.effective_port}"
-        page = ReviewApp(self.root, signer, self.evidence_url, reviewer_home=self.reviewer_home)
-        review = _serve(page, self.host, self.port)
-        self.url = f"http://{self.host}:{review.effective_port}"
-        evidence.application = EvidenceApp(self.root, signer, frame_ancestor=self.url,
-                                           session_alive=self._session_alive)
+        bound_evidence = f"{self.evidence_host}:{evidence.effective_port}"
+        self.evidence_url = self.public_evidence_url or f"http://{bound_evidence}"
+        review = _serve(_Later(), self.host, self.port)
+        bound_page = f"{self.host}:{review.effective_port}"
+        self.url = self.public_url or f"http://{bound_page}"
+        # The Host header must name this server (never reflected into a redirect); behind a
+        # proxy only the public names are answered.
+        review.application = ReviewApp(
+            self.root, signer, self.evidence_url, reviewer_home=self.reviewer_home,
+            secure_cookies=self.url.startswith("https://"),
+            allowed_hosts={_netloc(self.url)} if self.public_url else {bound_page})
+        evidence.application = EvidenceApp(
+            self.root, signer, frame_ancestor=self.url, session_alive=self._session_alive,
+            allowed_hosts={_netloc(self.evidence_url)} if self.public_url else {bound_evidence})
         for server in (evidence, review):
             thread = threading.Thread(target=server.run, daemon=True,
                                       name=f"review:{server.effective_port}")
@@ -74,6 +128,27 @@ class ReviewServer:
             self._servers.append(server)
             self._threads.append(thread)
         return self
+
+    def shared_host_names(self) -> list[str]:
+        """The register's portals and service addresses on the page's or the evidence origin's
+        host name: a reviewer's browser would send them the page's cookies (another port is
+        no separation), so serve them elsewhere (the sandbox: --host 127.0.0.2)."""
+        from ..workspace import Workspace, loads
+
+        ours = {_hostname(self.url), _hostname(self.evidence_url)}
+        found = []
+        ws = Workspace(self.root, create=False)
+        try:
+            for agency in ws.db["agencies"].rows:
+                for url in [agency["portal"], *(loads(agency.get("aliases"), None) or [])]:
+                    if url and _hostname(url) in ours:
+                        found.append(f"{agency['id']}: {url}")
+            for service in ws.db["services"].rows_where("withdrawn_at is null"):
+                if service["url"] and _hostname(service["url"]) in ours:
+                    found.append(f"{service['agency_id']}: {service['url']}")
+        finally:
+            ws.close()
+        return found
 
     def _session_alive(self, username: str, link_id: str) -> bool:
         from ..workspace import Workspace

@@ -5,6 +5,7 @@ ground truth beside them."""
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import logging
 import random
@@ -31,14 +32,15 @@ from .trouble import TroublePortal
 LOOPBACK = "127.0.0.1"
 
 
-def _free_port() -> int:
+def _free_port(host: str = LOOPBACK) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
+        sock.bind((host, 0))
         return sock.getsockname()[1]
 
 
-def self_signed_certificate(folder: Path) -> tuple[str, str]:
-    """A certificate for 127.0.0.1 signed by itself (the HTTPS portal a crawler must accept)."""
+def self_signed_certificate(folder: Path, host: str = LOOPBACK) -> tuple[str, str]:
+    """A certificate for the sandbox's address signed by itself (the HTTPS portal a crawler
+    must accept)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -46,17 +48,19 @@ def self_signed_certificate(folder: Path) -> tuple[str, str]:
     import ipaddress
 
     folder.mkdir(parents=True, exist_ok=True)
-    cert_path, key_path = folder / "portal-cert.pem", folder / "portal-key.pem"
+    cert_path, key_path = folder / f"portal-cert-{host}.pem", folder / f"portal-key-{host}.pem"
+    if host == LOOPBACK:        # the name it always had
+        cert_path, key_path = folder / "portal-cert.pem", folder / "portal-key.pem"
     if cert_path.exists() and key_path.exists():
         return str(cert_path), str(key_path)
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1"),
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Sandbox (tự ký)")])
     now = dt.datetime.now(dt.timezone.utc)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(LOOPBACK))]),
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]),
                            critical=False)
             .sign(key, hashes.SHA256()))
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
@@ -121,7 +125,13 @@ class Sandbox:
     listens on base_port + 1 + i and the service portals, SMTP sink and control follow."""
 
     def __init__(self, province: Province, out_dir: Path, *, base_port: int = 0,
-                 slow_seconds: float = 1.5, service_slow_seconds: float = 2.0):
+                 slow_seconds: float = 1.5, service_slow_seconds: float = 2.0,
+                 host: str = LOOPBACK):
+        if not ipaddress.ip_address(host).is_loopback:
+            raise ValueError(f"the sandbox serves on a loopback address only, not {host}")
+        # Another loopback address than the review page's keeps the portals on another host
+        # name: a browser then never sends the page's session cookie to a portal.
+        self.host = host
         self.province = province
         self.out_dir = Path(out_dir)
         self.base_port = base_port
@@ -141,13 +151,13 @@ class Sandbox:
         if self.base_port:
             return self.base_port + offset
         while True:  # the OS may hand the same free port out twice before anything binds it
-            port = _free_port()
+            port = _free_port(self.host)
             if port not in self._taken:
                 self._taken.add(port)
                 return port
 
     def _serve(self, app, port: int, ssl_context=None) -> int:
-        server = make_server(LOOPBACK, port, app, threaded=True, ssl_context=ssl_context)
+        server = make_server(self.host, port, app, threaded=True, ssl_context=ssl_context)
         thread = threading.Thread(target=server.serve_forever, name=f"sandbox:{server.port}",
                                   daemon=True)
         thread.start()
@@ -168,7 +178,7 @@ class Sandbox:
             if agency.id in mounts:
                 continue
             scheme = "https" if agency.has("https_self_signed") else "http"
-            agency.base_url = f"{scheme}://{LOOPBACK}:{ports[agency.id]}/"
+            agency.base_url = f"{scheme}://{self.host}:{ports[agency.id]}/"
         for agency in agencies:  # a sub-site: a path under its host's portal, no port of its own
             if agency.id in mounts:
                 host, prefix = mounts[agency.id]
@@ -189,9 +199,9 @@ class Sandbox:
         if self.base_port == 0:
             raise ValueError("writing without serving needs fixed ports (base_port > 0)")
         ports = self._assign_urls()
-        urls = {"ssr": f"http://{LOOPBACK}:{ports['ssr']}", "spa": f"http://{LOOPBACK}:{ports['spa']}",
-                "control": f"http://{LOOPBACK}:{ports['control']}",
-                "smtp": f"smtp://{LOOPBACK}:{ports['smtp']}"}
+        urls = {"ssr": f"http://{self.host}:{ports['ssr']}", "spa": f"http://{self.host}:{ports['spa']}",
+                "control": f"http://{self.host}:{ports['control']}",
+                "smtp": f"smtp://{self.host}:{ports['smtp']}"}
         self.out_dir.mkdir(parents=True, exist_ok=True)
         return write_outputs(self.province, self.portals(), urls, self.out_dir)
 
@@ -199,20 +209,20 @@ class Sandbox:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         ports = self._assign_urls()
-        self.sink = SmtpSink(self.out_dir / "mail", host=LOOPBACK, port=ports["smtp"])
+        self.sink = SmtpSink(self.out_dir / "mail", host=self.host, port=ports["smtp"])
         self.sink.start()
-        smtp = (LOOPBACK, self.sink.port)
+        smtp = (self.host, self.sink.port)
         services = self.province.services
         ssr = ServerRenderedPortal(self.province, [s for s in services if s.portal == "ssr"],
                                    self.clock, smtp=smtp, slow_seconds=self.service_slow_seconds)
         spa = SinglePageAppPortal(self.province, [s for s in services if s.portal == "spa"],
                                   self.clock, smtp=smtp, slow_seconds=self.service_slow_seconds)
         self.service_apps = {"ssr": ssr, "spa": spa}
-        self.urls["ssr"] = f"http://{LOOPBACK}:{self._serve(ssr, ports['ssr'])}"
-        self.urls["spa"] = f"http://{LOOPBACK}:{self._serve(spa, ports['spa'])}"
+        self.urls["ssr"] = f"http://{self.host}:{self._serve(ssr, ports['ssr'])}"
+        self.urls["spa"] = f"http://{self.host}:{self._serve(spa, ports['spa'])}"
         control = ControlApp(self.clock, services, change_content=self.change_content)
-        self.urls["control"] = f"http://{LOOPBACK}:{self._serve(control, ports['control'])}"
-        self.urls["smtp"] = f"smtp://{LOOPBACK}:{self.sink.port}"
+        self.urls["control"] = f"http://{self.host}:{self._serve(control, ports['control'])}"
+        self.urls["smtp"] = f"smtp://{self.host}:{self.sink.port}"
         self.portal_apps = self.portals()
         mounts = self._mounts()
         for agency in self.province.agencies:
@@ -227,7 +237,7 @@ class Sandbox:
         for agency in self.province.agencies:
             if agency.has("down") or agency.id in mounts:
                 continue
-            ssl_context = self_signed_certificate(self.out_dir / "tls") \
+            ssl_context = self_signed_certificate(self.out_dir / "tls", self.host) \
                 if agency.has("https_self_signed") else None
             app: Any = self.trouble_apps[agency.id]
             if agency.id in sub_sites:  # the host hands its sub-sites' paths to their portals

@@ -56,3 +56,19 @@ def test_a_30_mb_post_answers_413_without_being_read(server):
 def test_the_server_does_not_name_its_software(server):
     with urllib.request.urlopen(server.url + "/dang-nhap", timeout=10) as page:
         assert page.headers["Server"] == "inspector"
+
+
+def test_a_forged_host_header_gets_400_and_no_redirect(server):
+    with socket.create_connection(_address(server.url), timeout=10) as connection:
+        connection.sendall(b"GET /co-quan//x HTTP/1.1\r\nHost: evil.example\r\n"
+                           b"Connection: close\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(4096):
+            answer += chunk
+    head = answer.decode("latin-1")
+    assert head.startswith("HTTP/1.1 400") and "evil.example" not in head
+    with socket.create_connection(_address(server.evidence_url.replace("localhost",
+                                                                       "127.0.0.1")),
+                                  timeout=10) as connection:
+        connection.sendall(b"GET /e/x HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+        assert connection.recv(4096).startswith(b"HTTP/1.1 400")
