@@ -26,12 +26,16 @@ MAX_HEADERS = 64 * 1024
 
 
 class _Later:
-    """The page's app until it is built (its origin needs the bound port): nothing is served
-    before the server runs."""
+    """An app set once the server is bound (an origin needs the bound port); waitress's own
+    middleware (the proxy's headers) stays around it. Nothing is served before it is set."""
+
+    app = None
 
     def __call__(self, environ, start_response):
-        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
-        return [b"starting\n"]
+        if self.app is None:
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"starting\n"]
+        return self.app(environ, start_response)
 
 
 def _origin(url: str, option: str) -> str:
@@ -54,10 +58,15 @@ def _netloc(url: str) -> str:
     return parts.hostname + (f":{parts.port}" if parts.port and parts.port != default else "")
 
 
-def _serve(app, host: str, port: int):
+def _serve(app, host: str, port: int, behind_proxy: bool = False):
     from waitress.server import create_server
 
-    return create_server(app, host=host, port=port, threads=THREADS,
+    # Behind the reverse proxy (on this machine), the client's address is the one it passes in
+    # X-Forwarded-For: the login throttle then counts each client, not the proxy.
+    proxy = {"trusted_proxy": "127.0.0.1", "trusted_proxy_count": 1,
+             "trusted_proxy_headers": {"x-forwarded-for"},
+             "clear_untrusted_proxy_headers": True} if behind_proxy else {}
+    return create_server(app, host=host, port=port, threads=THREADS, **proxy,
                          channel_timeout=CHANNEL_TIMEOUT, connection_limit=CONNECTION_LIMIT,
                          max_request_body_size=MAX_BODY, max_request_header_size=MAX_HEADERS,
                          asyncore_use_poll=True,       # select() stops at 1,024 sockets
@@ -105,22 +114,23 @@ class ReviewServer:
         signer = EvidenceSigner(secrets.token_bytes(32))   # new each start: old links expire
         # The evidence server binds first, so that the page knows its origin; its app is set
         # once the page's origin is known (frame-ancestors), before anything is served.
-        placeholder = EvidenceApp(self.root, signer, frame_ancestor="'none'")
-        evidence = _serve(placeholder, self.host, self.evidence_port)
+        evidence_app, page_app = _Later(), _Later()
+        evidence = _serve(evidence_app, self.host, self.evidence_port, bool(self.public_url))
         bound_evidence = f"{self.evidence_host}:{evidence.effective_port}"
         self.evidence_url = self.public_evidence_url or f"http://{bound_evidence}"
-        review = _serve(_Later(), self.host, self.port)
+        review = _serve(page_app, self.host, self.port, bool(self.public_url))
         bound_page = f"{self.host}:{review.effective_port}"
         self.url = self.public_url or f"http://{bound_page}"
         # The Host header must name this server (never reflected into a redirect); behind a
         # proxy only the public names are answered.
-        review.application = ReviewApp(
+        page_app.app = ReviewApp(
             self.root, signer, self.evidence_url, reviewer_home=self.reviewer_home,
             secure_cookies=self.url.startswith("https://"),
             allowed_hosts={_netloc(self.url)} if self.public_url else {bound_page})
-        evidence.application = EvidenceApp(
+        evidence_app.app = EvidenceApp(
             self.root, signer, frame_ancestor=self.url, session_alive=self._session_alive,
             allowed_hosts={_netloc(self.evidence_url)} if self.public_url else {bound_evidence})
+        self.page_app, self.evidence_app = page_app.app, evidence_app.app
         for server in (evidence, review):
             thread = threading.Thread(target=server.run, daemon=True,
                                       name=f"review:{server.effective_port}")

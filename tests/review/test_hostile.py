@@ -253,8 +253,8 @@ def test_traversal_is_refused_on_the_evidence_origin_even_when_signed(served):
     """Raw requests (not normalised by a browser) for ../ and encoded paths, each signed for
     exactly that path for the reviewer: still 404, never the database."""
     server = served["server"]
-    signer = served["evidence"].app.signer
-    assert isinstance(served["evidence"].app, EvidenceApp)
+    assert isinstance(server.evidence_app, EvidenceApp)
+    signer = server.evidence_app.signer
     netloc = urlsplit(server.evidence_url).netloc
     for relative, raw in [
         ("evidence/../inspector.db", "/e/evidence/../inspector.db"),

@@ -150,3 +150,47 @@ def test_the_page_refuses_a_shared_host_name(tmp_path):
         ReviewServer(tmp_path / "ws", host="0.0.0.0")
     with pytest.raises(UserError, match="go together"):
         ReviewServer(tmp_path / "ws", public_url="https://danhgia.example.gov.vn")
+
+
+def test_behind_the_proxy_the_throttle_counts_each_client(tmp_path):
+    """With --public-url the proxy's X-Forwarded-For is the client's address: 40 failures
+    from one client do not lock the others out."""
+    import http.client
+    import re
+
+    ws = Workspace(tmp_path / "ws")
+    accounts.create_user(ws, "duyet", PASSWORD, accounts.REVIEWER)
+    ws.close()
+    server = ReviewServer(tmp_path / "ws", port=0, public_url="https://danhgia.example.gov.vn",
+                          evidence_url="https://bangchung.example.gov.vn").start()
+    port = int(server._servers[1].effective_port)
+
+    def login(client: str, username: str, password: str) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            headers = {"Host": "danhgia.example.gov.vn", "X-Forwarded-For": client}
+            conn.request("GET", "/dang-nhap", headers=headers)
+            response = conn.getresponse()
+            form = response.read().decode()
+            cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+            token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+            body = f"username={username}&password={password}&csrf={token}"
+            conn.request("POST", "/dang-nhap", body=body.encode(), headers={
+                **headers, "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded"})
+            answer = conn.getresponse()
+            answer.read()
+            return answer.status
+        finally:
+            conn.close()
+    try:
+        for index in range(40):
+            assert login("203.0.113.9", f"khach{index}", "sai-mat-khau-123") == 401
+        assert login("203.0.113.9", "khach99", "sai-mat-khau-123") == 429
+        assert login("198.51.100.4", "duyet", "sai-mat-khau-123") == 401   # not throttled
+    finally:
+        server.stop()
+    ws = Workspace(tmp_path / "ws")
+    addresses = {r[0] for r in ws.db.execute("select distinct address from login_attempts")}
+    ws.close()
+    assert addresses == {"203.0.113.9", "198.51.100.4"}
