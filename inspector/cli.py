@@ -694,6 +694,7 @@ def history(ws, agency_id, before, after, published_year):
     between years (`--before 2025 --after 2026`: each year's last run); with --year, a
     published year beside the year published before it.
 
+    \b
     Example: inspector history so-tttt --before 2025 --after 2026
     Example: inspector history --year 2026
     """
@@ -1011,9 +1012,11 @@ def review(ws, host, port, evidence_port, public_url, evidence_url):
     their journeys; overrides, agency answers, audit log. Accounts: `inspector users add`.
     Served by waitress; only the page's own Host is answered (docs/review.md, deployment).
 
+    \b
     Example: inspector review -w demo/ws --port 8000
-    Example: inspector review -w /srv/kiem-tra --port 8000 --evidence-port 8001
-    --public-url https://danhgia.example.gov.vn --evidence-url https://bangchung.example.gov.vn
+    Example: inspector review -w /srv/kiem-tra --port 8000 --evidence-port 8001 \\
+      --public-url https://danhgia.example.gov.vn \\
+      --evidence-url https://bangchung.example.gov.vn
     """
     if not ws.db["users"].count:
         raise UserError("no account yet: create one with 'inspector users add NAME --role "

@@ -39,3 +39,21 @@ def perfect_workspace(sandbox, truth: dict[str, Any], root: Path) -> tuple[Works
                     "observed_at": "2026-11-30T00:00:00Z"}, pk=("agency_id", "key"))
     score_workspace(ws, date.fromisoformat(truth["as_of"]))
     return ws, run.stdout
+
+
+def reviewer_client(ws: Workspace):
+    """A werkzeug test client of the review page, logged in as a new reviewer account."""
+    import re
+
+    from werkzeug.test import Client
+
+    from inspector.review import accounts
+    from inspector.review.app import ReviewApp
+    from inspector.review.evidence import EvidenceSigner
+
+    password = "mật-khẩu-đủ-dài-2026"
+    accounts.create_user(ws, "duyet", password, accounts.REVIEWER)
+    client = Client(ReviewApp(ws.root, EvidenceSigner(b"k" * 32), "http://127.0.0.1:9001"))
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/dang-nhap").text).group(1)
+    client.post("/dang-nhap", data={"username": "duyet", "password": password, "csrf": token})
+    return client

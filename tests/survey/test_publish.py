@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -24,7 +23,7 @@ from inspector.review.state import PENDING, SECOND_LOOK, finding_reviews
 from inspector.review.overrides import confirm_category, confirm_finding, respond, set_override
 from inspector.scoring.store import score_workspace
 from inspector.workspace import Workspace
-from tests.survey.perfect import perfect_workspace, run_cli
+from tests.survey.perfect import perfect_workspace, reviewer_client, run_cli
 
 REVIEWER = "Trần Thị Duyệt"
 GROUP_TABLES = ("Bảng xếp hạng nhóm các cơ quan sở, ngành cấp tỉnh năm 2026",
@@ -236,17 +235,7 @@ def test_a_year_with_nothing_waiting_publishes_without_force_and_compares_with_t
     assert len([line for line in shown.stdout.splitlines() if line.startswith("  ")]) == len(
         truth["agencies"])
     # the province view puts the year before beside this one, in a column and a chart
-    from werkzeug.test import Client
-
-    from inspector.review import accounts
-    from inspector.review.app import ReviewApp
-    from inspector.review.evidence import EvidenceSigner
-
-    accounts.create_user(ws, "duyet", "mật-khẩu-đủ-dài-2026", accounts.REVIEWER)
-    client = Client(ReviewApp(ws.root, EvidenceSigner(b"k" * 32), "http://127.0.0.1:9001"))
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/dang-nhap").text).group(1)
-    client.post("/dang-nhap", data={"username": "duyet", "password": "mật-khẩu-đủ-dài-2026",
-                                    "csrf": token})
+    client = reviewer_client(ws)
     view = client.get("/toan-tinh").text
     assert "<th>Năm 2025</th>" in view and "Năm 2026: đã công bố" in view
     chart = client.get("/toan-tinh/bieu-do/district/nam-truoc.png")

@@ -5,7 +5,6 @@ its sheet and cell, and nothing is stored."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
@@ -15,7 +14,7 @@ from inspector.register.importer import import_register
 from inspector.survey.importer import import_reports
 from inspector.survey.workbook import SurveyError
 from inspector.workspace import Workspace
-from tests.survey.perfect import perfect_workspace, run_cli as _cli
+from tests.survey.perfect import perfect_workspace, reviewer_client, run_cli as _cli
 
 
 @pytest.fixture(scope="module")
@@ -121,19 +120,8 @@ def test_the_command_names_the_fault_and_exits_non_zero(sandbox, truth, tmp_path
 
 
 def test_the_province_view_shows_the_rankings(reported, truth):
-    from werkzeug.test import Client
-
-    from inspector.review import accounts
-    from inspector.review.app import ReviewApp
-    from inspector.review.evidence import EvidenceSigner
-
     ws, _ = reported
-    accounts.create_user(ws, "duyet", "mật-khẩu-đủ-dài-2026", accounts.REVIEWER)
-    client = Client(ReviewApp(ws.root, EvidenceSigner(b"k" * 32), "http://127.0.0.1:9001"))
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/dang-nhap").text).group(1)
-    client.post("/dang-nhap", data={"username": "duyet", "password": "mật-khẩu-đủ-dài-2026",
-                                    "csrf": token})
-    page = client.get("/toan-tinh").text
+    page = reviewer_client(ws).get("/toan-tinh").text
     for ranking in truth["rankings"]:
         if ranking["category_id"] != "overall":
             continue
