@@ -108,7 +108,10 @@ class ReviewApp:
         request = ReviewRequest(environ)
         if self.allowed_hosts is not None and \
                 environ.get("HTTP_HOST", "").lower() not in self.allowed_hosts:
-            response = Response("Tên máy không hợp lệ.", status=400)
+            # the address to use comes from this server's own settings, never from the request
+            scheme = "https" if self.secure_cookies else "http"
+            response = Response(f"Tên máy không hợp lệ: hãy mở trang tại {scheme}://"
+                                f"{sorted(self.allowed_hosts)[0]}/", status=400)
             self.harden(response)
             return response(environ, start_response)
         if (request.content_length or 0) > MAX_REQUEST_BYTES:

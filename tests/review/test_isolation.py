@@ -133,6 +133,7 @@ def test_behind_a_proxy_only_the_public_names_answer_and_cookies_are_host_bound(
         # a forged Host header is refused, never reflected into a redirect
         status, headers, body = get("evil.example", "/co-quan//x")
         assert status == 400 and b"evil" not in body
+        assert b"https://danhgia.example.gov.vn/" in body          # where to open it instead
         assert not any(k.lower() == "location" for k, _ in headers)
         assert get(f"127.0.0.1:{port}")[0] == 400          # behind the proxy: public names only
         assert server.url == "https://danhgia.example.gov.vn"
