@@ -104,6 +104,8 @@ def publish(ws: Workspace, year: int, actor: str, *, force_reason: str | None = 
         forced_reason=force_reason.strip() if waiting and force_reason else None,
         blockers=waiting)
     target = (out_dir or ws.root / "cong-bo" / str(year)).resolve()
+    if target.exists() and not target.is_dir():
+        raise UserError(f"{target}: not a folder")
     if target.exists() and any(target.iterdir()):
         raise UserError(f"{target}: already holds files; publish into an empty folder")
     target.parent.mkdir(parents=True, exist_ok=True)
