@@ -580,7 +580,7 @@ DEMO_PUBLISH_REASON = ("bản thử trên tỉnh mẫu (sandbox): công bố nga
 def _demo_publish(ws, year: int, folder: Path) -> None:
     """Rankings and the published year of the demo; a demo run again the same year shows
     the year already published (a published year does not change)."""
-    from .export.publication import published
+    from .export.publication import publication_list
     from .export.publishing import publish as publish_year
     from .export.rankings import rankings as rank
     from .export.results import results_document
@@ -590,7 +590,7 @@ def _demo_publish(ws, year: int, folder: Path) -> None:
             first = ranking.places[0]
             click.echo(f"Xếp hạng {ranking.group_title.lower()}: {len(ranking.places)} xếp "
                        f"hạng, đứng đầu {first.name} ({_number(first.points)} điểm)")
-    done = published(ws, year)
+    done = next(iter(publication_list(ws, year)), None)
     if done is None:
         done = publish_year(ws, year, "demo", force_reason=DEMO_PUBLISH_REASON, out_dir=folder)
         click.echo(f"Đã công bố năm {year}: {folder}")

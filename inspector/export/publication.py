@@ -78,6 +78,30 @@ def published(ws: Workspace, year: int) -> Publication | None:
         files=loads(row["files"], []))
 
 
+@dataclass
+class PublishedYear:
+    """A published year as listed (its frozen results are not read)."""
+    year: int
+    as_of: str
+    published_at: str
+    published_by: str
+    forced_reason: str | None
+    blockers: int
+    files: list[dict[str, Any]]
+
+
+def publication_list(ws: Workspace, year: int | None = None) -> list[PublishedYear]:
+    """Every published year (or only ``year``), oldest first, without parsing its snapshot."""
+    return [PublishedYear(r["year"], r["as_of"], r["published_at"], r["published_by"],
+                          r["forced_reason"], len(loads(r["blockers"], [])),
+                          loads(r["files"], []))
+            for r in ws.db["publications"].rows_where(
+                "year = ?" if year is not None else None,
+                [year] if year is not None else [],
+                select="year, as_of, published_at, published_by, forced_reason, blockers, "
+                       "files", order_by="year")]
+
+
 def published_years(ws: Workspace) -> list[int]:
     """The years published so far, oldest first."""
     return [r[0] for r in ws.db.execute("select year from publications order by year")]

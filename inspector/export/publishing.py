@@ -14,7 +14,7 @@ from ..labels import vn_date
 from ..review.state import PENDING, SECOND_LOOK
 from ..workspace import Workspace, utcnow
 from .evaluation import evaluation_report, province_title
-from .publication import Blocker, Publication, published, store, year_before
+from .publication import Blocker, Publication, publication_list, store, year_before
 from .rankings import rankings
 from .results import results_document
 from .writers import to_json
@@ -87,7 +87,7 @@ def publish(ws: Workspace, year: int, actor: str, *, force_reason: str | None = 
         raise UserError("the publisher's name is required (--by)")
     if force_reason is not None and not force_reason.strip():
         raise UserError("--force needs a reason")
-    already = published(ws, year)
+    already = next(iter(publication_list(ws, year)), None)
     if already is not None:
         raise UserError(f"năm {year} đã công bố ngày {vn_date(already.published_at)} bởi "
                         f"{already.published_by}; năm đã công bố không thay đổi")

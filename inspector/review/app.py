@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
+from collections import OrderedDict
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from .overrides import (apply_zero_rule, clear_override, confirm_category, confi
 from .limits import AUDIT_PAGE, MAX_FORM_MEMORY, MAX_FORM_PARTS, MAX_REQUEST_BYTES
 from .state import finding_reviews, review_summary
 
+CHART_INPUTS_KEPT = 16      # province views whose chart inputs are kept for their <img> links
 # The province view's charts (export/charts.py): path name → caption.
 PROVINCE_CHARTS = (("xep-loai", "Xếp loại theo hạng mục"),
                    ("diem-mat", "Tỷ lệ điểm bị mất theo hạng mục"),
@@ -38,6 +41,17 @@ LOGIN_COOKIE = "dang_nhap_csrf"
 RATINGS = ["Tốt", "Khá", "Trung bình", "Mức I", "Mức II", "Mức III", "Mức IV", "Dưới Mức IV"]
 SORTS = [("ten", "Tên"), ("cap", "Cấp"), ("chua_danh_gia", "Chưa đánh giá nhiều nhất"),
          ("can_xem", "Cần xem lại nhiều nhất")]
+
+
+def _chart_inputs(document: dict[str, Any], found: list, before) -> dict[str, Any]:
+    """What the province view's charts are drawn from: the rankings, each agency's level and
+    categories (export/charts.category_shares reads no more), the year before's likewise."""
+    def categories(doc: dict[str, Any]) -> dict[str, Any]:
+        return {"agencies": [{"level": a["level"], "categories": a["categories"]}
+                             for a in doc["agencies"]]}
+    return {"rankings": found, "document": categories(document),
+            "year": int(document["as_of"][:4]),
+            "before": (categories(before.document), before.year) if before else None}
 
 
 def _anchor(finding: dict[str, Any]) -> str:
@@ -70,6 +84,8 @@ class ReviewApp:
         self.signer = signer
         self.evidence_origin = evidence_origin.rstrip("/")
         self.secure_cookies = secure_cookies
+        self._charts: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._charts_lock = threading.Lock()
         # Behind HTTPS the session cookie takes the __Host- prefix: Secure, for this exact host,
         # path /, and no other site or subdomain can set it (no login CSRF by cookie tossing).
         self.session_cookie = f"__Host-{SESSION_COOKIE}" if secure_cookies else SESSION_COOKIE
@@ -366,7 +382,7 @@ class ReviewApp:
         answered and what still blocks publishing the year."""
         if user["role"] != accounts.REVIEWER:
             return self.forbidden(user)
-        from ..export.publication import published, published_years, year_before
+        from ..export.publication import publication_list, year_before
         from ..export.publishing import blockers
         from ..export.rankings import rankings
         from ..export.results import results_document
@@ -420,11 +436,24 @@ class ReviewApp:
         return self.render(user, "province.html", title="Toàn tỉnh", groups=groups,
                            waiting=list(waiting.values()), flags=flags, unanswered=unanswered,
                            as_of=document["as_of"], year=year, before=before,
-                           publications=[published(ws, y) for y in published_years(ws)])
+                           publications=publication_list(ws),
+                           charts=self._keep_chart_inputs(_chart_inputs(document, found,
+                                                                        before)))
+
+    def _keep_chart_inputs(self, inputs: dict[str, Any]) -> str:
+        """Keep what the province view's charts are drawn from under a new token for the
+        page's <img> links: the page's six charts then cost no more reading of the workspace,
+        and show the same scores as the page beside them."""
+        token = secrets.token_urlsafe(12)
+        with self._charts_lock:
+            self._charts[token] = inputs
+            while len(self._charts) > CHART_INPUTS_KEPT:
+                self._charts.popitem(last=False)
+        return token
 
     def on_province_chart(self, request, ws, user, group: str, chart: str) -> Response:
-        """One of the province view's charts, drawn from the stored scores (and, beside them,
-        the year published before)."""
+        """One of the province view's charts, from the scores its page showed (``?v=``), or
+        else from the stored scores (and, beside them, the year published before)."""
         if user["role"] != accounts.REVIEWER:
             return self.forbidden(user)
         from ..export.charts import points_lost_chart, rating_chart, year_chart
@@ -434,22 +463,27 @@ class ReviewApp:
 
         if chart not in dict(PROVINCE_CHARTS) or group not in dict(GROUPS):
             raise NotFound()
-        try:
-            document = results_document(ws)
-        except UserError:
-            raise NotFound() from None
+        with self._charts_lock:
+            inputs = self._charts.get(request.args.get("v", ""))
+        if inputs is None:
+            try:
+                document = results_document(ws)
+            except UserError:
+                raise NotFound() from None
+            inputs = _chart_inputs(document, rankings(document),
+                                   year_before(ws, int(document["as_of"][:4])))
+        document = inputs["document"]
         if not any(a["level"] == group for a in document["agencies"]):
             raise NotFound()
         if chart == "xep-loai":
-            png = rating_chart(rankings(document), group)
+            png = rating_chart(inputs["rankings"], group)
         elif chart == "diem-mat":
             png = points_lost_chart(document, group)
         else:
-            year = int(document["as_of"][:4])
-            before = year_before(ws, year)
-            if before is None:
+            if inputs["before"] is None:
                 raise NotFound()
-            png = year_chart(document, before.document, group, year, before.year)
+            before, before_year = inputs["before"]
+            png = year_chart(document, before, group, inputs["year"], before_year)
         return Response(png, mimetype="image/png")
 
     def on_audit(self, request, ws, user) -> Response:

@@ -240,5 +240,9 @@ def test_a_year_with_nothing_waiting_publishes_without_force_and_compares_with_t
     assert "<th>Năm 2025</th>" in view and "Năm 2026: đã công bố" in view
     chart = client.get("/toan-tinh/bieu-do/district/nam-truoc.png")
     assert chart.status_code == 200 and chart.data.startswith(b"\x89PNG")
+    # the page's own links draw from the scores it showed: the same picture, no re-reading
+    linked = view[view.index('src="/toan-tinh/bieu-do/district/nam-truoc.png?v='):]
+    linked = linked[len('src="'):linked.index('"', len('src="'))]
+    assert client.get(linked).data == chart.data
     listed = json.loads((tmp_path / "2026" / "ket-qua-2026.json").read_text(encoding="utf-8"))
     assert listed["as_of"] == truth["as_of"]
