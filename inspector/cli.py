@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import UserError
-from .labels import vn_date
+from .model.errors import UserError
+from .model.labels import vn_date
 
 
 def _as_of(value: str | None) -> date:
@@ -32,7 +32,7 @@ def with_workspace(fn):
                   help="Folder holding inspector.db, evidence/ and screenshots/.")
     @functools.wraps(fn)
     def wrapper(*args, workspace: Path, **kwargs):
-        from .workspace import Workspace
+        from .records.workspace import Workspace
 
         try:
             ws = Workspace(workspace)
@@ -178,7 +178,7 @@ def checklist_list(as_json):
 
     Example: inspector checklist list --json
     """
-    from .scoring.checklist import items_sum, load_all
+    from .model.checklist import items_sum, load_all
 
     try:
         checklists = load_all()
@@ -361,28 +361,24 @@ def report(ws, agency_ids, formats, output_dir):
 @click.option("--queue", metavar="KEY", help="With --redis: the list of agency ids to take from.")
 @click.option("--queue-batch", type=click.IntRange(1, 1000), default=2, show_default=True,
               help="With --redis: agencies taken at a time (again when all are done).")
-@click.option("--nightly-run", hidden=True, help="The nightly run this crawl works for.")
 @with_workspace
 def crawl(ws, agencies, as_of, budget, delay, screenshots, incremental, redis_url, queue,
-          queue_batch, nightly_run):
+          queue_batch):
     """Crawl the agencies' portals: sections, posts and their dates, information pages and
     features; store observations for `inspector score`.
 
     Example: inspector crawl -w demo --as-of 2026-11-30 --agency so-tttt
     """
-    from .crawl.runner import crawl as run_crawl
+    from .crawl.worker import CrawlJob, CrawlOptions, Queue, run_job
 
     day = _as_of(as_of)
-    settings = {"INSPECTOR_PAGE_BUDGET": budget} if budget else {}
-    if delay is not None:
-        settings["AUTOTHROTTLE_START_DELAY"] = delay
     if bool(redis_url) != bool(queue):
         raise UserError("--redis and --queue go together")
     if redis_url and agencies:
         raise UserError("with --redis the agencies come from the queue: drop --agency")
-    report = run_crawl(ws, day, list(agencies) or None, settings, screenshots=screenshots,
-                       nightly_run=nightly_run, incremental=incremental,
-                       queue=(redis_url, queue, queue_batch) if redis_url else None)
+    report = run_job(CrawlJob(ws.root, day, tuple(agencies), CrawlOptions(
+        screenshots=screenshots, incremental=incremental, delay=delay, budget=budget),
+        queue=Queue(redis_url, queue, queue_batch) if redis_url else None))
     for agency_id, summary in sorted(report.agencies.items()):
         if summary["failure"]:
             click.echo(f"{agency_id}: không đánh giá được ({summary['failure']})")
@@ -465,6 +461,7 @@ def nightly(ws, as_of, citizen, workers, batch, budget, delay, screenshots, cont
     """
     from .journeys.checker import CheckSettings
     from .journeys.citizen import citizen_from_environment
+    from .crawl.worker import CrawlOptions
     from .nightly.run import OK, NightlySettings, nightly as run_nightly
 
     person = None
@@ -473,14 +470,10 @@ def nightly(ws, as_of, citizen, workers, batch, budget, delay, screenshots, cont
     except UserError:
         if citizen is not None:
             raise
-    options = ["--screenshots" if screenshots else "--no-screenshots"]
-    options += ["--incremental"] if incremental else []
-    if budget:
-        options += ["--budget", str(budget)]
-    if delay is not None:
-        options += ["--delay", str(delay)]
+    options = CrawlOptions(screenshots=screenshots, incremental=incremental, delay=delay,
+                           budget=budget)
     settings = NightlySettings(as_of=_as_of(as_of), workers=workers, batch=batch,
-                               crawl_options=options, citizen=person,
+                               crawl=options, citizen=person,
                                check_settings=CheckSettings(contexts=contexts), new=new_run,
                                redis_url=redis_url)
     run = run_nightly(ws, settings, _ClickProgress())
@@ -506,9 +499,11 @@ DEMO_ACCOUNTS = (("duyet", "reviewer", None, "Người đánh giá (thử)"),
               help="Port of the review page (the evidence origin is the next one).")
 @click.option("--sandbox-port", type=click.IntRange(0, 65000), default=8100, show_default=True,
               help="Base port of the sandbox's servers (0: free ports).")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Inspection date of the sandbox and of the night (default: today).")
 @click.option("--serve/--no-serve", default=True, show_default=True,
               help="Serve the review page at the end (until Ctrl-C), or stop there.")
-def demo(out_dir, count, seed, port, sandbox_port, serve):
+def demo(out_dir, count, seed, port, sandbox_port, as_of, serve):
     """The whole job on the built-in sandbox province, on this machine only (the review page on
     127.0.0.1, the province's portals on 127.0.0.2):
     serve the province, import its register, run the nightly job (crawl, service checks,
@@ -518,16 +513,17 @@ def demo(out_dir, count, seed, port, sandbox_port, serve):
     """
     import secrets
 
+    from .crawl.worker import CrawlOptions
     from .journeys.checker import CheckSettings
     from .journeys.citizen import load_citizen
     from .nightly.run import NightlySettings, nightly as run_nightly
     from .register.importer import import_register
     from .review import accounts
     from .survey.importer import import_reports
-    from .workspace import Workspace
+    from .records.workspace import Workspace
 
     sandbox_dir, ws_dir = out_dir / "sandbox", out_dir / "ws"
-    day = date.today()
+    day = _as_of(as_of)
     if _alive(sandbox_dir / "sandbox.pid"):
         click.echo(f"Sandbox đang chạy ({sandbox_dir}).")
     else:
@@ -553,7 +549,7 @@ def demo(out_dir, count, seed, port, sandbox_port, serve):
             with credentials.open("a", encoding="utf-8") as stream:
                 stream.write("\n".join(lines) + "\n")
         settings = NightlySettings(
-            as_of=day, crawl_options=["--screenshots", "--incremental", "--delay", "0.1"],
+            as_of=day, crawl=CrawlOptions(screenshots=True, incremental=True, delay=0.1),
             citizen=load_citizen(sandbox_dir / "citizen.yaml", ws.root),
             check_settings=CheckSettings())
         run_nightly(ws, settings, _ClickProgress())
@@ -650,7 +646,7 @@ def runs(ws, as_json, limit):
 
     Example: inspector runs -w /srv/kiem-tra --limit 5
     """
-    from .workspace import loads
+    from .records.workspace import loads
 
     rows = list(ws.db["runs"].rows_where(order_by="started_at desc", limit=limit))
     if as_json:
@@ -675,7 +671,7 @@ def runs(ws, as_json, limit):
 
 
 def _vn_time(value):
-    from .labels import vn_date
+    from .model.labels import vn_date
 
     return vn_date(value, with_time=True) if value else "…"
 
@@ -739,7 +735,7 @@ def history(ws, agency_id, before, after, published_year):
 def _published_history(ws, year: int, agency_id: str | None) -> None:
     from .export.evaluation import compare_years
     from .export.publication import published, published_years, year_before
-    from .labels import vn_points
+    from .model.labels import vn_points
 
     now = published(ws, year)
     if now is None:
@@ -956,6 +952,7 @@ def check_services(ws, agencies, as_of, citizen, playbook_dirs, contexts, step_t
     Example: inspector check-services -w demo --citizen ~/kiem-tra/citizen.yaml --agency so-tttt
     """
     from .journeys.checker import CheckSettings, check_services as run_checks
+    from .scoring.store import rescore
     from .journeys.citizen import citizen_from_environment
     from .journeys.journey import JourneySettings
     from .journeys.rules import Sampling
@@ -987,8 +984,12 @@ def check_services(ws, agencies, as_of, citizen, playbook_dirs, contexts, step_t
     parts = [f"{count} {status}" for status, count in sorted(summary.by_status.items())]
     click.echo(f"Đã kiểm tra {summary.attempts} lượt trên {summary.services} dịch vụ: "
                + ", ".join(parts) + ".")
-    if summary.rescored:
-        click.echo("Đã chấm lại điểm: " + ", ".join(summary.rescored))
+    rescored = rescore(ws, summary.changed, day)
+    if rescored:
+        click.echo("Đã chấm lại điểm: " + ", ".join(rescored))
+    if summary.failure_line():
+        click.echo(f"Lỗi: {summary.failure_line()}", err=True)
+        sys.exit(3)
 
 
 @cli.command()

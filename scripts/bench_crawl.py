@@ -18,7 +18,7 @@ from pathlib import Path
 from inspector.register.importer import import_register
 from inspector.sandbox.province import generate_province
 from inspector.sandbox.server import Sandbox
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 
 FAST = {"AUTOTHROTTLE_START_DELAY": 0.0, "AUTOTHROTTLE_MAX_DELAY": 1.0,
         "INSPECTOR_RETRY_BASE_DELAY": 0.1, "DOWNLOAD_TIMEOUT": 10}
@@ -62,7 +62,7 @@ import json, sys, time
 from datetime import date
 from pathlib import Path
 from inspector.crawl.runner import crawl
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 
 ws, as_of, fast = Workspace(Path(sys.argv[1])), date.fromisoformat(sys.argv[2]), json.loads(sys.argv[3])
 started = time.monotonic()

@@ -131,7 +131,7 @@ def _name(pid: int) -> str:
     except OSError:
         return "?"
     words = " ".join(a.decode(errors="replace") for a in argv[:6] if a)
-    if "inspector.cli crawl" in words:
+    if "inspector.cli crawl" in words or "multiprocessing" in words:  # nightly spawns them
         return "crawl worker"
     if "inspector.cli nightly" in words:
         return "nightly"

@@ -11,7 +11,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from inspector.crawl.browser import CHROMIUM_ARGS, chromium_path
+from inspector.browser import CHROMIUM_ARGS, chromium_path
 from inspector.journeys.citizen import load_citizen
 from inspector.journeys.journey import OK, JourneySettings, ServiceTarget, run_attempt
 from inspector.journeys.mailbox import open_mailbox

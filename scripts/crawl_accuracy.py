@@ -32,7 +32,7 @@ from inspector.sandbox.accuracy import measure
 from inspector.sandbox.province import generate_province
 from inspector.sandbox.server import Sandbox
 from inspector.scoring.store import score_workspace
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 
 FAST = {"AUTOTHROTTLE_START_DELAY": 0.0, "AUTOTHROTTLE_MAX_DELAY": 1.0,
         "INSPECTOR_RETRY_BASE_DELAY": 0.1, "DOWNLOAD_TIMEOUT": 10}

@@ -20,7 +20,7 @@ from inspector.crawl.blocks import FrameRegistry, Hints, choose
 from inspector.crawl.listings import canonical, parse_article_date, parse_listing
 from inspector.sandbox.variants.portal import VariantPortal
 from inspector.sandbox.variants.province import generate_variant_province, parse_seeds
-from inspector.scoring.periods import Window
+from inspector.model.periods import Window
 
 HOST = "http://127.0.0.1:8101"
 

@@ -29,7 +29,7 @@ from inspector.export.rankings import rankings  # noqa: E402
 from inspector.export.results import results_document  # noqa: E402
 from inspector.sandbox.province import generate_province  # noqa: E402
 from inspector.sandbox.server import Sandbox  # noqa: E402
-from inspector.workspace import Workspace  # noqa: E402
+from inspector.records.workspace import Workspace  # noqa: E402
 
 
 def _cli(*args: str) -> None:

@@ -11,9 +11,9 @@ import yaml
 from click.testing import CliRunner
 
 from inspector.cli import cli
-from inspector.errors import ChecklistError
-from inspector.scoring.checklist import DEFAULT_DIR, load_all
-from inspector.textnorm import has_diacritics
+from inspector.model.errors import ChecklistError
+from inspector.model.checklist import DEFAULT_DIR, load_all
+from inspector.model.textnorm import has_diacritics
 
 # Category id -> (level, stated max, sum of the seed's items). Phụ lục 1B mục III states 100 but
 # its items add up to 96, mục II states 400 but its items add up to 415 (the readings are in the

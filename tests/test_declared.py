@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from inspector.scoring.checklist import load_all
+from inspector.model.checklist import load_all
 from inspector.scoring.declared import FLAG, tolerance
 from inspector.scoring.engine import score_criterion
 from inspector.scoring.quantities import Context, Declaration, ServiceResult

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from inspector.scoring.checklist import load_all
-from inspector.workspace import Workspace
+from inspector.model.checklist import load_all
+from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
 DATA = Path(__file__).parent / "data"

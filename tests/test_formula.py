@@ -7,9 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from inspector.scoring.checklist import Criterion
+from inspector.model.checklist import Criterion
 from inspector.scoring.engine import score_criterion
-from inspector.scoring.formula import FormulaError, evaluate, parse
+from inspector.model.formula import FormulaError, evaluate, parse
 from inspector.scoring.quantities import Context, peer_maxima
 
 AS_OF = date(2026, 11, 26)

@@ -14,7 +14,7 @@ from PIL import Image
 from inspector.evidence.store import store
 from inspector.export.report import metric_lines, render_report
 from inspector.review.overrides import confirm_finding, respond, set_override
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
 DATA = Path(__file__).parent / "data"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.cli import invoke
 from tests.conftest import AS_OF, running_sandbox
 

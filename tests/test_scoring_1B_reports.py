@@ -18,8 +18,8 @@ from datetime import date
 import pytest
 import yaml
 
-from inspector.errors import ChecklistError
-from inspector.scoring.checklist import DEFAULT_DIR, load_all, load_checklist, load_topics
+from inspector.model.errors import ChecklistError
+from inspector.model.checklist import DEFAULT_DIR, load_all, load_checklist, load_topics
 from inspector.scoring.engine import Finding, score_agency, score_category, score_criterion
 from inspector.scoring.quantities import Context
 from inspector.scoring.ratings import RatingTables

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from inspector.scoring.checklist import DEFAULT_DIR, load_all, load_checklist, load_topics
+from inspector.model.checklist import DEFAULT_DIR, load_all, load_checklist, load_topics
 from inspector.scoring.engine import score_category, score_criterion
 from inspector.scoring.quantities import Context
 from inspector.scoring.ratings import RatingTables

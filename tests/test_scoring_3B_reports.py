@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 
-from inspector.scoring.checklist import DEFAULT_DIR, load_all
+from inspector.model.checklist import DEFAULT_DIR, load_all
 from inspector.scoring.engine import score_agency, score_category, score_criterion
 from inspector.scoring.quantities import Context
 from inspector.scoring.ratings import RatingTables

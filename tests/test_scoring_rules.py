@@ -31,10 +31,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from inspector.scoring.checklist import DEFAULT_DIR, load_all, load_checklist, load_topics
+from inspector.model.checklist import DEFAULT_DIR, load_all, load_checklist, load_topics
 from inspector.scoring.engine import (Finding, Override, score_agency, score_category,
                                       score_criterion)
-from inspector.scoring.periods import Span, Window, periods
+from inspector.model.periods import Span, Window, periods
 from inspector.scoring.quantities import ChildSummary, Context, ServiceResult
 from inspector.scoring.ratings import RatingTables
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from inspector.errors import UserError
-from inspector.workspace import SCHEMA_VERSION, Workspace
+from inspector.model.errors import UserError
+from inspector.records.workspace import SCHEMA_VERSION, Workspace
 
 
 def test_new_workspace_has_folders_wal_foreign_keys_and_version(tmp_path: Path):

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from rapidfuzz import fuzz
 
-from ..textnorm import fold, nfc
+from ..model.textnorm import fold, nfc
 from .dates import FoundDate, find_date
 
 BLOCK_TAGS = {"div", "p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section",

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from ..textnorm import fold
+from ..model.textnorm import fold
 
 # Headings of the boxes portals put beside a listing (folded): latest, most read, featured,
 # related, other news. A block under such a heading is no section's listing.

@@ -7,7 +7,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from ..textnorm import nfc
+from ..model.textnorm import nfc
 
 # Portals print local time; an explicit offset is converted to it (Asia/Ho_Chi_Minh, no DST).
 LOCAL_TIME = timezone(timedelta(hours=7))

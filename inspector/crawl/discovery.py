@@ -12,8 +12,8 @@ import lxml.html
 from lxml.etree import ParserError
 from w3lib.url import canonicalize_url
 
-from ..scoring.checklist import Topics, load_topics
-from ..textnorm import Matcher, fold, has_diacritics
+from ..model.checklist import Topics, load_topics
+from ..model.textnorm import Matcher, fold, has_diacritics
 
 # Abbreviations and short forms portals use in section names and URL slugs, with the words
 # they stand for. topics.yaml already lists some (pbgdpl, qppl, cđđh, attp); the expansion lets

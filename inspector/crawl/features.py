@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from ..textnorm import Matcher, fold
+from ..model.textnorm import Matcher, fold
 from .discovery import absolute, main_content, parse, text_of, vocabulary
 
 # Features one page can show, in topics.yaml order; accessibility_helpers is derived from three
@@ -313,51 +313,72 @@ def detect_features(html: str, url: str) -> dict[str, dict[str, Any]]:
     """What one page shows of each feature: {present, where (the page), evidence}; alt_text
     also counts the illustrations checked and those missing an alt; mobile is the viewport
     hint only."""
-    doc = parse(html)
-    main = main_content(html)
-    controls, main_controls = _controls(doc), _controls(main)
-    links = _page_links(doc, url)
-    main_links = _page_links(main, url)
-    main_text = text_of(main)
-    main_matcher = Matcher(main_text)
+    page = _Page(html, url)
     found: dict[str, dict[str, Any]] = {}
+    found.update(_accessibility(page))
+    found.update(_documents(page))
+    found.update(_feedback(page))
+    found.update(_structure(page))
+    found["accessibility_helpers"] = _helpers(found)
+    return found
 
-    found["font_size"] = _control_feature(controls, url, FONT_SIZE_WORDS, FONT_SIZE_SIGNS)
-    found["text_to_speech"] = _control_feature(controls, url, SPEECH_WORDS)
-    found["contrast"] = _control_feature(controls, url, CONTRAST_WORDS)
 
+class _Page:
+    """One page parsed once for every feature: the whole document and its main content."""
+
+    def __init__(self, html: str, url: str):
+        self.url = url
+        self.doc = parse(html)
+        self.main = main_content(html)
+        self.controls, self.main_controls = _controls(self.doc), _controls(self.main)
+        self.links = _page_links(self.doc, url)
+        self.main_links = _page_links(self.main, url)
+        self.main_text = text_of(self.main)
+        self.main_matcher = Matcher(self.main_text)
+
+
+def _accessibility(page: _Page) -> dict[str, dict[str, Any]]:
+    doc, url = page.doc, page.url
+    found = {
+        "font_size": _control_feature(page.controls, url, FONT_SIZE_WORDS, FONT_SIZE_SIGNS),
+        "text_to_speech": _control_feature(page.controls, url, SPEECH_WORDS),
+        "contrast": _control_feature(page.controls, url, CONTRAST_WORDS),
+    }
     keys = doc.xpath("//*[@accesskey]")
     found["access_keys"] = _found(bool(keys), url, f"{len(keys)} accesskey attributes, e.g. "
                                   f"{text_of(keys[0])[:40]!r}={keys[0].get('accesskey')}"
                                   if keys else "")
-
-    checked, missing = _illustrations(main)
+    checked, missing = _illustrations(page.main)
     found["alt_text"] = {"present": checked > 0 and not missing, "where": url if checked else None,
                          "evidence": (f"{checked} illustrations, all with alt text" if not missing
                                       else f"no alt: {missing[0]}") if checked else "",
                          "checked": checked, "missing": len(missing)}
-
-    help_words = main_matcher.find(HELP_ALT_WORDS)
+    help_words = page.main_matcher.find(HELP_ALT_WORDS)
     found["help_text_alternatives"] = _found(bool(help_words), url, help_words or "")
-
     media = [e for e in doc.iter("video", "audio", "embed", "object", "iframe")
              if e.tag in ("video", "audio") or any(h in (e.get("src") or e.get("data") or "")
                                                     for h in MEDIA_HOSTS)]
     found["multimedia"] = _found(bool(media), url, f"<{media[0].tag}>" if media else "")
-
     viewport = next((m.get("content") or "" for m in doc.iter("meta")
                      if (m.get("name") or "").lower() == "viewport"), "")
     found["mobile"] = {**_found("device-width" in viewport.replace(" ", ""), url,
                                 f"viewport {viewport}"), "hint": True}
+    return found
 
+
+def _documents(page: _Page) -> dict[str, dict[str, Any]]:
+    """The legal documents' page: downloads, a search box, facets, a link to the national
+    legal database."""
+    doc, main, url = page.doc, page.main, page.url
+    found: dict[str, dict[str, Any]] = {}
     tables = document_tables(main)
     downloads = [a.get("href") for t in tables for a in t.iter("a")
                  if _is_document_file(absolute(a.get("href"), url))]
     found["legal_download"] = _found(bool(downloads), url, downloads[0] if downloads else "")
-
     inputs = [i for i in main.iter("input") if (i.get("type") or "text").lower() in ("text", "search")]
-    search_words = next((w for w, _ in main_controls if Matcher(w).find(DOCUMENT_SEARCH_WORDS)),
-                        None) or main_matcher.find(DOCUMENT_SEARCH_WORDS)
+    search_words = next((w for w, _ in page.main_controls
+                         if Matcher(w).find(DOCUMENT_SEARCH_WORDS)),
+                        None) or page.main_matcher.find(DOCUMENT_SEARCH_WORDS)
     searchable = bool(inputs) and bool(search_words or tables)
     if not searchable and tables:
         # a documents page may put its search form in a block beside the table (Drupal's
@@ -374,17 +395,21 @@ def detect_features(html: str, url: str) -> dict[str, dict[str, Any]]:
     facets = _facets(main, url) if (tables or searchable) else \
         {name: _found(False, url) for name in FACET_LABELS}
     found.update(facets)
-
     found["legal_db_link"] = _link_feature(
-        links, url, lambda text, target: urlsplit(target).netloc.lower().endswith(LEGAL_DB_HOSTS)
+        page.links, url,
+        lambda text, target: urlsplit(target).netloc.lower().endswith(LEGAL_DB_HOSTS)
         or bool(Matcher(text).find(LEGAL_DB_WORDS)))
+    return found
 
+
+def _feedback(page: _Page) -> dict[str, dict[str, Any]]:
+    """Where citizens write in: opinions, complaints, the hotline."""
+    url, links = page.url, page.links
     # a form to write in (a text area) that says it takes opinions; the draft consultation's
     # "Gửi góp ý" form is not the contact page's
-    wording = " | ".join([main_text] + [w for w, _ in main_controls])
-    feedback = Matcher(wording).find(FEEDBACK_WORDS) if main.find(".//textarea") is not None \
-        else None
-    found["feedback_form"] = _found(bool(feedback), url, f"form with a text area: {feedback}")
+    wording = " | ".join([page.main_text] + [w for w, _ in page.main_controls])
+    feedback = Matcher(wording).find(FEEDBACK_WORDS) \
+        if page.main.find(".//textarea") is not None else None
 
     def complaint(words):
         def test(text, target):
@@ -392,30 +417,34 @@ def detect_features(html: str, url: str) -> dict[str, dict[str, Any]]:
             return bool(matcher.find(COMPLAINT_WORDS) and matcher.find(words))
         return test
 
-    found["administrative_feedback"] = _link_feature(
-        links, url, lambda text, target: complaint(REGULATION_WORDS)(text, target)
-        or urlsplit(target).netloc.lower() in NATIONAL_COMPLAINT_HOSTS)
-    found["tthc_feedback"] = _link_feature(links, url, complaint(PROCEDURE_WORDS))
-    found["hotline"] = _hotline(main, url)
-    found["tthc_announcement_download"] = _link_feature(
-        main_links, url, lambda text, target: _is_document_file(target)
-        and bool(Matcher(text).find(ANNOUNCEMENT_WORDS)))
+    return {
+        "feedback_form": _found(bool(feedback), url, f"form with a text area: {feedback}"),
+        "administrative_feedback": _link_feature(
+            links, url, lambda text, target: complaint(REGULATION_WORDS)(text, target)
+            or urlsplit(target).netloc.lower() in NATIONAL_COMPLAINT_HOSTS),
+        "tthc_feedback": _link_feature(links, url, complaint(PROCEDURE_WORDS)),
+        "hotline": _hotline(page.main, url),
+    }
 
-    headings = [text_of(e) for e in main.iter(*HEADINGS, "dt", "caption", "legend")]
+
+def _structure(page: _Page) -> dict[str, dict[str, Any]]:
+    """How the page arranges procedures and projects, and its feeds."""
+    url = page.url
+    found = {"tthc_announcement_download": _link_feature(
+        page.main_links, url, lambda text, target: _is_document_file(target)
+        and bool(Matcher(text).find(ANNOUNCEMENT_WORDS)))}
+    headings = [text_of(e) for e in page.main.iter(*HEADINGS, "dt", "caption", "legend")]
     by_field = next((text for text in headings if _field_heading(text)), None)
     found["tthc_by_field"] = _found(bool(by_field), url, by_field or "")
     stage = next((text for text in headings if _stage_heading(text)), None)
     found["project_classification"] = _found(bool(stage), url, stage or "")
-
-    feeds = [link.get("href") for link in doc.iter("link")
+    feeds = [link.get("href") for link in page.doc.iter("link")
              if "alternate" in (link.get("rel") or "").lower()
              and any(k in (link.get("type") or "").lower() for k in ("rss", "atom"))]
     if not feeds:
-        feeds = [target for text, target, _ in links
+        feeds = [target for text, target, _ in page.links
                  if fold(text) == "rss" or urlsplit(target).path.lower().endswith((".rss", "/rss"))]
     found["rss"] = _found(bool(feeds), url, feeds[0] if feeds else "")
-
-    found["accessibility_helpers"] = _helpers(found)
     return found
 
 

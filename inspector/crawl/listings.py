@@ -13,7 +13,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from w3lib.url import canonicalize_url
 
-from ..textnorm import fold, nfc
+from ..model.textnorm import fold, nfc
 from . import articles
 from .blocks import (Block, FrameRegistry, Hints, choose, heading_of, is_post_list,
                      names_section, says_empty, signature, url_shape)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..scoring.checklist import Topics
-from ..sections import Correction, SectionRecord, topic_observation
+from ..model.checklist import Topics
+from ..model.sections import Correction, SectionRecord, topic_observation
 from .discovery import url_words
 from .listings import canonical
 from .state import AgencyState, SectionState, post_list

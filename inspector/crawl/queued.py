@@ -30,7 +30,7 @@ def push_agencies(redis_url: str, key: str, agency_ids: list[str]) -> None:
     """Put the agencies to crawl in the shared list (replacing what a killed run left)."""
     import redis
 
-    from ..errors import UserError
+    from ..model.errors import UserError
 
     try:
         server = redis.Redis.from_url(redis_url, socket_connect_timeout=10)

@@ -10,15 +10,15 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 
-from ..errors import UserError
+from ..model.errors import UserError
 from ..evidence.screenshots import CaptureError, capture
 from ..evidence.store import store
 from ..register.corrections import all_corrections
-from ..sections import IS, Correction
-from ..scoring.checklist import load_all, load_topics, posts_topics, topics_of_criteria
-from ..scoring.periods import Window
-from ..workspace import Workspace, dumps, loads, utcnow
-from .browser import chromium, mobile_layout
+from ..model.sections import IS, Correction
+from ..model.checklist import Topics, load_all, load_topics, posts_topics, topics_of_criteria
+from ..model.periods import Window
+from ..records.workspace import Workspace, dumps, loads, utcnow
+from ..browser import chromium, mobile_layout
 from .cache import ExtractionMemo, cache_settings, cache_summary
 from .observe import observations
 from .scope import Scope
@@ -70,8 +70,9 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
     nightly run, the same transaction records those agencies as crawled in that run.
     Incremental: unchanged pages come from the workspace's HTTP cache (crawl/cache.py) and the
     screenshots of pages whose HTML has not changed are reused. With ``queue`` (Redis URL,
-    list key, agencies taken at a time) the agencies are not given: this process takes them from a Redis list shared
-    with other crawl processes (crawl/queued.py, scrapy-redis) until the list stays empty."""
+    list key, agencies taken at a time) the agencies are not given: this process takes them
+    from a Redis list shared with other crawl processes (crawl/queued.py, scrapy-redis) until
+    the list stays empty."""
     checklists = load_all()
     topics = load_topics()
     by_criterion = topics_of_criteria(checklists)
@@ -82,11 +83,47 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
     reviewed = all_corrections(ws)
     entries = [_agency_entry(row, by_criterion, portals, reviewed.get(row["id"], []))
                for row in rows]
+    needed = {level: posts_topics(checklists, level)
+              for level in ("province", "district", "commune")}
+    memo = ExtractionMemo(ws.root) if incremental else None
+    try:
+        states, stats = _run_spider(ws, as_of, entries, needed, settings or {}, memo, queue)
+    finally:
+        if memo is not None:
+            memo.close()
+    mobile = _browser_checks(ws, states, screenshots, reuse=incremental)
+    report = CrawlReport(run_id)
+    with ws.transaction():
+        for agency_id, state in states.items():
+            report.agencies[agency_id] = _store_agency(
+                ws, state, needed[state.level], topics, reviewed.get(agency_id, []),
+                mobile.get(agency_id), stats, run_id)
+        if nightly_run:
+            ws.db["run_agencies"].upsert_all([{
+                "run_id": nightly_run, "agency_id": agency_id, "stage": "crawl",
+                "status": "done", "detail": dumps(summary), "finished_at": utcnow()}
+                for agency_id, summary in report.agencies.items()],
+                pk=("run_id", "agency_id", "stage"))
+        counts: dict[str, Any] = {"agencies": report.agencies}
+        if nightly_run:
+            counts["nightly_run"] = nightly_run      # the nightly run this crawl worked for
+        if memo is not None:
+            counts["cache"] = {**cache_summary(stats), "memo_hit": memo.hits,
+                               "memo_miss": memo.misses}
+        ws.db["runs"].insert({"id": run_id, "command": "crawl", "as_of": as_of.isoformat(),
+                              "started_at": started, "finished_at": utcnow(), "status": "ok",
+                              "counts": dumps(counts)}, replace=True)
+    return report
+
+
+def _run_spider(ws: Workspace, as_of: date, entries: list[dict[str, Any]],
+                needed: dict[str, Any], settings: dict[str, Any], memo: ExtractionMemo | None,
+                queue: tuple[str, str, int] | None
+                ) -> tuple[dict[str, AgencyState], dict[str, Any]]:
+    """The Scrapy crawl itself: each agency's state as read, and the crawl's stats."""
     states: dict[str, AgencyState] = {}
-    needed = {level: posts_topics(checklists, level) for level in ("province", "district", "commune")}
-    evidence_sink = _EvidenceSink(ws)
-    cache = cache_settings(ws.root) if incremental else {}
-    spider_args: dict[str, Any] = {"memo": ExtractionMemo(ws.root) if incremental else None}
+    cache = cache_settings(ws.root) if memo is not None else {}
+    spider_args: dict[str, Any] = {"memo": memo}
     if queue:
         from .queued import QueuedPortalSpider, queue_settings
 
@@ -98,69 +135,47 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
         for entry in entries:
             states[entry["id"]] = AgencyState(entry["id"], entry["level"], entry["portal"])
     process = CrawlerProcess({**SETTINGS, "LOG_INSTALL_ROOT_HANDLER": False, **cache,
-                              **(settings or {})})
+                              **settings})
     crawler = process.create_crawler(spider_class)
     started_crawl = process.crawl(crawler, agencies=agencies, as_of=as_of, needed=needed,
                                   states=states, window_start=Window.ending(as_of).start,
-                                  evidence=evidence_sink, **spider_args)
+                                  evidence=_EvidenceSink(ws), **spider_args)
     # Scrapy only logs an error raised while the crawl starts (a middleware that cannot be
     # built, a cache that cannot be opened) and returns as if the crawl had run: keep it, and
     # store nothing rather than an empty crawl over the last good one.
     broken: list[Any] = []
     started_crawl.addErrback(broken.append)
     process.start()
-    memo = spider_args["memo"]
-    if memo is not None:
-        memo.close()
     if broken:
         failure = broken[0]
         raise CrawlError(f"the crawl could not start: {type(failure.value).__name__}: "
                          f"{failure.value}")
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    mobile = _browser_checks(ws, states, screenshots, reuse=incremental)
-    report = CrawlReport(run_id)
-    with ws.transaction():
-        for agency_id, state in states.items():
-            obs = observations(state, needed[state.level], topics,
-                               reviewed.get(agency_id, []))
-            obs["feature/mobile"] = mobile.get(agency_id) or {
-                "status": "failed", "reason": state.failure or "the home page was not read"}
-            # what a reviewer should know of this crawl: pages that failed, budget, platform
-            obs["crawl/notes"] = {"status": "ok", "platform": state.platform,
-                                  "budget_hit": state.budget_hit, "notes": state.notes,
-                                  "pages": stats.get(f"inspector/pages/{urlsplit(state.portal).netloc}", 0)}
-            failed = sum(1 for v in obs.values() if v.get("status") == "failed")
-            for key, value in obs.items():
-                status = value.pop("status")
-                reason = value.pop("reason", None)
-                ws.put_observation(agency_id, key, value, status=status, reason=reason,
-                                   run_id=run_id)
-            report.agencies[agency_id] = {
-                "platform": state.platform, "failure": state.failure,
-                "sections": sum(1 for s in state.sections.values() if s.alive()),
-                "posts": sum(len(s.posts) for s in state.sections.values()),
-                "failed_observations": failed, "budget_hit": state.budget_hit,
-                "internal_errors": state.internal_errors,
-                "pages": stats.get(f"inspector/pages/{urlsplit(state.portal).netloc}", 0)}
-        if nightly_run:
-            ws.db["run_agencies"].upsert_all([{
-                "run_id": nightly_run, "agency_id": agency_id, "stage": "crawl",
-                "status": "done", "detail": dumps(summary), "finished_at": utcnow()}
-                for agency_id, summary in report.agencies.items()],
-                pk=("run_id", "agency_id", "stage"))
-        ws.db["runs"].insert({"id": run_id, "command": "crawl", "as_of": as_of.isoformat(),
-                              "started_at": started, "finished_at": utcnow(), "status": "ok",
-                              "counts": dumps({"agencies": report.agencies,
-                                               # the nightly run this crawl worked for
-                                               **({"nightly_run": nightly_run}
-                                                  if nightly_run else {}),
-                                               **({"cache": {
-                                                   **cache_summary(stats),
-                                                   "memo_hit": memo.hits,
-                                                   "memo_miss": memo.misses}}
-                                                  if memo is not None else {})})},
-                              replace=True)
-    return report
+    return states, crawler.stats.get_stats() if crawler.stats else {}
+
+
+def _store_agency(ws: Workspace, state: AgencyState, needed: Any, topics: Topics,
+                  corrections: list[Correction], mobile: dict[str, Any] | None,
+                  stats: dict[str, Any], run_id: str) -> dict[str, Any]:
+    """Write one agency's observations (inside the caller's transaction); its summary."""
+    obs = observations(state, needed, topics, corrections)
+    obs["feature/mobile"] = mobile or {
+        "status": "failed", "reason": state.failure or "the home page was not read"}
+    pages = stats.get(f"inspector/pages/{urlsplit(state.portal).netloc}", 0)
+    # what a reviewer should know of this crawl: pages that failed, budget, platform
+    obs["crawl/notes"] = {"status": "ok", "platform": state.platform,
+                          "budget_hit": state.budget_hit, "notes": state.notes,
+                          "pages": pages}
+    failed = sum(1 for v in obs.values() if v.get("status") == "failed")
+    for key, value in obs.items():
+        status = value.pop("status")
+        reason = value.pop("reason", None)
+        ws.put_observation(state.agency_id, key, value, status=status, reason=reason,
+                           run_id=run_id)
+    return {"platform": state.platform, "failure": state.failure,
+            "sections": sum(1 for s in state.sections.values() if s.alive()),
+            "posts": sum(len(s.posts) for s in state.sections.values()),
+            "failed_observations": failed, "budget_hit": state.budget_hit,
+            "internal_errors": state.internal_errors, "pages": pages}
 
 
 def _browser_checks(ws: Workspace, states: dict[str, AgencyState],

@@ -21,8 +21,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from ..sections import GENERAL_TOPICS
-from ..textnorm import fold, has_diacritics, toneless_placement
+from ..model.sections import GENERAL_TOPICS
+from ..model.textnorm import fold, has_diacritics, toneless_placement
 from .discovery import expand_abbreviations, vocabulary
 
 

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit, urlunsplit
 from PIL import Image, ImageDraw, ImageFont
 from w3lib.url import canonicalize_url
 
-from ..crawl.browser import PageError, open_page, own_host_only
-from ..workspace import Workspace
+from ..browser import PageError, open_page, own_host_only
+from ..records.workspace import Workspace
 from .store import store
 
 VIEWPORT = {"width": 1280, "height": 900}

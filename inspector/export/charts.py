@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from ..labels import vn_points
+from ..model.labels import vn_points
 from .rankings import Ranking
 
 # Ratings in the order a reader scans them, with the colour each keeps in every chart.

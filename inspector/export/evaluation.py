@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..labels import vn_date, vn_points
-from ..scoring.checklist import load_all
+from ..model.labels import vn_date, vn_points
+from ..model.checklist import load_all
 from .charts import points_lost_chart, rating_chart, year_chart
 from .publication import Publication
 from .rankings import GROUPS, Ranking

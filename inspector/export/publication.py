@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..workspace import Workspace, dumps, loads
+from ..records.workspace import Workspace, dumps, loads
 from .rankings import Ranking
 
 # What still stands between the stored scores and a publishable year (export/publishing.py).

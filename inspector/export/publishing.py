@@ -9,10 +9,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
-from ..labels import vn_date
-from ..review.state import PENDING, SECOND_LOOK
-from ..workspace import Workspace, utcnow
+from ..model.errors import UserError
+from ..model.labels import vn_date
+from ..records.review_state import PENDING, SECOND_LOOK
+from ..records.workspace import Workspace, utcnow
 from .evaluation import evaluation_report, province_title
 from .publication import Blocker, Publication, publication_list, store, year_before
 from .rankings import rankings

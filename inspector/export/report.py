@@ -12,11 +12,11 @@ from typing import Any, Callable
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..errors import UserError
-from ..labels import template_globals, vn_date, vn_number
-from ..review.evidence import resolve_evidence
-from ..scoring.checklist import load_topics
-from ..workspace import Workspace, utcnow
+from ..model.errors import UserError
+from ..model.labels import template_globals, vn_date, vn_number
+from ..evidence.store import resolve_evidence
+from ..model.checklist import load_topics
+from ..records.workspace import Workspace, utcnow
 from .results import results_document
 
 # A thumbnail is read on paper: wide enough for a menu's words, short enough for two per page
@@ -246,7 +246,7 @@ def print_pdfs(pairs: list[tuple[Path, Path]]) -> None:
     loaded (its images are embedded)."""
     if not pairs:
         return
-    from ..crawl.browser import chromium
+    from ..browser import chromium
 
     footer = ('<div style="font-size:9px;width:100%;padding:0 12mm;color:#555;'
               'font-family:DejaVu Sans,Liberation Sans,Arial,sans-serif;display:flex">'

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from ..errors import UserError
-from ..review.state import like_prefix, finding_reviews, review_summary
+from ..model.errors import UserError
+from ..records.review_state import like_prefix, finding_reviews, review_summary
 from ..scoring.engine import window_dict
-from ..workspace import Workspace, loads
+from ..records.workspace import Workspace, loads
 
 SCHEMA = "inspector-results/1"
 
@@ -23,78 +24,95 @@ def results_document(ws: Workspace, agency_ids: list[str] | None = None) -> dict
         raise UserError(f"the stored scores mix as-of dates ({dates}): run 'inspector score' "
                         "for all agencies with one --as-of")
     as_of = as_of_rows[0][0]
-    from datetime import date
-
     agencies = []
     for agency in ws.db["agencies"].rows_where(order_by="id"):
-        aid = agency["id"]
-        if wanted is not None and aid not in wanted:
-            continue
-        reviews = finding_reviews(ws, aid)
-        categories = [{
-            "id": c["category_id"], "title": c["title"], "points": c["points"],
-            "max_points": c["max_points"], "rating": c["rating"], "complete": bool(c["complete"]),
-            **({"missing": loads(c["missing"])} if loads(c["missing"]) else {}),
-            **({"provisional": loads(c["provisional"])} if c["provisional"] else {}),
-            **({"scale": c["scale"]} if c["scale"] not in (None, 1.0) else {}),
-        } for c in ws.db["categories"].rows_where("agency_id = ?", [aid], order_by="rowid")]
-        criteria = [{
-            "id": f["criterion_id"], "category": f["category_id"], "title": f["title"],
-            "points": f["points"], "max_points": f["max_points"], "status": f["status"],
-            **({"reason": f["reason"]} if f["reason"] else {}),
-            "auto_points": f["auto_points"],
-            "metrics": loads(f["metrics"], {}), "evidence": loads(f["evidence"], []),
-            **({"override": loads(f["override"])} if f["override"] else {}),
-            **({"flags": loads(f["flags"])} if f["flags"] else {}),
-            "review": reviews[f["criterion_id"]],
-        } for f in ws.db["findings"].rows_where("agency_id = ?", [aid], order_by="rowid")]
-        if not criteria:
-            continue
-        overall = ws.db["overall"].get(aid) if ws.db.execute(
-            "select 1 from overall where agency_id = ?", [aid]).fetchone() else None
-        observations = {r["key"]: r for r in ws.db["observations"].rows_where(
-            "agency_id = ? and key like 'service/%'", [aid])}
-        services = []
-        for s in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null", [aid],
-                                              order_by="id"):
-            observation = observations.get(f"service/{s['id']}", {})
-            verdict = loads(observation.get("value"), {}) or {}
-            procedures = verdict.get("procedures", loads(s["procedures"], []))
-            services.append({
-                "id": s["id"], "name": s["name"], "url": s["url"], "group": s["group_name"],
-                "declared_level": s["level"],
-                "catalog_code": verdict.get("catalog_code") or (procedures[0] if procedures
-                                                                else None),
-                "procedures": procedures, "recognised": verdict.get("recognised"),
-                "status": verdict.get("status"), "check": verdict.get("check"),
-                **({"reason": observation["reason"]} if observation.get("reason") else {}),
-                **({"match": {k: verdict["match"].get(k) for k in ("name", "code", "score",
-                                                                  "threshold", "matched")}}
-                   if verdict.get("match") else {}),
-                "review": verdict.get("review", []),
-                "online_dossiers": s["online_dossiers"], "total_dossiers": s["total_dossiers"],
-                "attempts": [{
-                    "at": a.get("at"), "ok": a.get("ok"), "failed_step": a.get("failed_step"),
-                    "outcome": a.get("outcome"), "kind": a.get("kind"),
-                    "purpose": a.get("purpose"), "reason": a.get("reason"),
-                    "dossier_code": a.get("dossier_code"),
-                    "evidence": [e["path"] if isinstance(e, dict) else e
-                                 for e in a.get("evidence", [])]}
-                    for a in verdict.get("attempts", [])],
-            })
-        audit_count = ws.db.execute(
-            "select count(*) from audit_log where subject like ? escape '\\'",
-            [like_prefix(f"{aid}/")]).fetchone()[0]
-        agencies.append({
-            "id": aid, "name": agency["name"], "level": agency["level"],
-            "parent": agency["parent"], "portal": agency["portal"],
-            "categories": categories,
-            **({"overall": loads(overall["value"])} if overall else {}),
-            "criteria": criteria, "services": services,
-            "review": review_summary(reviews), "audit_entries": audit_count,
-        })
+        if wanted is None or agency["id"] in wanted:
+            entry = _agency(ws, agency)
+            if entry is not None:
+                agencies.append(entry)
     return {"schema": SCHEMA, "as_of": as_of, "window": window_dict(date.fromisoformat(as_of)),
             "agencies": agencies}
+
+
+def _agency(ws: Workspace, agency: dict[str, Any]) -> dict[str, Any] | None:
+    """One agency's entry, or None if it has no findings."""
+    aid = agency["id"]
+    reviews = finding_reviews(ws, aid)
+    criteria = _criteria(ws, aid, reviews)
+    if not criteria:
+        return None
+    overall = ws.db["overall"].get(aid) if ws.db.execute(
+        "select 1 from overall where agency_id = ?", [aid]).fetchone() else None
+    audit_count = ws.db.execute(
+        "select count(*) from audit_log where subject like ? escape '\\'",
+        [like_prefix(f"{aid}/")]).fetchone()[0]
+    return {
+        "id": aid, "name": agency["name"], "level": agency["level"],
+        "parent": agency["parent"], "portal": agency["portal"],
+        "categories": _categories(ws, aid),
+        **({"overall": loads(overall["value"])} if overall else {}),
+        "criteria": criteria, "services": _services(ws, aid),
+        "review": review_summary(reviews), "audit_entries": audit_count,
+    }
+
+
+def _categories(ws: Workspace, aid: str) -> list[dict[str, Any]]:
+    return [{
+        "id": c["category_id"], "title": c["title"], "points": c["points"],
+        "max_points": c["max_points"], "rating": c["rating"], "complete": bool(c["complete"]),
+        **({"missing": loads(c["missing"])} if loads(c["missing"]) else {}),
+        **({"provisional": loads(c["provisional"])} if c["provisional"] else {}),
+        **({"scale": c["scale"]} if c["scale"] not in (None, 1.0) else {}),
+    } for c in ws.db["categories"].rows_where("agency_id = ?", [aid], order_by="rowid")]
+
+
+def _criteria(ws: Workspace, aid: str, reviews: dict[str, dict[str, Any]]
+              ) -> list[dict[str, Any]]:
+    return [{
+        "id": f["criterion_id"], "category": f["category_id"], "title": f["title"],
+        "points": f["points"], "max_points": f["max_points"], "status": f["status"],
+        **({"reason": f["reason"]} if f["reason"] else {}),
+        "auto_points": f["auto_points"],
+        "metrics": loads(f["metrics"], {}), "evidence": loads(f["evidence"], []),
+        **({"override": loads(f["override"])} if f["override"] else {}),
+        **({"flags": loads(f["flags"])} if f["flags"] else {}),
+        "review": reviews[f["criterion_id"]],
+    } for f in ws.db["findings"].rows_where("agency_id = ?", [aid], order_by="rowid")]
+
+
+def _services(ws: Workspace, aid: str) -> list[dict[str, Any]]:
+    observations = {r["key"]: r for r in ws.db["observations"].rows_where(
+        "agency_id = ? and key like 'service/%'", [aid])}
+    return [_service(s, observations.get(f"service/{s['id']}", {}))
+            for s in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null",
+                                                  [aid], order_by="id")]
+
+
+def _service(s: dict[str, Any], observation: dict[str, Any]) -> dict[str, Any]:
+    """A declared service with its verdict (the service/<id> observation, if checked)."""
+    verdict = loads(observation.get("value"), {}) or {}
+    procedures = verdict.get("procedures", loads(s["procedures"], []))
+    return {
+        "id": s["id"], "name": s["name"], "url": s["url"], "group": s["group_name"],
+        "declared_level": s["level"],
+        "catalog_code": verdict.get("catalog_code") or (procedures[0] if procedures else None),
+        "procedures": procedures, "recognised": verdict.get("recognised"),
+        "status": verdict.get("status"), "check": verdict.get("check"),
+        **({"reason": observation["reason"]} if observation.get("reason") else {}),
+        **({"match": {k: verdict["match"].get(k) for k in ("name", "code", "score",
+                                                          "threshold", "matched")}}
+           if verdict.get("match") else {}),
+        "review": verdict.get("review", []),
+        "online_dossiers": s["online_dossiers"], "total_dossiers": s["total_dossiers"],
+        "attempts": [{
+            "at": a.get("at"), "ok": a.get("ok"), "failed_step": a.get("failed_step"),
+            "outcome": a.get("outcome"), "kind": a.get("kind"),
+            "purpose": a.get("purpose"), "reason": a.get("reason"),
+            "dossier_code": a.get("dossier_code"),
+            "evidence": [e["path"] if isinstance(e, dict) else e
+                         for e in a.get("evidence", [])]}
+            for a in verdict.get("attempts", [])],
+    }
 
 
 FLAT_COLUMNS = ["as_of", "agency_id", "agency_name", "level", "category_id", "criterion_id",

@@ -10,7 +10,7 @@ from typing import Any, Callable
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from ..textnorm import fold, has_diacritics, nfc, toneless_placement
+from ..model.textnorm import fold, has_diacritics, nfc, toneless_placement
 
 DEFAULT_THRESHOLD = 85.0
 # Two word changes the similarity alone forgives in a long name, though each makes another

@@ -8,15 +8,16 @@ import asyncio
 import logging
 import secrets
 import sys
+import traceback
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
-from ..crawl.browser import CHROMIUM_ARGS, chromium_path, video_ready
-from ..errors import UserError
-from ..labels import OUTCOME_NAMES, PHASE_NAMES, PURPOSE_NAMES, SERVICE_STATUS
+from ..browser import CHROMIUM_ARGS, chromium_path, video_ready
+from ..model.errors import UserError
+from ..model.labels import OUTCOME_NAMES, PHASE_NAMES, PURPOSE_NAMES, SERVICE_STATUS
 from ..evidence.store import store
-from ..workspace import Workspace, dumps, loads, utcnow
+from ..records.workspace import Workspace, dumps, keep_traceback, loads, utcnow
 from . import rules
 from .catalogue import Catalogue
 from .citizen import Citizen
@@ -46,7 +47,28 @@ class Summary:
     attempts: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)      # one line each, English
-    rescored: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)     # agencies whose verdicts moved
+    tool_errors: int = 0        # attempts where the tool or the browser failed, not the service
+    # the run itself broke (the browser could not start or crashed): class, message, traceback
+    failure: dict[str, str] | None = None
+
+    @property
+    def status(self) -> str:
+        """"failed" when the checks could not run (a crash, or every attempt a tool error):
+        the services' verdicts did not move and the checks stay due; else "ok"."""
+        if self.failure or (self.attempts and self.tool_errors == self.attempts):
+            return "failed"
+        return "ok"
+
+    def failure_line(self) -> str | None:
+        """What failed, in Vietnamese, for the terminal and the run record."""
+        if self.failure:
+            return (f"kiểm tra DVCTT bị dừng vì lỗi công cụ: {self.failure['class']}: "
+                    f"{self.failure['message']} (chi tiết: {self.failure['traceback']})")
+        if self.status == "failed":
+            return (f"cả {self.attempts} lượt kiểm tra DVCTT đều lỗi công cụ (trình duyệt), "
+                    "không kết luận được; sẽ kiểm tra lại")
+        return None
 
 
 def _parse(value: str | None) -> datetime | None:
@@ -274,6 +296,7 @@ class ServiceChecker:
                                   reason=result.reason)
             self._observe(service["agency_id"], service)
         self.summary.attempts += 1
+        self.summary.tool_errors += result.outcome == ERROR
         if new_state.status != job.state.status or new_state.recognised != job.state.recognised:
             self.changed_agencies.add(service["agency_id"])
         line = f"{service['agency_id']}/{service['name'][:60]}: {result.outcome}" + (
@@ -381,9 +404,8 @@ def reopen_service(ws: Workspace, service_id: str, reviewer: str, reason: str,
 def check_services(ws: Workspace, agency_ids: list[str] | None, as_of: date | None,
                    citizen: Citizen | None, settings: CheckSettings,
                    echo: Callable[[str], None] | None = None) -> Summary:
-    """Plan, run the due attempts, and re-score the agencies whose verdicts changed."""
-    from ..scoring.store import rescore
-
+    """Plan and run the due attempts; the summary names the agencies whose verdicts changed
+    (the caller re-scores them) and whether the checks could run at all."""
     agencies = ws.agencies(agency_ids)
     checker = ServiceChecker(ws, citizen, settings, echo)
     jobs = checker.plan(agencies)
@@ -392,18 +414,30 @@ def check_services(ws: Workspace, agency_ids: list[str] | None, as_of: date | No
         % ",".join("?" * len(agencies)), [a["id"] for a in agencies]).fetchone()[0]
     if echo:
         echo(f"{len(jobs)} lượt kiểm tra đến hạn trên {checker.summary.services} dịch vụ.")
-    asyncio.run(checker.run(jobs))
+    try:
+        asyncio.run(checker.run(jobs))
+    except UserError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the browser or the tool broke: said, not hidden
+        checker.summary.failure = {
+            "class": type(exc).__name__, "message": str(exc)[:500],
+            "traceback": keep_traceback(ws.root, "check-services", "".join(
+                traceback.format_exception(type(exc), exc, exc.__traceback__)))}
     for status, count in ws.db.execute(
             "select status, count(*) from service_checks where agency_id in (%s) group by status"
             % ",".join("?" * len(agencies)), [a["id"] for a in agencies]):
         checker.summary.by_status[status] = count
-    # The agency's results follow its services' verdicts (a revoked recognition, V.4.2.c.ii).
-    checker.summary.rescored = rescore(ws, sorted(checker.changed_agencies), as_of)
+    # The agency's results follow its services' verdicts (a revoked recognition, V.4.2.c.ii):
+    # the caller re-scores these.
+    checker.summary.changed = sorted(checker.changed_agencies)
     ws.db["runs"].insert({"id": checker.run_id, "command": "check-services",
                           "as_of": (as_of or date.today()).isoformat(),
                           "started_at": checker.run_id.split("-", 2)[2],
-                          "finished_at": utcnow(), "status": "ok",
+                          "finished_at": utcnow(), "status": checker.summary.status,
                           "counts": dumps({"attempts": checker.summary.attempts,
+                                           "tool_errors": checker.summary.tool_errors,
+                                           **({"failure": checker.summary.failure}
+                                              if checker.summary.failure else {}),
                                            **checker.summary.by_status})}, replace=True)
     return checker.summary
 

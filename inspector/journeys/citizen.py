@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from PIL import Image, ImageDraw
 
-from ..errors import UserError
+from ..model.errors import UserError
 
 REQUEST_TEXT = ("ĐÂY LÀ HỒ SƠ KIỂM TRA THỬ NGHIỆM của Sở Thông tin và Truyền thông, nộp để đánh "
                 "giá dịch vụ công trực tuyến theo Mục V.4.2 (Quyết định 1040/QĐ-UBND). Đề nghị "

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import UserError
+from ..model.errors import UserError
 
 SCHEMA = "inspector-playbook/1"
 BUILTIN_DIR = Path(__file__).with_name("playbooks")

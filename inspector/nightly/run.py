@@ -3,24 +3,20 @@ checks and re-checks, score, and keep the run's findings; a killed run resumes w
 
 from __future__ import annotations
 
-import ctypes
 import fcntl
 import logging
-import signal
-import subprocess
-import sys
-import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ..crawl.failures import reason_class
-from ..errors import UserError
-from ..workspace import Workspace, dumps, loads, utcnow
+from ..crawl.worker import CrawlJob, CrawlOptions, Queue, start_worker
+from ..model.errors import UserError
+from ..records.workspace import Workspace, dumps, loads, utcnow
 
 RUNNING, OK, INCOMPLETE = "running", "ok", "incomplete"
 STAGES = ("crawl", "services", "score")
@@ -34,7 +30,7 @@ class NightlySettings:
     as_of: date
     workers: int = 2                    # crawl processes at once
     batch: int = 4                      # agencies per crawl process
-    crawl_options: list[str] = field(default_factory=list)   # passed to `inspector crawl`
+    crawl: CrawlOptions = field(default_factory=CrawlOptions)
     citizen: Any = None                 # journeys.citizen.Citizen, or None: no service checks
     check_settings: Any = None          # journeys.checker.CheckSettings
     new: bool = False                   # start a new run even if one for the date was killed
@@ -89,41 +85,6 @@ def crawled(ws: Workspace, run_id: str) -> set[str]:
         "status = 'done'", [run_id])}
 
 
-try:    # loaded before any fork: the child between fork and exec must not import or load
-    _LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
-except OSError:     # not Linux/glibc: workers are still ended by the process group
-    _LIBC = None
-
-
-def _die_with_parent() -> None:
-    """In a crawl worker: end when the nightly process ends, even by kill -9 (Linux)."""
-    if _LIBC is not None:
-        _LIBC.prctl(1, signal.SIGKILL)      # PR_SET_PDEATHSIG
-
-
-def _crawl_batch(ws_root: Path, run_id: str, as_of: date, agency_ids: list[str],
-                 options: list[str], timeout: float, log_lock: threading.Lock,
-                 log_path: Path) -> tuple[list[str], int, str]:
-    """One crawl process: for the agencies named, or, with --redis among the options, for those
-    it takes from the shared queue."""
-    command = [sys.executable, "-m", "inspector.cli", "crawl", "-w", str(ws_root),
-               "--as-of", as_of.isoformat(), "--nightly-run", run_id, *options]
-    for agency_id in agency_ids:
-        command += ["--agency", agency_id]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                              preexec_fn=_die_with_parent)
-        code, output = done.returncode, done.stdout + done.stderr
-    except subprocess.TimeoutExpired as exc:
-        code = -1
-        output = f"the crawl worker ran longer than {timeout:g} s and was stopped\n" + \
-            ((exc.stdout or b"").decode("utf-8", "replace") if isinstance(exc.stdout, bytes)
-             else exc.stdout or "")
-    with log_lock, log_path.open("a", encoding="utf-8") as stream:
-        stream.write(f"--- crawl worker {' '.join(agency_ids)} (exit {code})\n{output}\n")
-    return agency_ids, code, output
-
-
 def _crawl_stage(ws: Workspace, run: RunRecord, settings: NightlySettings, progress: Progress,
                  log_path: Path) -> dict[str, Any]:
     with_portal = [a["id"] for a in ws.agencies() if a["portal"]]
@@ -134,39 +95,43 @@ def _crawl_stage(ws: Workspace, run: RunRecord, settings: NightlySettings, progr
     if done:
         progress.say(f"{len(done)} cổng đã thu thập trước khi lượt chạy bị ngắt; còn "
                      f"{len(todo)}.")
-    options = list(settings.crawl_options)
+    jobs = _crawl_jobs(ws, run, settings, todo, log_path)
+    failed_workers = []
+    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+        futures = [pool.submit(start_worker, job, settings.worker_timeout) for job in jobs]
+        for future in as_completed(futures):
+            result = future.result()
+            progress.advance(len(result.agency_ids))
+            if not result.ok:
+                failed_workers.append(result.describe())
+                where = f"; chi tiết: {result.traceback_path}" if result.traceback_path else ""
+                progress.say(f"Lỗi khi thu thập {', '.join(result.agency_ids) or '(hàng đợi)'}: "
+                             f"{result.error_class}: {result.error}{where}")
+                log.error("crawl worker for %s failed: %s", result.agency_ids,
+                          dumps(result.describe()))
+    done = crawled(ws, run.run_id)
+    if settings.redis_url:          # the queue's workers report only at their end
+        progress.advance(len(done & set(todo)))
+    progress.end_stage()
+    return {"agencies": len(with_portal), "crawled": len(done & set(with_portal)),
+            "not_crawled": sorted(set(with_portal) - done), "failed_workers": failed_workers}
+
+
+def _crawl_jobs(ws: Workspace, run: RunRecord, settings: NightlySettings, todo: list[str],
+                log_path: Path) -> list[CrawlJob]:
+    """Batches of agencies, or with Redis one job per worker taking agencies from a shared list."""
+    job = CrawlJob(ws.root, settings.as_of, options=settings.crawl, nightly_run=run.run_id,
+                   log_path=log_path)
     if settings.redis_url:
         # The workers share one list of agency ids; each takes the next when it has room.
         from ..crawl.queued import push_agencies
 
         key = f"inspector:{run.run_id}:agencies"
         push_agencies(settings.redis_url, key, todo)
-        options += ["--redis", settings.redis_url, "--queue", key,
-                    "--queue-batch", str(settings.batch)]
-        batches = [[] for _ in range(min(settings.workers, len(todo)))]
-    else:
-        batches = [todo[i:i + settings.batch] for i in range(0, len(todo), settings.batch)]
-    failed_batches = []
-    lock = threading.Lock()
-    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-        futures = [pool.submit(_crawl_batch, ws.root, run.run_id, settings.as_of, batch,
-                               options, settings.worker_timeout, lock, log_path)
-                   for batch in batches]
-        for future in as_completed(futures):
-            agency_ids, code, output = future.result()
-            progress.advance(len(agency_ids))
-            if code != 0:
-                last = (output.strip().splitlines() or ["(no output)"])[-1]
-                failed_batches.append({"agencies": agency_ids, "exit": code, "error": last})
-                progress.say(f"Lỗi khi thu thập {', '.join(agency_ids) or '(hàng đợi)'}: "
-                             f"{last}")
-                log.error("crawl worker for %s exited %s: %s", agency_ids, code, last)
-    done = crawled(ws, run.run_id)
-    if settings.redis_url:          # the queue's workers report only at their end
-        progress.advance(len(done & set(todo)))
-    progress.end_stage()
-    return {"agencies": len(with_portal), "crawled": len(done & set(with_portal)),
-            "not_crawled": sorted(set(with_portal) - done), "failed_workers": failed_batches}
+        shared = replace(job, queue=Queue(settings.redis_url, key, settings.batch))
+        return [shared] * min(settings.workers, len(todo))
+    return [replace(job, agency_ids=tuple(todo[i:i + settings.batch]))
+            for i in range(0, len(todo), settings.batch)]
 
 
 def _failures_by_class(ws: Workspace) -> dict[str, int]:
@@ -187,8 +152,15 @@ def _services_stage(ws: Workspace, settings: NightlySettings, progress: Progress
     summary = check_services(ws, None, settings.as_of, settings.citizen,
                              settings.check_settings or CheckSettings(), echo=progress.say)
     progress.end_stage()
-    return {"attempts": summary.attempts, "services": summary.services,
-            "by_status": dict(sorted(summary.by_status.items()))}
+    # the score stage that follows scores every agency: the changed ones need nothing more
+    result = {"attempts": summary.attempts, "services": summary.services,
+              "by_status": dict(sorted(summary.by_status.items())),
+              "tool_errors": summary.tool_errors, "status": summary.status}
+    if summary.failure_line():
+        result["failure"] = summary.failure or {"class": "ToolErrors"}
+        result["failure_line"] = summary.failure_line()
+        progress.say(f"Lỗi: {summary.failure_line()}")
+    return result
 
 
 def _score_stage(ws: Workspace, run: RunRecord, settings: NightlySettings) -> dict[str, Any]:
@@ -274,8 +246,8 @@ def _nightly(ws: Workspace, settings: NightlySettings, progress: Progress) -> Ru
             stages[stage] = result
             _save(ws, run)
             log.info("stage %s ends: %s", stage, dumps(result))
-        incomplete = stages["crawl"]["not_crawled"]
-        run.status = INCOMPLETE if incomplete else OK
+        failed = stages["crawl"]["not_crawled"] or stages["services"].get("failure")
+        run.status = INCOMPLETE if failed else OK
         _save(ws, run, status=run.status, finished_at=utcnow())
         tell(_summary_line(run))
         return run
@@ -297,8 +269,11 @@ def _summary_line(run: RunRecord) -> str:
     else:
         parts.append(f"{services['attempts']} lượt kiểm tra DVCTT")
     parts.append("tiêu chí: " + ", ".join(f"{k} {v}" for k, v in score["findings"].items()))
-    head = "Xong" if run.status == OK else "Chưa trọn (thiếu " + \
-        ", ".join(crawl["not_crawled"]) + ")"
+    if services.get("tool_errors"):
+        parts.append(f"{services['tool_errors']} lượt lỗi công cụ (kiểm tra lại sau)")
+    missing = [f"thiếu {', '.join(crawl['not_crawled'])}"] if crawl["not_crawled"] else []
+    missing += [services["failure_line"]] if services.get("failure_line") else []
+    head = "Xong" if run.status == OK else f"Chưa trọn ({'; '.join(missing)})"
     return f"{head} lượt chạy {run.run_id}: " + "; ".join(parts) + "."
 
 

@@ -6,9 +6,9 @@ section_corrections)."""
 
 from __future__ import annotations
 
-from ..errors import UserError
-from ..sections import IS, IS_NOT, Correction
-from ..workspace import Workspace, utcnow
+from ..model.errors import UserError
+from ..model.sections import IS, IS_NOT, Correction
+from ..records.workspace import Workspace, utcnow
 
 VERDICTS = (IS, IS_NOT)
 

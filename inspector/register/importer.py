@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import RegisterError
-from ..textnorm import nfc
-from ..workspace import Workspace, dumps, loads, utcnow
+from ..model.errors import RegisterError
+from ..model.textnorm import nfc
+from ..records.workspace import Workspace, dumps, loads, utcnow
 from .reader import Record, read_csv, read_register_file, read_xlsx
 
 LEVELS = ("province", "district", "commune")

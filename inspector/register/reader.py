@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import RegisterError
+from ..model.errors import RegisterError
 
 
 @dataclass

@@ -13,8 +13,8 @@ import unicodedata
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..errors import UserError
-from ..workspace import Workspace, utcnow
+from ..model.errors import UserError
+from ..records.workspace import Workspace, utcnow
 
 REVIEWER = "reviewer"
 AGENCY = "agency"          # an agency's staff: read-only, their own agency, confirm or dispute

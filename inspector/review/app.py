@@ -18,18 +18,18 @@ from werkzeug.routing import Map, Rule
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from ..errors import UserError
+from ..model.errors import UserError
 from ..export.rankings import GROUPS
 from ..export.report import render_report
-from ..labels import LEVEL_NAMES, template_globals, vn_date, vn_number, vn_points
-from ..workspace import Workspace, loads
+from ..model.labels import LEVEL_NAMES, template_globals, vn_date, vn_number, vn_points
+from ..records.workspace import Workspace, loads
 from . import accounts, logins
 from .evidence import EvidenceSigner
 from .corrections import correct_section, topic_rows, withdraw_correction
 from .overrides import (apply_zero_rule, clear_override, confirm_category, confirm_finding,
                         respond, respond_all, set_override, zero_rule_case)
 from .limits import AUDIT_PAGE, MAX_FORM_MEMORY, MAX_FORM_PARTS, MAX_REQUEST_BYTES
-from .state import finding_reviews, review_summary
+from ..records.review_state import finding_reviews, review_summary
 
 CHART_INPUTS_KEPT = 16      # province views whose chart inputs are kept for their <img> links
 # The province view's charts (export/charts.py): path name → caption.

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import UserError
+from ..model.errors import UserError
 from ..register import corrections as store
-from ..scoring.checklist import load_all, load_topics, posts_topics, topics_of_criteria
+from ..model.checklist import load_all, load_topics, posts_topics, topics_of_criteria
 from ..scoring.store import rescore
-from ..sections import SectionRecord, topic_observation
-from ..workspace import Workspace, dumps, loads
+from ..model.sections import SectionRecord, topic_observation
+from ..records.workspace import Workspace, dumps, loads
 from .limits import check_text
 
 

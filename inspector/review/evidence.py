@@ -16,7 +16,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
-FOLDERS = ("evidence", "screenshots")
+from ..evidence.store import resolve_evidence
+
 PREFIX = "/e/"
 
 _EXP = re.compile(r"[0-9]{1,12}")
@@ -99,40 +100,6 @@ class EvidenceSigner:
         if not hmac.compare_digest(expected.encode("ascii"), sig.encode("ascii")):
             return False
         return _timestamp(now) < int(exp)
-
-
-def resolve_evidence(root: Path, relative: str) -> Path | None:
-    """The file of a stored evidence path (``evidence/…`` or ``screenshots/…``), or None.
-
-    Refused: anything else, ``..``, ``.`` or empty segments, an absolute path, a backslash, a NUL
-    or other control character; and any path that, with its symlinks followed, leaves the
-    workspace or its own folder (a symlinked folder pointing elsewhere is refused too).
-    Missing files and anything that is not a regular file are None as well."""
-    if not isinstance(relative, str) or not relative or len(relative) > 1024:
-        return None
-    if relative.startswith("/") or "\\" in relative \
-            or any(ord(c) < 0x20 or ord(c) == 0x7f for c in relative):
-        return None
-    parts = relative.split("/")
-    if len(parts) < 2 or parts[0] not in FOLDERS \
-            or any(p in ("", ".", "..") for p in parts):
-        return None
-    try:
-        base = Path(root).resolve(strict=True)
-        folder = (base / parts[0]).resolve(strict=True)
-        target = base.joinpath(*parts).resolve(strict=True)
-    except (OSError, RuntimeError, ValueError):
-        return None
-    if not (folder.is_relative_to(base) and folder != base):
-        return None
-    if not (target.is_relative_to(folder) and target != folder):
-        return None
-    try:
-        if not stat.S_ISREG(target.stat().st_mode):
-            return None
-    except OSError:
-        return None
-    return target
 
 
 class EvidenceApp:

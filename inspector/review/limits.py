@@ -3,7 +3,7 @@ rows per page. An input over a cap is refused with a message, never stored cut."
 
 from __future__ import annotations
 
-from ..errors import UserError
+from ..model.errors import UserError
 
 MAX_TEXT = 2000                    # characters of a reason, comment or note
 MAX_REQUEST_BYTES = 1024 * 1024    # a form post; anything larger answers 413 unread

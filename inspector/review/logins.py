@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from ..workspace import Workspace
+from ..records.workspace import Workspace
 
 ADDRESS_LIMIT = 40
 ADDRESS_WINDOW = timedelta(minutes=1)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import UserError
+from ..model.errors import UserError
 from ..scoring.quantities import NOT_IN_REPORT
 from ..scoring.store import rescore
-from ..workspace import Workspace, loads, utcnow
+from ..records.workspace import Workspace, loads, utcnow
 from .limits import check_text
 
 CONFIRMED, DISPUTED = "confirmed", "disputed"
@@ -154,7 +154,7 @@ def confirm_category(ws: Workspace, agency_id: str, category_id: str, reviewer: 
     confirmation audit-logged on its own, as if confirmed one by one). Findings not assessed,
     overridden, flagged declared-vs-observed, or already confirmed at their value are left for
     the reviewer. Returns the criteria confirmed."""
-    from .state import PENDING, SECOND_LOOK, finding_reviews
+    from ..records.review_state import PENDING, SECOND_LOOK, finding_reviews
 
     if not reviewer or not reviewer.strip():
         raise UserError("the reviewer's name is required for a confirmation")

@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..errors import UserError
+from ..model.errors import UserError
 from .app import ReviewApp
 from .evidence import EvidenceApp, EvidenceSigner
 from .limits import MAX_REQUEST_BYTES
@@ -143,7 +143,7 @@ class ReviewServer:
         """The register's portals and service addresses on the page's or the evidence origin's
         host name: a reviewer's browser would send them the page's cookies (another port is
         no separation), so serve them elsewhere (the sandbox: --host 127.0.0.2)."""
-        from ..workspace import Workspace, loads
+        from ..records.workspace import Workspace, loads
 
         ours = {_hostname(self.url), _hostname(self.evidence_url)}
         found = []
@@ -161,7 +161,7 @@ class ReviewServer:
         return found
 
     def _session_alive(self, username: str, link_id: str) -> bool:
-        from ..workspace import Workspace
+        from ..records.workspace import Workspace
         from .accounts import link_session_alive
 
         ws = Workspace(self.root, create=False)

@@ -9,9 +9,9 @@ from datetime import date
 
 from w3lib.url import canonicalize_url
 
-from ..scoring.checklist import load_all
-from ..scoring.periods import Window
-from ..workspace import Workspace, loads
+from ..model.checklist import load_all
+from ..model.periods import Window
+from ..records.workspace import Workspace, loads
 
 CRAWLED_KINDS = {"posts", "fields", "feature", "features", "records"}
 def crawled_criteria() -> dict[str, object]:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, Callable
 
-from ..scoring.checklist import Criterion
-from ..scoring.periods import Span, Window, periods
+from ..model.checklist import Criterion
+from ..model.periods import Span, Window, periods
 from ..scoring.rules import title_selected
-from ..textnorm import Matcher
+from ..model.textnorm import Matcher
 from . import vocabulary as V
 from .generator import checklists, slugify, topics
 from .model import Agency, Post, Province

@@ -15,7 +15,7 @@ import yaml
 
 from ..export.rankings import rankings
 from ..register.importer import service_id as register_service_id
-from ..scoring.periods import Window
+from ..model.periods import Window
 from .model import Agency, Province
 from .portal import Portal
 from .reports import write_reports

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from ..scoring.checklist import load_all, load_topics, posts_topics
-from ..textnorm import Matcher
+from ..model.checklist import load_all, load_topics, posts_topics
+from ..model.textnorm import Matcher
 from . import vocabulary as V
 from .model import Agency, Person, Post, Procedure, Project, Section, Service
 from .portal import slugify

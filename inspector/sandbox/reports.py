@@ -11,7 +11,7 @@ from typing import Any
 
 from ..register.importer import service_id as register_service_id
 from ..scoring.declared import observed_posts, tolerance
-from ..scoring.periods import Window
+from ..model.periods import Window
 from ..survey.forms import LEVEL_FORMS, Form, form_for_level
 from ..survey.workbook import sheet_name, write_template
 from .model import Agency, Province

@@ -12,7 +12,7 @@ from ..scoring.quantities import (ChildSummary, Context, ServiceResult, Unknown,
                                   peer_names, resolve)
 from ..survey.forms import declarations
 from ..scoring.ratings import RatingTables
-from ..textnorm import Matcher
+from ..model.textnorm import Matcher
 from .generator import checklists, needed_topics, topics
 from .model import Agency, Post, Province, Section, Service
 from .services.behaviour import expected_verdict

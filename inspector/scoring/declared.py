@@ -14,8 +14,8 @@ import re
 from datetime import date
 from typing import Any
 
-from .checklist import Criterion
-from .periods import Window
+from ..model.checklist import Criterion
+from ..model.periods import Window
 from .quantities import Context, Declaration, Unknown, resolve
 
 FLAG = "declared_vs_observed"

@@ -8,8 +8,8 @@ from fractions import Fraction
 from typing import Any
 
 from . import declared
-from .checklist import Checklist, Criterion
-from .periods import Window
+from ..model.checklist import Checklist, Criterion
+from ..model.periods import Window
 from .quantities import Context, Unknown
 from .ratings import RatingTables
 from .rules import evaluate_criterion

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..survey.forms import Declaration
+
 
 # The reason of a figure the agency's report should hold and does not (V.3.1.b's first case).
 NOT_IN_REPORT = "has not been recorded from the agency's survey"
@@ -59,19 +61,6 @@ class ChildSummary:
     recognised_level4: int | None
     tthc_total: int | None
     services_level12: float | None = None
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """A figure of the agency's report that the inspection also observes (Phụ lục 1A Mục 4
-    posts per section, Mục 5 services per level), for declared-vs-observed flags."""
-
-    item: str                      # the form's item id (survey.<item>)
-    label: str                     # the form's words
-    value: float                   # what the agency declared
-    topics: tuple[str, ...] = ()   # posts in the year of these topics …
-    services_level: int | None = None  # … or recognised services at this level
-    source: str | None = None      # "file: Mục 4!C12"
 
 
 @dataclass

@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import ChecklistError
-from .checklist import DEFAULT_DIR
+from ..model.errors import ChecklistError
+from ..model.checklist import DEFAULT_DIR
 
 RATINGS_SCHEMA = "inspector-ratings/1"
 

@@ -8,10 +8,10 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Callable
 
-from ..textnorm import Matcher
-from . import formula
-from .checklist import Criterion
-from .periods import Period, Span, Window, periods
+from ..model.textnorm import Matcher
+from ..model import formula
+from ..model.checklist import Criterion
+from ..model.periods import Period, Span, Window, periods
 from .quantities import Context, Unknown, resolve
 
 

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from ..survey.forms import declarations
-from ..workspace import Workspace, dumps, loads, utcnow
-from .checklist import Checklist, load_all
+from ..records.workspace import Workspace, dumps, loads, utcnow
+from ..model.checklist import Checklist, load_all
 from .engine import AgencyResult, Override, score_agency
 from .quantities import (ChildSummary, Context, ServiceResult, Unknown, peer_maxima,
                          peer_names, resolve)

@@ -18,9 +18,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import ChecklistError
-from ..scoring.checklist import DEFAULT_DIR as CHECKLISTS_DIR
-from ..scoring.quantities import Declaration
+from ..model.errors import ChecklistError
+from ..model.checklist import DEFAULT_DIR as CHECKLISTS_DIR
 
 FORM_SCHEMA = "inspector-form/1"
 FORMS_DIR = CHECKLISTS_DIR / "forms"
@@ -130,7 +129,7 @@ def _keys(w: _Where, where: str, data: Any, allowed: set[str], required: set[str
 
 @functools.lru_cache(maxsize=1)
 def _known_topics() -> dict[str, Any]:
-    from ..scoring.checklist import load_topics
+    from ..model.checklist import load_topics
     return load_topics().topics
 
 
@@ -237,6 +236,19 @@ def form_for_level(level: str, directory: Path | None = None) -> Form:
 @functools.lru_cache(maxsize=16)
 def _load_cached(path: Path) -> Form:
     return load_form(path)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A figure of the agency's report that the inspection also observes (Phụ lục 1A Mục 4
+    posts per section, Mục 5 services per level), for declared-vs-observed flags."""
+
+    item: str                      # the form's item id (survey.<item>)
+    label: str                     # the form's words
+    value: float                   # what the agency declared
+    topics: tuple[str, ...] = ()   # posts in the year of these topics …
+    services_level: int | None = None  # … or recognised services at this level
+    source: str | None = None      # "file: Mục 4!C12"
 
 
 def declarations(level: str, observations: dict[str, dict[str, Any]]) -> list[Declaration]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..workspace import Workspace, loads
+from ..records.workspace import Workspace, loads
 from .forms import LEVEL_FORMS, Form, form_for_level
 from .workbook import Report, SurveyError, read_workbook
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import UserError
-from ..textnorm import fold
+from ..model.errors import UserError
+from ..model.textnorm import fold
 from .forms import Form, Item, Table
 
 INFO_SHEET = "Thông tin"

@@ -48,7 +48,7 @@ def main() -> None:
 
     from inspector.crawl.cache import cache_settings
     from inspector.crawl.runner import crawl
-    from inspector.workspace import Workspace
+    from inspector.records.workspace import Workspace
 
     ws = Workspace(Path(args.workspace))
     settings = {} if args.no_cache else cache_settings(ws.root)

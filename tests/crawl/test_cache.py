@@ -29,7 +29,7 @@ from inspector.crawl.cache import DB_NAME, IncrementalCacheMiddleware, cache_set
 from inspector.crawl.settings import SETTINGS
 from inspector.register.importer import import_register
 from inspector.sandbox.trouble import TroublePortal
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.conftest import AS_OF, running_sandbox
 
 REPO = Path(__file__).resolve().parents[2]

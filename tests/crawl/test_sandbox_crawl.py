@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from inspector.sandbox.accuracy import measure
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.conftest import AS_OF
 
 BUDGET = 1500

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from inspector.evidence.screenshots import OUTLINE_COLOUR, CaptureError, capture
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 
 TROUBLED = {"down", "slow", "intermittent_503"}
 PLATFORMS = ("liferay", "nukeviet")
@@ -24,7 +24,7 @@ PLATFORMS = ("liferay", "nukeviet")
 @pytest.fixture(scope="module")
 def browser():
     pytest.importorskip("playwright.sync_api")
-    from inspector.crawl.browser import chromium
+    from inspector.browser import chromium
 
     with chromium() as running:  # Chromium at INSPECTOR_CHROMIUM or Debian's
         yield running

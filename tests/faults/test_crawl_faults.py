@@ -24,8 +24,8 @@ import pytest
 import yaml
 
 from inspector.evidence.store import verify
-from inspector.scoring.checklist import load_all, topics_of_criteria
-from inspector.workspace import Workspace
+from inspector.model.checklist import load_all, topics_of_criteria
+from inspector.records.workspace import Workspace
 from tests.conftest import AS_OF
 from tests.faults.server import (FATAL_FAULTS, MB, PAGE2_FAULT, FaultServer, Site)
 

@@ -19,7 +19,7 @@ from inspector.crawl.middleware.redirects import RedirectLoopMiddleware
 from inspector.crawl.observe import observations
 from inspector.crawl.settings import SETTINGS
 from inspector.crawl.state import AgencyState, SectionState
-from inspector.scoring.checklist import load_topics
+from inspector.model.checklist import load_topics
 
 
 def _wrapped(outer: type[Exception], inner: Exception) -> Exception:

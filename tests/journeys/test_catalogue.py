@@ -12,7 +12,7 @@ from inspector.journeys.catalogue import (DEFAULT_THRESHOLD, Catalogue, Procedur
                                           strip_wording)
 from inspector.sandbox.generator import make_catalogue
 from inspector.sandbox.province import generate_province
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 
 # Real TTHC names as published on dichvucong.gov.vn and provincial portals; the codes are
 # stand-ins (9.xxxxxx) so that none is mistaken for the real procedure's code.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.errors import UserError
+from inspector.model.errors import UserError
 from inspector.journeys.citizen import (Citizen, CitizenError, Identity, load_citizen,
                                         make_test_document)
 

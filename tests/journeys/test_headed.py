@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from inspector.crawl.browser import CHROMIUM_ARGS, chromium_path
+from inspector.browser import CHROMIUM_ARGS, chromium_path
 from inspector.journeys.citizen import load_citizen
 from inspector.journeys.journey import JourneySettings, ServiceTarget, run_attempt
 from inspector.journeys.mailbox import open_mailbox

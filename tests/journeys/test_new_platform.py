@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from werkzeug.test import Client
 
-from inspector.crawl.browser import chromium_path
+from inspector.browser import chromium_path
 from inspector.register.importer import service_id
 from inspector.sandbox.services.mail import message_text
-from inspector.textnorm import fold
+from inspector.model.textnorm import fold
 from tests.journeys.newportal import ACTIVATION_SUBJECT, PROCEDURE, STATUS_NEW, serve_portal
 
 AGENCY = "cong-an-xa-thu-nghiem"

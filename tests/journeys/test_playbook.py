@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.errors import UserError
+from inspector.model.errors import UserError
 from inspector.journeys.playbook import (BUILTIN_DIR, PHASES, Action, Playbook, PlaybookError,
                                          choose_playbook, load_playbook, load_playbooks)
 

@@ -21,10 +21,10 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from inspector.crawl.browser import video_ready
+from inspector.browser import video_ready
 from inspector.journeys.redact import secret_forms
 from inspector.sandbox.server import Sandbox
-from inspector.scoring.checklist import load_all
+from inspector.model.checklist import load_all
 from inspector.scoring.engine import reads_quantities
 from tests.conftest import AS_OF, running_sandbox
 

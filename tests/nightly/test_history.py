@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
 DATA = Path(__file__).parents[1] / "data"

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from inspector.errors import UserError
+from inspector.model.errors import UserError
 from inspector.register.importer import import_register
 from inspector.review import accounts
 from inspector.review.accounts import (AGENCY, REVIEWER, authenticate, check_csrf, close_session,
                                        create_user, disable_user, hash_password, list_users,
                                        open_session, session_user, set_password,
                                        verify_password)
-from inspector.workspace import DB_NAME, Workspace
+from inspector.records.workspace import DB_NAME, Workspace
 from tests.cli import run
 
 DATA = Path(__file__).parents[1] / "data"

@@ -15,7 +15,7 @@ from inspector.evidence.store import store
 from inspector.review import accounts
 from inspector.review.app import LOGIN_COOKIE, SESSION_COOKIE, ReviewApp
 from inspector.review.evidence import EvidenceApp, EvidenceSigner
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
 DATA = Path(__file__).parents[1] / "data"

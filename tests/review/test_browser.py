@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from inspector.crawl.browser import chromium
+from inspector.browser import chromium
 from inspector.evidence.store import store
 from inspector.review import accounts
 from inspector.review.server import ReviewServer
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
 DATA = Path(__file__).parents[1] / "data"

@@ -21,11 +21,11 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from inspector.crawl.browser import chromium
+from inspector.browser import chromium
 from inspector.review import accounts
 from inspector.review.corrections import withdraw_correction
 from inspector.review.server import ReviewServer
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 
 AS_OF = "2026-10-31"
 AGENCY = "xa-hoa-binh"

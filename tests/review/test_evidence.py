@@ -13,7 +13,7 @@ from werkzeug.test import Client
 
 from inspector.evidence.store import store
 from inspector.review.evidence import EvidenceApp, EvidenceSigner, resolve_evidence
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 
 REVIEW_ORIGIN = "http://127.0.0.1:8000"
 CSP = ("sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "

@@ -19,12 +19,12 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from inspector.crawl.browser import chromium
+from inspector.browser import chromium
 from inspector.evidence.store import store
 from inspector.review import accounts
 from inspector.review.evidence import EvidenceApp
 from inspector.review.server import ReviewServer
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
 DATA = Path(__file__).parents[1] / "data"

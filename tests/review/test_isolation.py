@@ -12,11 +12,11 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from inspector.crawl.browser import chromium
-from inspector.errors import UserError
+from inspector.browser import chromium
+from inspector.model.errors import UserError
 from inspector.review import accounts
 from inspector.review.server import ReviewServer
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
 DATA = Path(__file__).parents[1] / "data"

@@ -14,7 +14,7 @@ from werkzeug.test import Client
 from inspector.review import accounts, logins
 from inspector.review.app import ReviewApp
 from inspector.review.evidence import EvidenceSigner
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 
 PASSWORD = "mật-khẩu-đủ-dài-2026"
 T0 = datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from inspector.errors import UserError
+from inspector.model.errors import UserError
 from inspector.review.overrides import confirm_finding, respond, set_override
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
 DATA = Path(__file__).parents[1] / "data"

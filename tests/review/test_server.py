@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 from inspector.review.server import ReviewServer
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from inspector.review.app import ReviewApp
 from inspector.review.evidence import EvidenceSigner
 from inspector.survey.forms import form_for_level
 from inspector.survey.workbook import write_template
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
 DATA = Path(__file__).parents[1] / "data"

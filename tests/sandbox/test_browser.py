@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image, ImageStat
 
-from inspector.crawl.browser import chromium, own_host_only
+from inspector.browser import chromium, own_host_only
 
 
 @pytest.fixture(scope="module")

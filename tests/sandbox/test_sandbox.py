@@ -25,7 +25,7 @@ from inspector.sandbox.files import expected_rankings, ground_truth
 from inspector.sandbox.platforms import portal_class
 from inspector.sandbox.province import generate_province
 from inspector.sandbox.reports import write_reports
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 
 from tests.conftest import AS_OF, SEED
 

@@ -29,8 +29,8 @@ from inspector.sandbox.variants import generate_variant_province, parse_seeds
 from inspector.sandbox.variants.articles import AFTER, BEFORE
 from inspector.sandbox.variants.province import EMPTY_SHARED, SHARED_WORD_SECTIONS
 from inspector.sandbox.variants.theme import DIMENSIONS, draw_theme
-from inspector.textnorm import Matcher
-from inspector.workspace import Workspace
+from inspector.model.textnorm import Matcher
+from inspector.records.workspace import Workspace
 
 AS_OF = date(2026, 11, 26)
 SEEDS = (1, 2, 3, 4, 5, 6)            # walked page by page (seed 1 has a sub-site)
@@ -407,8 +407,8 @@ def test_measure_counts_posts_that_do_not_belong(tmp_path, site, truth):
     (a shared-word section counted for the topic its name also carries): the extra in-window
     posts are counted as not belonging, URLs compared canonicalised."""
     from inspector.sandbox.accuracy import measure
-    from inspector.scoring.periods import Window
-    from inspector.workspace import dumps
+    from inspector.model.periods import Window
+    from inspector.records.workspace import dumps
 
     window = Window.ending(AS_OF)
     agency = next(a for a in truth["agencies"]

@@ -7,8 +7,8 @@ import pytest
 
 from inspector.sandbox import vocabulary as V
 from inspector.sandbox.portal import FIELD_LABELS
-from inspector.scoring.checklist import load_topics
-from inspector.textnorm import Matcher
+from inspector.model.checklist import load_topics
+from inspector.model.textnorm import Matcher
 
 TOPICS = load_topics()
 

@@ -19,7 +19,7 @@ from werkzeug.test import Client
 from inspector.sandbox.model import PLATFORMS, Post, Section
 from inspector.sandbox.platforms import portal_class
 from inspector.sandbox.portal import FEATURE_TEXT, FIELD_LABELS, STATIC_PAGES
-from inspector.textnorm import Matcher
+from inspector.model.textnorm import Matcher
 
 from .factory import make_agency, make_province
 

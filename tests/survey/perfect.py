@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector.scoring.store import score_workspace
-from inspector.workspace import Workspace, dumps
+from inspector.records.workspace import Workspace, dumps
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

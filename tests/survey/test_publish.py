@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from inspector.errors import UserError
+from inspector.model.errors import UserError
 from inspector.export.evaluation import evaluation_report
 from inspector.export.publication import published
 from inspector.export.publishing import PublishRefused, blockers, publish
 from inspector.export.rankings import rankings
 from inspector.export.results import results_document
-from inspector.review.state import PENDING, SECOND_LOOK, finding_reviews
+from inspector.records.review_state import PENDING, SECOND_LOOK, finding_reviews
 from inspector.review.overrides import confirm_category, confirm_finding, respond, set_override
 from inspector.scoring.store import score_workspace
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.survey.perfect import perfect_workspace, reviewer_client, run_cli
 
 REVIEWER = "Trần Thị Duyệt"

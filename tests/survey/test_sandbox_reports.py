@@ -13,7 +13,7 @@ from inspector.export.results import results_document
 from inspector.register.importer import import_register
 from inspector.survey.importer import import_reports
 from inspector.survey.workbook import SurveyError
-from inspector.workspace import Workspace
+from inspector.records.workspace import Workspace
 from tests.survey.perfect import perfect_workspace, reviewer_client, run_cli as _cli
 
 

@@ -13,7 +13,7 @@ from inspector.register.importer import import_register
 from inspector.survey.forms import load_form
 from inspector.survey.importer import import_reports
 from inspector.survey.workbook import SurveyError, sheet_name, write_template
-from inspector.workspace import Workspace, loads
+from inspector.records.workspace import Workspace, loads
 
 FORM = """\
 schema: inspector-form/1

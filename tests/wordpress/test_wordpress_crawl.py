@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from w3lib.url import canonicalize_url
 
-from inspector.scoring.checklist import load_all
+from inspector.model.checklist import load_all
 from inspector.scoring.engine import score_agency
 from inspector.scoring.quantities import Context
 from inspector.scoring.ratings import RatingTables

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from werkzeug.wrappers import Request
 
-from ...textnorm import fold
+from ...model.textnorm import fold
 from ..model import SERVICE_BEHAVIOURS, Procedure, Province, Service
 from .clock import SandboxClock
 from .mail import send_mail

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..workspace import Workspace, loads
+from .workspace import Workspace, loads
 
 # A reviewer's status of a finding.
 PENDING = "pending"            # nobody has looked yet: the automatic value is not official

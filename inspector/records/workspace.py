@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
-from .errors import UserError
+from ..model.errors import UserError
 
 DB_NAME = "inspector.db"
 
@@ -317,3 +317,14 @@ def dumps(value: Any) -> str:
 
 def loads(text: str | None, default: Any = None) -> Any:
     return default if text in (None, "") else json.loads(text)
+
+
+def keep_traceback(root: Path, label: str, text: str) -> str:
+    """Write a tool failure's traceback under the workspace's logs/ and return its path relative
+    to the workspace (for the run record; the message a user sees names it)."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    relative = Path("logs") / f"{label}-{stamp}.traceback.txt"
+    path = Path(root) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return relative.as_posix()

@@ -1,6 +1,6 @@
 """Load and validate the checklist files (the seed's criteria as data) and the topics vocabulary.
 
-Run `python -m inspector.scoring.checklist FILE…` to check files by hand; the format is in
+Run `python -m inspector.model.checklist FILE…` to check files by hand; the format is in
 docs/checklists.md.
 """
 
@@ -14,16 +14,28 @@ from typing import Any
 
 import yaml
 
-from ..errors import ChecklistError
+from .errors import ChecklistError
+from .formula import FormulaError, parse
 from .periods import Span
 
 CHECKLIST_SCHEMA = "inspector-checklist/1"
 TOPICS_SCHEMA = "inspector-topics/1"
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "checklists"
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "checklists"
 NOT_CHECKLISTS = ("topics.yaml", "ratings.yaml")
 
 LEVELS = ("province", "district", "commune")
 RATINGS = ("province_rating", "district_level", "commune_level")
+# The quantities the scoring engine computes (scoring/quantities.py resolves exactly these; a
+# test holds the two equal); survey.* and observed.* names are free.
+COMPUTED_QUANTITIES = frozenset({
+    "declared.tthc_total", "declared.province_tthc_total", "declared.services_total",
+    "declared.services_level3", "declared.services_level4",
+    "services.recognised_level3", "services.recognised_level4", "services.recognised_level34",
+    "services.mean_online_share_level3", "services.mean_online_share_level4",
+    "children.count", "children.with_portal", "children.with_level3", "children.with_level4",
+    "children.with_level12_full", "children.recognised_level3_sum",
+    "children.recognised_level4_sum", "children.tthc_total_sum",
+})
 QUANTITY_PREFIXES = ("declared.", "services.", "children.", "survey.", "observed.", "peers.max.")
 
 _CATEGORY_KEYS = {
@@ -221,14 +233,13 @@ def _check_quantity(w: _Where, where: str, name: Any) -> None:
     if not isinstance(name, str) or not name.startswith(QUANTITY_PREFIXES):
         raise w.fail(where, f"{name!r} is not a quantity name "
                             f"(it starts with one of {', '.join(QUANTITY_PREFIXES)})")
-    from .quantities import KNOWN  # the computed names; survey.* and observed.* are free
-
     if name.startswith("peers.max."):  # the largest value among the agencies of the level
         _check_quantity(w, where, name[len("peers.max."):])
         return
     prefix = name.split(".", 1)[0] + "."
-    if prefix in ("declared.", "services.", "children.") and name not in KNOWN:
-        raise w.fail(where, f"unknown quantity {name!r} (known: {', '.join(sorted(KNOWN))})")
+    if prefix in ("declared.", "services.", "children.") and name not in COMPUTED_QUANTITIES:
+        raise w.fail(where, f"unknown quantity {name!r} "
+                            f"(known: {', '.join(sorted(COMPUTED_QUANTITIES))})")
 
 
 def _check_input(w: _Where, where: str, spec: Any, topics: Topics) -> None:
@@ -364,7 +375,6 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
                 else:
                     _check_quantity(w, f"{where}.{term}.{key}", rule[term][key])
     elif kind == "formula":
-        from .formula import FormulaError, parse
         try:
             parse(rule["expression"], set(rule_input.get("values", {})) | {"max_points"})
         except FormulaError as exc:

@@ -1,0 +1,1 @@
+"""Pure values every package shares: checklists and topics, periods, labels, text, errors."""

@@ -1,0 +1,1 @@
+"""The only code that touches the workspace's tables: schema, migrations and typed readers."""

@@ -1,0 +1,54 @@
+"""The package's shape: imports point down (the contracts of pyproject.toml's
+[tool.importlinter], run by import-linter), and what two layers must agree on agrees."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+from importlinter.cli import lint_imports
+
+from inspector.model.checklist import COMPUTED_QUANTITIES
+from inspector.scoring.quantities import KNOWN
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "inspector"
+
+
+def test_imports_point_down(capsys):
+    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True,
+                        no_logo=True)
+    assert code == 0, capsys.readouterr().out[-4000:]
+
+
+def test_every_package_is_in_a_layer():
+    """A new package must find its place in the contract, or nothing checks its imports."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    layers = next(c["layers"] for c in config["tool"]["importlinter"]["contracts"]
+                  if c["type"] == "layers")
+    placed = {name.strip().removeprefix("inspector.") for line in layers
+              for name in line.replace(":", "|").split("|")}
+    packages = {p.name for p in PACKAGE.iterdir()
+                if p.is_dir() and (p / "__init__.py").exists()}
+    modules = {p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    missing = sorted((packages | modules) - placed)
+    assert not missing, f"not in [tool.importlinter]'s layers: {missing}"
+
+
+def test_the_checklists_name_exactly_the_quantities_the_engine_computes():
+    assert COMPUTED_QUANTITIES == KNOWN
+
+
+def test_sandbox_is_imported_only_by_the_cli():
+    """The sandbox is a test province: no part of the tool's own work depends on it."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE)
+        if relative.parts[0] in ("sandbox", "cli.py", "cli"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and "sandbox" in node.module:
+                offenders.append(f"{relative}:{node.lineno}")
+    assert not offenders
