@@ -342,15 +342,7 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
         _check_bands(w, f"{where}.bands", rule["bands"], max_points,
                      extra=("timely", "on_time"))
     elif kind == "cadence":
-        levels = rule["levels"]
-        if not isinstance(levels, list) or not levels:
-            raise w.fail(f"{where}.levels", "expected a non-empty list")
-        for i, level in enumerate(levels):
-            _check_keys(w, f"{where}.levels[{i}]", level, {"every": True, "points": True})
-            Span.parse(level["every"])
-            if _number(w, f"{where}.levels[{i}].points", level["points"]) > max_points:
-                raise w.fail(f"{where}.levels[{i}].points", f"exceeds the max {max_points}")
-        _number(w, f"{where}.any_points", rule["any_points"])
+        _check_cadence(w, where, rule, max_points)
     elif kind in ("recency_bands", "record_fields"):
         _check_bands(w, f"{where}.bands", rule["bands"], max_points, key="within")
         _number(w, f"{where}.older_points", rule["older_points"])
@@ -362,18 +354,7 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
     elif kind == "section_own":
         _number(w, f"{where}.points", rule["points"])
     elif kind == "dvctt_formula":
-        if rule.get("denominators", "as_written") not in ("as_written", "agency_total"):
-            raise w.fail(f"{where}.denominators", f"{rule['denominators']!r} is not as_written "
-                                                  "or agency_total")
-        for term, keys in (("count_term", {"count": True, "per_service": True, "per": True}),
-                           ("dossier_term", {"share": True, "count": True,
-                                             "per_service": True, "per": True})):
-            _check_keys(w, f"{where}.{term}", rule[term], keys)
-            for key in keys:
-                if key == "per_service":
-                    _number(w, f"{where}.{term}.per_service", rule[term][key], positive=True)
-                else:
-                    _check_quantity(w, f"{where}.{term}.{key}", rule[term][key])
+        _check_dvctt_formula(w, where, rule)
     elif kind == "formula":
         try:
             parse(rule["expression"], set(rule_input.get("values", {})) | {"max_points"})
@@ -384,6 +365,33 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
             raise w.fail(f"{where}.parts", "expected a non-empty list of rules")
         for i, part in enumerate(rule["parts"]):
             _check_rule(w, f"{where}.parts[{i}]", part, rule_input, max_points, topics)
+
+
+def _check_cadence(w: _Where, where: str, rule: dict[str, Any], max_points: float) -> None:
+    levels = rule["levels"]
+    if not isinstance(levels, list) or not levels:
+        raise w.fail(f"{where}.levels", "expected a non-empty list")
+    for i, level in enumerate(levels):
+        _check_keys(w, f"{where}.levels[{i}]", level, {"every": True, "points": True})
+        Span.parse(level["every"])
+        if _number(w, f"{where}.levels[{i}].points", level["points"]) > max_points:
+            raise w.fail(f"{where}.levels[{i}].points", f"exceeds the max {max_points}")
+    _number(w, f"{where}.any_points", rule["any_points"])
+
+
+def _check_dvctt_formula(w: _Where, where: str, rule: dict[str, Any]) -> None:
+    if rule.get("denominators", "as_written") not in ("as_written", "agency_total"):
+        raise w.fail(f"{where}.denominators", f"{rule['denominators']!r} is not as_written "
+                                              "or agency_total")
+    for term, keys in (("count_term", {"count": True, "per_service": True, "per": True}),
+                       ("dossier_term", {"share": True, "count": True,
+                                         "per_service": True, "per": True})):
+        _check_keys(w, f"{where}.{term}", rule[term], keys)
+        for key in keys:
+            if key == "per_service":
+                _number(w, f"{where}.{term}.per_service", rule[term][key], positive=True)
+            else:
+                _check_quantity(w, f"{where}.{term}.{key}", rule[term][key])
 
 
 def _uses_timely(rule: Any) -> bool:

@@ -285,45 +285,71 @@ def import_register(ws: Workspace, paths: list[Path]) -> ImportSummary:
 
 
 def _import_records(ws: Workspace, records: list[Record]) -> ImportSummary:
-    provinces, agencies, services, procedures = [], {}, {}, {}
-    surveys: dict[str, dict[str, float]] = {}
-    agency_where: dict[str, Record] = {}
-    replaces_services: set[str] = set()
+    batch = _collect(records)
+    _check_links(ws, batch)
+    summary = ImportSummary()
+    source = ", ".join(sorted({r.where.split(":")[0] for r in records}))
+    with ws.transaction():
+        _write(ws, batch, summary, source)
+        if summary.added or summary.updated or summary.withdrawn:
+            ws.audit("cli", "registry.import", source, new=str(summary))
+    return summary
+
+
+@dataclass
+class _Batch:
+    """The rows of the files, by kind, checked for duplicates."""
+
+    provinces: list[tuple[Record, dict[str, Any]]] = field(default_factory=list)
+    agencies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    agency_where: dict[str, Record] = field(default_factory=dict)
+    surveys: dict[str, dict[str, float]] = field(default_factory=dict)
+    services: dict[str, tuple[Record, dict[str, Any]]] = field(default_factory=dict)
+    replaces_services: set[str] = field(default_factory=set)  # agencies listing their services
+    procedures: dict[str, tuple[Record, dict[str, Any]]] = field(default_factory=dict)
+
+
+def _collect(records: list[Record]) -> _Batch:
+    batch = _Batch()
     for rec in records:
         if rec.kind == "province":
-            provinces.append((rec, province_row(rec)))
+            batch.provinces.append((rec, province_row(rec)))
         elif rec.kind == "agency":
             row = agency_row(rec)
-            if row["id"] in agencies:
+            if row["id"] in batch.agencies:
                 raise rec.fail("id", f"duplicate agency id {row['id']!r} "
-                                     f"(first at {agency_where[row['id']].where})")
-            agencies[row["id"]] = row
-            agency_where[row["id"]] = rec
-            surveys[row["id"]] = survey_values(rec)
+                                     f"(first at {batch.agency_where[row['id']].where})")
+            batch.agencies[row["id"]] = row
+            batch.agency_where[row["id"]] = rec
+            batch.surveys[row["id"]] = survey_values(rec)
             if rec.values.get("__has_services__"):
-                replaces_services.add(row["id"])
+                batch.replaces_services.add(row["id"])
         elif rec.kind == "service":
             row = service_row(rec)
-            if row["id"] in services:
+            if row["id"] in batch.services:
                 raise rec.fail("name", f"service {row['name']!r} is declared twice for "
                                        f"agency {row['agency_id']!r}")
-            services[row["id"]] = (rec, row)
-            replaces_services.add(row["agency_id"])
+            batch.services[row["id"]] = (rec, row)
+            batch.replaces_services.add(row["agency_id"])
         elif rec.kind == "procedure":
             row = procedure_row(rec)
-            if row["code"] in procedures:
+            if row["code"] in batch.procedures:
                 raise rec.fail("code", f"duplicate procedure code {row['code']!r}")
-            procedures[row["code"]] = (rec, row)
-    if len(provinces) > 1:
-        raise provinces[1][0].fail("province", "the province is given more than once")
-    if not (provinces or agencies or services or procedures):
+            batch.procedures[row["code"]] = (rec, row)
+    if len(batch.provinces) > 1:
+        raise batch.provinces[1][0].fail("province", "the province is given more than once")
+    if not (batch.provinces or batch.agencies or batch.services or batch.procedures):
         raise RegisterError("nothing to import: the files hold no province, agency, service "
                             "or procedure")
+    return batch
 
+
+def _check_links(ws: Workspace, batch: _Batch) -> None:
+    """Parents exist and sit at a level above; services belong to known agencies."""
     existing = {r["id"]: r for r in ws.db["agencies"].rows}
-    known = {**existing, **agencies}
-    for agency_id, row in agencies.items():
-        rec = agency_where[agency_id]
+    known = {**existing, **batch.agencies}
+    for agency_id, row in batch.agencies.items():
+        rec = batch.agency_where[agency_id]
         parent = row["parent"]
         if parent is not None:
             if parent not in known:
@@ -337,43 +363,39 @@ def _import_records(ws: Workspace, records: list[Record]) -> ImportSummary:
         elif row["level"] == "commune" and any(a["level"] == "district" for a in known.values()):
             raise rec.fail("parent", "a commune needs its district (parent) when the register "
                                      "holds districts")
-    for rec, row in services.values():
+    for rec, row in batch.services.values():
         if row["agency_id"] not in known:
             raise rec.fail("agency", f"unknown agency {row['agency_id']!r}")
 
-    summary = ImportSummary()
-    source = ", ".join(sorted({r.where.split(":")[0] for r in records}))
-    with ws.transaction():
-        for rec, row in provinces:
-            _upsert(ws, "province", "id", row, "province", summary, source)
-        # Parents before children, so that the foreign key holds within the transaction.
-        order = sorted(agencies.values(), key=lambda r: LEVELS.index(r["level"]))
-        for row in order:
-            _upsert(ws, "agencies", "id", row, "agency", summary, source)
-        for agency_id, figures in surveys.items():
-            for name, value in figures.items():
-                key = f"survey/{name}"
-                current = ws.db.execute("select value from observations where agency_id = ? "
-                                        "and key = ?", [agency_id, key]).fetchone()
-                if current is None or loads(current[0], {}).get("value") != value:
-                    ws.put_observation(agency_id, key, {"value": value, "source": source},
-                                       run_id="register")
-                    summary.count("updated" if current else "added", "survey figure")
-        for rec, row in services.values():
-            _upsert(ws, "services", "id", row, "service", summary, source)
-        for agency_id in replaces_services:
-            stale = ws.db.execute(
-                "select id from services where agency_id = ? and withdrawn_at is null",
-                [agency_id]).fetchall()
-            for (sid,) in stale:
-                if sid not in services:
-                    ws.db["services"].update(sid, {"withdrawn_at": utcnow()})
-                    summary.withdrawn += 1
-        for rec, row in procedures.values():
-            _upsert(ws, "catalog", "code", row, "procedure", summary, source)
-        if summary.added or summary.updated or summary.withdrawn:
-            ws.audit("cli", "registry.import", source, new=str(summary))
-    return summary
+
+def _write(ws: Workspace, batch: _Batch, summary: ImportSummary, source: str) -> None:
+    """Inside the caller's transaction."""
+    for rec, row in batch.provinces:
+        _upsert(ws, "province", "id", row, "province", summary, source)
+    # Parents before children, so that the foreign key holds within the transaction.
+    for row in sorted(batch.agencies.values(), key=lambda r: LEVELS.index(r["level"])):
+        _upsert(ws, "agencies", "id", row, "agency", summary, source)
+    for agency_id, figures in batch.surveys.items():
+        for name, value in figures.items():
+            key = f"survey/{name}"
+            current = ws.db.execute("select value from observations where agency_id = ? "
+                                    "and key = ?", [agency_id, key]).fetchone()
+            if current is None or loads(current[0], {}).get("value") != value:
+                ws.put_observation(agency_id, key, {"value": value, "source": source},
+                                   run_id="register")
+                summary.count("updated" if current else "added", "survey figure")
+    for rec, row in batch.services.values():
+        _upsert(ws, "services", "id", row, "service", summary, source)
+    for agency_id in batch.replaces_services:
+        stale = ws.db.execute(
+            "select id from services where agency_id = ? and withdrawn_at is null",
+            [agency_id]).fetchall()
+        for (sid,) in stale:
+            if sid not in batch.services:
+                ws.db["services"].update(sid, {"withdrawn_at": utcnow()})
+                summary.withdrawn += 1
+    for rec, row in batch.procedures.values():
+        _upsert(ws, "catalog", "code", row, "procedure", summary, source)
 
 
 def import_catalog(ws: Workspace, path: Path) -> ImportSummary:

@@ -232,6 +232,34 @@ def generate_agency(*, seed: int, as_of: date, ident: tuple[str, str, str], plan
     agency_id, name, site = ident
     rng = random.Random(f"{seed}/{agency_id}/{attempt}")
     level = plan.level
+    sections = _sections(rng, as_of, q, level, name)
+    fields = _fields(rng, level, q)
+    leaders, directory, contact = _people(rng, level, site, name)
+    intro = {"co_cau_to_chuc": "Gồm Văn phòng và các phòng chuyên môn.",
+             "chuc_nang_nhiem_vu": "Tham mưu quản lý nhà nước trên địa bàn.",
+             "lich_su": "Được thành lập theo quyết định của cấp có thẩm quyền.",
+             "dieu_kien_tu_nhien": "Địa hình bằng phẳng, khí hậu nhiệt đới gió mùa.",
+             "ban_do": "Xem tệp đính kèm."}
+    own_procedures = [p for p in catalogue if p.agency_level == level]
+    thu_tuc = fields.get("thu-tuc", [])
+    procedures = [Procedure(p.code, p.name, p.field, p.level, p.agency_level,
+                            details=list(thu_tuc))
+                  for p in own_procedures]
+    projects = _projects(rng, fields, as_of)
+    features = _features(rng, q)
+    # a feature shown only with what it classifies: no projects, no classification of them
+    features["project_classification"] = features["project_classification"] and bool(projects)
+    return Agency(id=agency_id, name=name, level=level, parent=parent, platform=platform,
+                  profile=plan.profile, site=site, tthc_total=len(own_procedures) + rng.randint(0, 4),
+                  sections=sections, fields=fields, features=features, leaders=leaders,
+                  directory=directory, contact=contact, intro=intro, procedures=procedures,
+                  projects=projects, troubles=list(plan.troubles))
+
+
+def _sections(rng: random.Random, as_of: date, q: float, level: str, name: str
+              ) -> list[Section]:
+    """The portal's sections and their posts: a general news section, one per needed topic
+    (or its posts among the general news, or none), the documents table, a Q&A page."""
     ids = _Ids()
     general_name = rng.choice(V.GENERAL_SECTION_NAMES)
     general = Section(slugify(general_name), general_name, topics_named_by(general_name, level),
@@ -283,18 +311,7 @@ def generate_agency(*, seed: int, as_of: date, ident: tuple[str, str, str], plan
         sections.append(Section(slugify(name_qa), name_qa, [], qa_posts(rng, ids, as_of, q),
                                 layout="qa", placement="menu", page_size=10))
     q = agency_q
-    if not any(s.layout == "documents" for s in sections):
-        # every portal publishes its legal documents (2B/II/I/20 and 3B read their table even
-        # where no criterion counts them as posts)
-        name_docs = rng.choice(V.SECTION_NAMES["van-ban-qppl"])
-        sections.append(Section(slugify(name_docs), name_docs, topics_named_by(name_docs, level),
-                                document_posts(rng, ids, as_of, q, name.replace("UBND", "Ủy ban nhân dân")),
-                                layout="documents", placement=rng.choice(["menu", "footer", "submenu"]),
-                                page_size=rng.choice([10, 15, 20])))
-    documents = next(s for s in sections if s.layout == "documents")
-    if not documents.posts:  # a table with no row shows no download link and no facet value
-        documents.posts = document_posts(random.Random(rng.random()), ids, as_of, 1.0,
-                                         name.replace("UBND", "Ủy ban nhân dân"))[:1]
+    _ensure_documents(rng, ids, sections, as_of, q, level, name)
     # the sibling report topics share a "Thống kê - Báo cáo" section when one exists
     for section in sections:
         extra = [t for t in section.topics if t in V.REPORT_TITLES and t != section.topics[0]]
@@ -307,8 +324,28 @@ def generate_agency(*, seed: int, as_of: date, ident: tuple[str, str, str], plan
     own = [s for s in sections if not s.general]
     if own and not any(s.placement == "sidebar_image" for s in own):
         rng.choice(own).placement = "sidebar_image"
+    return sections
 
-    fields = _fields(rng, level, q)
+
+def _ensure_documents(rng: random.Random, ids: _Ids, sections: list[Section], as_of: date,
+                      q: float, level: str, name: str) -> None:
+    """Every portal publishes its legal documents (2B/II/I/20 and 3B read their table even
+    where no criterion counts them as posts), in a table with at least one row."""
+    if not any(s.layout == "documents" for s in sections):
+        name_docs = rng.choice(V.SECTION_NAMES["van-ban-qppl"])
+        sections.append(Section(slugify(name_docs), name_docs, topics_named_by(name_docs, level),
+                                document_posts(rng, ids, as_of, q, name.replace("UBND", "Ủy ban nhân dân")),
+                                layout="documents", placement=rng.choice(["menu", "footer", "submenu"]),
+                                page_size=rng.choice([10, 15, 20])))
+    documents = next(s for s in sections if s.layout == "documents")
+    if not documents.posts:  # a table with no row shows no download link and no facet value
+        documents.posts = document_posts(random.Random(rng.random()), ids, as_of, 1.0,
+                                         name.replace("UBND", "Ủy ban nhân dân"))[:1]
+
+
+def _people(rng: random.Random, level: str, site: str, name: str
+            ) -> tuple[list[Person], list[Person], dict[str, str]]:
+    """Leaders, a staff directory and the contact block."""
     leaders = [Person(_person(rng), title, f"0296 38{rng.randint(10000, 99999)}",
                       f"{slugify(title)}.{site}@example.gov.vn", duty)
                for title, duty in ([("Giám đốc", "Phụ trách chung"), ("Phó Giám đốc", "Phụ trách nội vụ")]
@@ -320,16 +357,11 @@ def generate_agency(*, seed: int, as_of: date, ident: tuple[str, str, str], plan
     contact = {"address": f"Số {rng.randint(1, 200)} đường Lê Lợi, {name.split(' ', 1)[1]}",
                "phone": f"0296 38{rng.randint(10000, 99999)}", "fax": f"0296 38{rng.randint(10000, 99999)}",
                "email": f"{site}@example.gov.vn", "hotline": f"0296 {rng.randint(1000, 9999)}"}
-    intro = {"co_cau_to_chuc": "Gồm Văn phòng và các phòng chuyên môn.",
-             "chuc_nang_nhiem_vu": "Tham mưu quản lý nhà nước trên địa bàn.",
-             "lich_su": "Được thành lập theo quyết định của cấp có thẩm quyền.",
-             "dieu_kien_tu_nhien": "Địa hình bằng phẳng, khí hậu nhiệt đới gió mùa.",
-             "ban_do": "Xem tệp đính kèm."}
-    own_procedures = [p for p in catalogue if p.agency_level == level]
-    thu_tuc = fields.get("thu-tuc", [])
-    procedures = [Procedure(p.code, p.name, p.field, p.level, p.agency_level,
-                            details=list(thu_tuc))
-                  for p in own_procedures]
+    return leaders, directory, contact
+
+
+def _projects(rng: random.Random, fields: dict[str, list[str]], as_of: date) -> list[Project]:
+    """Projects with the fields the portal shows of them (none without a projects page)."""
     projects = []
     if "du-an" in fields:
         for n in range(rng.randint(1, 4)):
@@ -342,14 +374,7 @@ def generate_agency(*, seed: int, as_of: date, ident: tuple[str, str, str], plan
             shown = {k: v for k, v in values.items() if k in fields["du-an"]}
             projects.append(Project(title, shown, as_of - timedelta(days=rng.choice([20, 90, 200, 400, 600])),
                                     stage))
-    features = _features(rng, q)
-    # a feature shown only with what it classifies: no projects, no classification of them
-    features["project_classification"] = features["project_classification"] and bool(projects)
-    return Agency(id=agency_id, name=name, level=level, parent=parent, platform=platform,
-                  profile=plan.profile, site=site, tthc_total=len(own_procedures) + rng.randint(0, 4),
-                  sections=sections, fields=fields, features=features, leaders=leaders,
-                  directory=directory, contact=contact, intro=intro, procedures=procedures,
-                  projects=projects, troubles=list(plan.troubles))
+    return projects
 
 
 # --- the catalogue and services -------------------------------------------------------------------

@@ -74,83 +74,100 @@ def write_template(forms: list[tuple[str, Form, str, str]], path: Path,
     the first is the workbook's owner (a district), the others its communes. With
     ``answers`` (one mapping of item id to value per report), a filled one."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    bold, grey = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    answer_fill = PatternFill("solid", fgColor="FFF7D6")
     book = Workbook()
-    info = book.active
+    _info_sheet(book.active, forms)
+    for index, (prefix, form, _, _) in enumerate(forms):
+        given = answers[index] if answers else {}
+        for section in form.sections:
+            _section_sheet(book.create_sheet(sheet_name(prefix, section.sheet)), section, given)
+        for table in form.tables:
+            _table_sheet(book.create_sheet(sheet_name(prefix, table.sheet)), table)
+    book.save(path)
+
+
+def _styles() -> dict[str, Any]:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    return {"bold": Font(bold=True), "grey": PatternFill("solid", fgColor="DDDDDD"),
+            "wrap": Alignment(wrap_text=True, vertical="top"),
+            "answer": PatternFill("solid", fgColor="FFF7D6"), "id": Font(color="888888")}
+
+
+def _info_sheet(info, forms: list[tuple[str, Form, str, str]]) -> None:
+    """Which agency each report is of (its register id and name), and how to fill them."""
+    style = _styles()
     info.title = INFO_SHEET
     owner = forms[0][1]
     info["A1"] = f"{owner.source.upper()}: {owner.title}"
-    info["A1"].font = bold
+    info["A1"].font = style["bold"]
     info["A2"] = ("Điền mã cơ quan như trong sổ đăng ký của Sở Thông tin và Truyền thông. "
                   "Không đổi tên các trang tính, không xóa cột A (mã câu hỏi).")
     info["A3"] = ("Báo cáo của UBND cấp xã gửi kèm trong bảng tính của UBND cấp huyện: mỗi xã "
                   "một tiền tố trang tính.") if len(forms) > 1 else None
     for col, title in enumerate(INFO_HEADER, start=1):
         cell = info.cell(row=INFO_FIRST_ROW - 1, column=col, value=title)
-        cell.font, cell.fill = bold, grey
+        cell.font, cell.fill = style["bold"], style["grey"]
     for row, (prefix, form, agency_id, name) in enumerate(forms, start=INFO_FIRST_ROW):
         info.cell(row=row, column=1, value=prefix or "")
-        info.cell(row=row, column=2, value=agency_id or None).fill = answer_fill
-        info.cell(row=row, column=3, value=name or None).fill = answer_fill
+        info.cell(row=row, column=2, value=agency_id or None).fill = style["answer"]
+        info.cell(row=row, column=3, value=name or None).fill = style["answer"]
         info.cell(row=row, column=4, value=form.id)
     for col, width in zip("ABCD", (20, 28, 50, 14)):
         info.column_dimensions[col].width = width
 
-    for index, (prefix, form, _, _) in enumerate(forms):
-        given = answers[index] if answers else {}
-        for section in form.sections:
-            sheet = book.create_sheet(sheet_name(prefix, section.sheet))
-            sheet["A1"] = f"MỤC {section.id}. {section.title}"
-            sheet["A1"].font = bold
-            sheet["A2"] = section.note
-            for col, title in enumerate(("Mã", "Nội dung", "Trả lời", "Đơn vị", "Hướng dẫn"),
-                                        start=1):
-                cell = sheet.cell(row=3, column=col, value=title)
-                cell.font, cell.fill = bold, grey
-            validations: dict[str, DataValidation] = {}
-            for row, item in enumerate(section.items, start=ANSWER_FIRST_ROW):
-                sheet.cell(row=row, column=1, value=item.id).font = Font(color="888888")
-                sheet.cell(row=row, column=2, value=item.label).alignment = wrap
-                answer = sheet.cell(row=row, column=3)
-                if item.id in given:
-                    answer.value = _shown(item.type, given[item.id])
-                answer.fill = answer_fill
-                answer.protection = Protection(locked=False)
-                if item.type == "percent":
-                    answer.number_format = "0.##"
-                sheet.cell(row=row, column=4, value=item.unit)
-                hint = TYPE_HINTS[item.type] + (" (bắt buộc)" if item.required else "")
-                sheet.cell(row=row, column=5, value=hint + (f". {item.note}" if item.note
-                                                            else ""))
-                rule = validations.get(item.type) or _validation(item.type)
-                if rule is not None:
-                    validations[item.type] = rule
-                    rule.add(answer.coordinate)
-            for rule in validations.values():
-                sheet.add_data_validation(rule)
-            for col, width in zip("ABCDE", (24, 70, 18, 10, 30)):
-                sheet.column_dimensions[col].width = width
-        for table in form.tables:
-            sheet = book.create_sheet(sheet_name(prefix, table.sheet))
-            sheet["A1"] = table.title
-            sheet["A1"].font = bold
-            for col, column in enumerate(table.columns, start=1):
-                sheet.cell(row=TABLE_IDS_ROW, column=col, value=column.id).font = \
-                    Font(color="888888")
-                cell = sheet.cell(row=TABLE_IDS_ROW + 1, column=col, value=column.label)
-                cell.font, cell.fill, cell.alignment = bold, grey, wrap
-                rule = _validation(column.type)
-                if rule is not None:
-                    letter = cell.column_letter
-                    rule.add(f"{letter}{TABLE_FIRST_ROW}:{letter}{TABLE_FIRST_ROW + 500}")
-                    sheet.add_data_validation(rule)
-                sheet.column_dimensions[cell.column_letter].width = 22
-    book.save(path)
+
+def _section_sheet(sheet, section, given: dict[str, Any]) -> None:
+    """One section of a form: an item a row, the answer in column C (unlocked, validated)."""
+    from openpyxl.styles import Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    style = _styles()
+    sheet["A1"] = f"MỤC {section.id}. {section.title}"
+    sheet["A1"].font = style["bold"]
+    sheet["A2"] = section.note
+    for col, title in enumerate(("Mã", "Nội dung", "Trả lời", "Đơn vị", "Hướng dẫn"), start=1):
+        cell = sheet.cell(row=3, column=col, value=title)
+        cell.font, cell.fill = style["bold"], style["grey"]
+    validations: dict[str, DataValidation] = {}
+    for row, item in enumerate(section.items, start=ANSWER_FIRST_ROW):
+        sheet.cell(row=row, column=1, value=item.id).font = style["id"]
+        sheet.cell(row=row, column=2, value=item.label).alignment = style["wrap"]
+        answer = sheet.cell(row=row, column=3)
+        if item.id in given:
+            answer.value = _shown(item.type, given[item.id])
+        answer.fill = style["answer"]
+        answer.protection = Protection(locked=False)
+        if item.type == "percent":
+            answer.number_format = "0.##"
+        sheet.cell(row=row, column=4, value=item.unit)
+        hint = TYPE_HINTS[item.type] + (" (bắt buộc)" if item.required else "")
+        sheet.cell(row=row, column=5, value=hint + (f". {item.note}" if item.note else ""))
+        rule = validations.get(item.type) or _validation(item.type)
+        if rule is not None:
+            validations[item.type] = rule
+            rule.add(answer.coordinate)
+    for rule in validations.values():
+        sheet.add_data_validation(rule)
+    for col, width in zip("ABCDE", (24, 70, 18, 10, 30)):
+        sheet.column_dimensions[col].width = width
+
+
+def _table_sheet(sheet, table) -> None:
+    """A form's table: column ids in a grey row, labels under them, rows to fill below."""
+    style = _styles()
+    sheet["A1"] = table.title
+    sheet["A1"].font = style["bold"]
+    for col, column in enumerate(table.columns, start=1):
+        sheet.cell(row=TABLE_IDS_ROW, column=col, value=column.id).font = style["id"]
+        cell = sheet.cell(row=TABLE_IDS_ROW + 1, column=col, value=column.label)
+        cell.font, cell.fill, cell.alignment = style["bold"], style["grey"], style["wrap"]
+        rule = _validation(column.type)
+        if rule is not None:
+            letter = cell.column_letter
+            rule.add(f"{letter}{TABLE_FIRST_ROW}:{letter}{TABLE_FIRST_ROW + 500}")
+            sheet.add_data_validation(rule)
+        sheet.column_dimensions[cell.column_letter].width = 22
 
 
 def _shown(kind: str, value: Any) -> Any:
