@@ -24,17 +24,26 @@ def _as_of(value: str | None) -> date:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
-def with_workspace(fn):
-    """Add --workspace and turn a UserError into one clean line and exit code 1."""
+def with_workspace(fn=None, *, creates: bool = False):
+    """Add --workspace and turn a UserError into one clean line and exit code 1. Only the
+    commands that start a workspace (``creates``) make one; the others refuse a folder without
+    inspector.db, so that a mistyped -w creates nothing."""
+    if fn is None:
+        return functools.partial(with_workspace, creates=creates)
 
     @click.option("--workspace", "-w", default=".", show_default=True,
                   type=click.Path(file_okay=False, path_type=Path),
                   help="Folder holding inspector.db, evidence/ and screenshots/.")
     @functools.wraps(fn)
     def wrapper(*args, workspace: Path, **kwargs):
-        from .records.workspace import Workspace
+        from .records.workspace import DB_NAME, Workspace
 
         try:
+            if not creates and not (workspace / DB_NAME).is_file():
+                raise UserError(
+                    f"không có workspace ở {workspace} (không thấy {DB_NAME}); kiểm tra -w, "
+                    f"hoặc tạo workspace bằng: inspector registry import -w {workspace} "
+                    "SO-DANG-KY.yaml")
             ws = Workspace(workspace)
             try:
                 return fn(ws, *args, **kwargs)
@@ -62,7 +71,7 @@ def registry():
 @registry.command("import")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
-@with_workspace
+@with_workspace(creates=True)
 def registry_import(ws, files):
     """Import agencies and declared services from YAML, CSV or XLSX files.
 
@@ -84,7 +93,7 @@ def catalog():
 
 @catalog.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@with_workspace
+@with_workspace(creates=True)
 def catalog_import(ws, file):
     """Import the approved TTHC catalogue (columns: code, name, field, level, agency).
 
@@ -219,11 +228,14 @@ def score(ws, as_of, agencies):
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json",
-              show_default=True)
+              show_default=True, help="json: the results document (docs/export.md); csv: one "
+                                      "row per criterion; xlsx: both, as sheets.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (JSON and CSV go to standard output without it).")
+@click.option("--agency", "agencies", multiple=True, metavar="ID",
+              help="Only these agencies (repeat the option for several).")
 @with_workspace
-def export(ws, fmt, output):
+def export(ws, fmt, output, agencies):
     """Export the stored results for the scoring pipeline.
 
     Example: inspector export --format xlsx -o ket-qua.xlsx
@@ -231,7 +243,7 @@ def export(ws, fmt, output):
     from .export.results import results_document
     from .export.writers import to_csv, to_json, write_xlsx
 
-    document = results_document(ws)
+    document = results_document(ws, list(agencies) or None)
     if fmt == "xlsx":
         if output is None:
             raise UserError("--format xlsx needs -o FILE")
@@ -291,7 +303,7 @@ def _number(value) -> str:
 @click.option("--force", "force_reason", metavar="REASON",
               help="Publish although findings still wait, saying why (printed in the report "
                    "beside the list of what was missing).")
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the files (default: WORKSPACE/cong-bo/YEAR).")
 @with_workspace
 def publish(ws, year, publisher, force_reason, output_dir):
@@ -318,7 +330,7 @@ def publish(ws, year, publisher, force_reason, output_dir):
               help="Only this agency (repeatable); default: every scored agency.")
 @click.option("--format", "formats", type=click.Choice(["html", "pdf"]), multiple=True,
               help="html, pdf or both (repeat the option); default: both.")
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "output_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("bao-cao"), show_default=True, help="Folder for <agency-id>.html/.pdf.")
 @with_workspace
 def report(ws, agency_ids, formats, output_dir):
@@ -326,7 +338,7 @@ def report(ws, agency_ids, formats, output_dir):
     basis, counted posts, evidence thumbnails, review state and a place for the agency's answer;
     one self-contained HTML file and a PDF (A4, printed by Chromium) per agency.
 
-    Example: inspector report -w demo/ws --agency so-tttt -o bao-cao
+    Example: inspector report -w demo/ws --agency so-tttt --out bao-cao
     """
     from .export.report import FORMATS, write_reports
 
@@ -639,7 +651,8 @@ def _alive(pid_file: Path) -> bool:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True,
+              help="Runs to list, newest first.")
 @with_workspace
 def runs(ws, as_json, limit):
     """The run records, newest first: command, date, start, end, status, counts.
@@ -1264,7 +1277,8 @@ def _serve_in_background(seed, count, as_of, out_dir: Path, base_port: int,
 
 @sandbox.command("stop")
 @click.option("--out", "out_dir", default="sandbox", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path))
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The folder the sandbox was served from (its sandbox.pid).")
 def sandbox_stop(out_dir):
     """Stop a sandbox started with `serve --background`.
 
@@ -1297,8 +1311,10 @@ def sandbox_stop(out_dir):
               help="Number of agencies (default 17).")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Inspection date (default: today).")
 @click.option("--out", "out_dir", default="sandbox", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path))
-@click.option("--base-port", default=8100, show_default=True, type=click.IntRange(1, 65000))
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for register.yaml, catalog.csv, ground_truth.json and the files.")
+@click.option("--base-port", default=8100, show_default=True, type=click.IntRange(1, 65000),
+              help="The ports written into the register (agency i on BASE+1+i).")
 @click.option("--host", "sandbox_host", default="127.0.0.1", show_default=True,
               help="Loopback address to serve on (any of 127.0.0.0/8): another one than the "
                    "review page's keeps the portals on another host name.")

@@ -121,8 +121,19 @@ def test_csv_and_xlsx_have_one_row_per_agency_and_criterion(scored: Path, tmp_pa
 
 
 def test_export_before_scoring_is_a_clean_error(tmp_path: Path):
-    output = invoke("export", "-w", str(tmp_path / "empty"), code=1)
+    invoke("registry", "import", "-w", str(tmp_path / "new"), str(DATA / "register.yaml"))
+    output = invoke("export", "-w", str(tmp_path / "new"), code=1)
     assert output.strip() == "Lỗi: nothing scored yet: run 'inspector score' first"
+
+
+def test_export_of_some_agencies(scored: Path):
+    doc = json.loads(invoke("export", "-w", str(scored), "--agency", "so-tttt"))
+    assert [a["id"] for a in doc["agencies"]] == ["so-tttt"]
+    rows = invoke("export", "-w", str(scored), "--format", "csv", "--agency", "xa-kien-an",
+                  "--agency", "so-tttt").splitlines()[1:]
+    assert {row.split(",")[1] for row in rows} == {"so-tttt", "xa-kien-an"}
+    output = invoke("export", "-w", str(scored), "--agency", "so-khong-co", code=1)
+    assert "unknown agency 'so-khong-co'" in output
 
 
 def test_score_unknown_agency_is_a_clean_error(scored: Path):

@@ -155,8 +155,8 @@ def test_metric_lines(metrics, lines):
 def test_report_command_writes_html_only_when_asked_and_names_bad_agencies(ws_dir, tmp_path):
     out = tmp_path / "bao-cao"
     printed = invoke("report", "-w", str(ws_dir), "--agency", "so-tttt", "--format", "html",
-                     "-o", str(out))
+                     "--out", str(out))
     assert sorted(p.name for p in out.iterdir()) == ["so-tttt.html"]
     assert "so-tttt.html" in printed
-    bad = invoke("report", "-w", str(ws_dir), "--agency", "so-khong-co", "-o", str(out), code=1)
+    bad = invoke("report", "-w", str(ws_dir), "--agency", "so-khong-co", "--out", str(out), code=1)
     assert "unknown agency 'so-khong-co'" in bad and bad.count("\n") == 1

@@ -47,7 +47,7 @@ def printed(tmp_path_factory):
         _cli("score", "-w", str(ws), "--as-of", day)
         _cli("override", "set", "-w", str(ws), agency, "1B/III/2", "--points", "4",
              "--reason", "Một tin trùng", "--by", "Trần Thị Duyệt")
-        printed_out = _cli("report", "-w", str(ws), "--agency", agency, "-o", str(out))
+        printed_out = _cli("report", "-w", str(ws), "--agency", agency, "--out", str(out))
     assert f"{agency}.pdf" in printed_out and f"{agency}.html" in printed_out
     return ws, agency, out
 

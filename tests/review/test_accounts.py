@@ -314,5 +314,6 @@ def test_cli_user_error_is_one_line(tmp_path: Path, args, env, message):
 
 def test_cli_bad_user_is_refused_before_the_prompt(tmp_path: Path):
     ws_dir = str(tmp_path / "ws")
+    run("registry", "import", "-w", ws_dir, str(DATA / "register.yaml"))
     result = run("users", "add", "x", "-w", ws_dir, "--role", "reviewer", code=1, input="")
     assert "Mật khẩu" not in result.output and result.output.startswith("Lỗi: username")
