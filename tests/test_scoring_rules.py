@@ -1652,3 +1652,34 @@ YEARLY = ["2B/II/I/27", "2B/II/I/29", "2B/II/I/31", "3B/II/I/19", "3B/II/I/21", 
 def test_a_yearly_report_is_read_alike_at_both_levels(cid, title, counted):
     top = CRITERIA[cid].max_points
     assert points(cid, on_topic(cid, post(date(2026, 1, 20), title))) == (top if counted else 0)
+
+
+# --- posts read for another inspection ---------------------------------------------------------
+# A crawl reads a section's posts back to its own window's start (Window.ending(as_of).start)
+# and up to the day it ran for: scored for another date, its posts are refused, not counted.
+
+def _read_for(as_of: date) -> dict:
+    return {"as_of": as_of.isoformat(), "window_start": Window.ending(as_of).start.isoformat()}
+
+
+@pytest.mark.parametrize("scored_for, counted", [
+    (AS_OF, True),                           # the crawl's own date
+    (date(2026, 11, 10), True),              # earlier in the same window: every post was read
+    (date(2026, 12, 31), False),             # later: posts after the crawl are not known
+    (date(2026, 10, 31), False),             # a window that starts a month before the crawl's
+])
+def test_posts_read_for_another_window_are_not_assessed(scored_for: date, counted: bool):
+    observations = on_topic("1B/III/2", *last_months(12))
+    observations[f"posts/{topic('1B/III/2')}"]["read_for"] = _read_for(AS_OF)
+    finding = score("1B/III/2", observations, as_of=scored_for)
+    if counted:
+        assert finding.status == "auto"
+    else:
+        assert finding.status == "not_assessed" and finding.points is None
+        assert "were read for the inspection of 26/11/2026" in finding.reason
+        assert f"crawl again with --as-of {scored_for.isoformat()}" in finding.reason
+
+
+def test_posts_stored_before_crawls_said_their_window_are_scored_as_they_are():
+    assert score("1B/III/2", on_topic("1B/III/2", *last_months(12)),
+                 as_of=date(2026, 12, 31)).status == "auto"

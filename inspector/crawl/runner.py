@@ -97,7 +97,7 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
         for agency_id, state in states.items():
             report.agencies[agency_id] = _store_agency(
                 ws, state, needed[state.level], topics, reviewed.get(agency_id, []),
-                mobile.get(agency_id), stats, run_id)
+                mobile.get(agency_id), stats, run_id, read_for(as_of))
         if nightly_run:
             ws.db["run_agencies"].upsert_all([{
                 "run_id": nightly_run, "agency_id": agency_id, "stage": "crawl",
@@ -114,6 +114,12 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
                               "started_at": started, "finished_at": utcnow(), "status": "ok",
                               "counts": dumps(counts)}, replace=True)
     return report
+
+
+def read_for(as_of: date) -> dict[str, str]:
+    """The inspection date a crawl read the posts for and the start of its window: the posts
+    cover that window up to that date, no earlier and no later (scoring/rules.py checks)."""
+    return {"as_of": as_of.isoformat(), "window_start": Window.ending(as_of).start.isoformat()}
 
 
 def _run_spider(ws: Workspace, as_of: date, entries: list[dict[str, Any]],
@@ -155,9 +161,14 @@ def _run_spider(ws: Workspace, as_of: date, entries: list[dict[str, Any]],
 
 def _store_agency(ws: Workspace, state: AgencyState, needed: Any, topics: Topics,
                   corrections: list[Correction], mobile: dict[str, Any] | None,
-                  stats: dict[str, Any], run_id: str) -> dict[str, Any]:
-    """Write one agency's observations (inside the caller's transaction); its summary."""
+                  stats: dict[str, Any], run_id: str, window: dict[str, str]
+                  ) -> dict[str, Any]:
+    """Write one agency's observations (inside the caller's transaction); its summary. Each
+    posts observation says which window it was read for (scoring another one refuses it)."""
     obs = observations(state, needed, topics, corrections)
+    for key, value in obs.items():
+        if key.startswith("posts/") and value.get("status") == "ok":
+            value["read_for"] = window
     obs["feature/mobile"] = mobile or {
         "status": "failed", "reason": state.failure or "the home page was not read"}
     pages = stats.get(f"inspector/pages/{urlsplit(state.portal).netloc}", 0)

@@ -66,6 +66,21 @@ def _parse_day(value: Any) -> date | None:
         return None
 
 
+def _read_for_this_window(env: _Env, obs: dict[str, Any], topic: str) -> None:
+    """Posts read for another inspection date cannot be counted for this one: the crawl went
+    back to its own window's start and forward to its own date, no further. (Observations
+    stored before crawls said their window are taken as they are.)"""
+    read_for = obs.get("read_for")
+    if not read_for:
+        return
+    as_of, start = (date.fromisoformat(read_for[k]) for k in ("as_of", "window_start"))
+    if env.window.start < start or env.as_of > as_of:
+        raise Unknown(f"the posts of topic {topic!r} were read for the inspection of "
+                      f"{as_of:%d/%m/%Y} (window from {start:%d/%m/%Y}), not for "
+                      f"{env.as_of:%d/%m/%Y} (window from {env.window.start:%d/%m/%Y}): crawl "
+                      f"again with --as-of {env.as_of.isoformat()}")
+
+
 @dataclass
 class _Posts:
     obs: dict[str, Any]
@@ -101,6 +116,7 @@ def title_selected(spec: dict[str, Any], title: str) -> bool:
 def _posts(env: _Env, spec: dict[str, Any]) -> _Posts:
     topic = spec["topic"]
     obs = _observation(env, f"posts/{topic}", f"the section for topic {topic!r}")
+    _read_for_this_window(env, obs, topic)
     filtered = any(spec.get(k) for k in ("title_keywords", "title_exclude"))
     seen: set[str] = set()
     dated: list[tuple[date, dict[str, Any]]] = []

@@ -335,6 +335,9 @@ def test_posts_of_readable_sections_are_all_there_exactly_once(run):
         expected_total += len(expected)
         found_total += len(set(urls) & expected)
         duplicated += len(urls) - len(set(urls))
+        # read for the crawl's inspection date and its window (scoring another one refuses)
+        assert obs["value"].get("read_for") == {"as_of": AS_OF.isoformat(),
+                                                "window_start": "2025-12-01"}, obs["value"]
         if obs["status"] != "ok" or set(urls) != expected or len(urls) != len(set(urls)):
             problems.append((agency, name, obs["status"], obs["reason"],
                              sorted(expected - set(urls)), sorted(set(urls) - expected)))

@@ -6,7 +6,6 @@ import re
 from collections import deque
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -19,12 +18,12 @@ from werkzeug.test import Client
 from inspector.sandbox.model import PLATFORMS, Post, Section
 from inspector.sandbox.platforms import portal_class
 from inspector.sandbox.portal import FEATURE_TEXT, FIELD_LABELS, STATIC_PAGES
+from inspector.model.checklist import DEFAULT_DIR
 from inspector.model.textnorm import Matcher
 
 from .factory import make_agency, make_province
 
-TOPICS = yaml.safe_load((Path(__file__).parents[2] / "checklists" / "topics.yaml")
-                        .read_text(encoding="utf-8"))
+TOPICS = yaml.safe_load((DEFAULT_DIR / "topics.yaml").read_text(encoding="utf-8"))
 # information page → the field set it shows
 FIELD_SET_PAGES = {"gioi-thieu": "gioi-thieu", "lanh-dao": "lanh-dao", "lien-he": "lien-he",
                    "danh-ba": "can-bo", "du-an": "du-an", "gop-y": "gop-y"}
