@@ -373,9 +373,12 @@ def report(ws, agency_ids, formats, output_dir):
 @click.option("--queue", metavar="KEY", help="With --redis: the list of agency ids to take from.")
 @click.option("--queue-batch", type=click.IntRange(1, 1000), default=2, show_default=True,
               help="With --redis: agencies taken at a time (again when all are done).")
+@click.option("--nightly-run", metavar="RUN",
+              help="With --redis: the nightly run this process helps (its id, as `inspector "
+                   "runs` shows it); its agencies are marked crawled for that run.")
 @with_workspace
 def crawl(ws, agencies, as_of, budget, delay, screenshots, incremental, redis_url, queue,
-          queue_batch):
+          queue_batch, nightly_run):
     """Crawl the agencies' portals: sections, posts and their dates, information pages and
     features; store observations for `inspector score`.
 
@@ -390,6 +393,7 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots, incremental, redis_ur
         raise UserError("with --redis the agencies come from the queue: drop --agency")
     report = run_job(CrawlJob(ws.root, day, tuple(agencies), CrawlOptions(
         screenshots=screenshots, incremental=incremental, delay=delay, budget=budget),
+        nightly_run=nightly_run,
         queue=Queue(redis_url, queue, queue_batch) if redis_url else None))
     for agency_id, summary in sorted(report.agencies.items()):
         if summary["failure"]:
