@@ -8,6 +8,7 @@ from typing import Any
 from ..model.errors import UserError
 from ..records.review_state import like_prefix, finding_reviews, review_summary
 from ..scoring.engine import window_dict
+from ..records.services import ServiceVerdict, verdicts
 from ..records.workspace import Workspace, loads
 
 SCHEMA = "inspector-results/1"
@@ -81,37 +82,35 @@ def _criteria(ws: Workspace, aid: str, reviews: dict[str, dict[str, Any]]
 
 
 def _services(ws: Workspace, aid: str) -> list[dict[str, Any]]:
-    observations = {r["key"]: r for r in ws.db["observations"].rows_where(
-        "agency_id = ? and key like 'service/%'", [aid])}
-    return [_service(s, observations.get(f"service/{s['id']}", {}))
+    checked = verdicts(ws, aid)
+    return [_service(s, checked.get(s["id"]))
             for s in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null",
                                                   [aid], order_by="id")]
 
 
-def _service(s: dict[str, Any], observation: dict[str, Any]) -> dict[str, Any]:
-    """A declared service with its verdict (the service/<id> observation, if checked)."""
-    verdict = loads(observation.get("value"), {}) or {}
-    procedures = verdict.get("procedures", loads(s["procedures"], []))
+def _service(s: dict[str, Any], verdict: ServiceVerdict | None) -> dict[str, Any]:
+    """A declared service with its verdict (None until it is checked)."""
+    procedures = verdict.procedures if verdict and verdict.procedures is not None \
+        else loads(s["procedures"], [])
     return {
         "id": s["id"], "name": s["name"], "url": s["url"], "group": s["group_name"],
         "declared_level": s["level"],
-        "catalog_code": verdict.get("catalog_code") or (procedures[0] if procedures else None),
-        "procedures": procedures, "recognised": verdict.get("recognised"),
-        "status": verdict.get("status"), "check": verdict.get("check"),
-        **({"reason": observation["reason"]} if observation.get("reason") else {}),
-        **({"match": {k: verdict["match"].get(k) for k in ("name", "code", "score",
-                                                          "threshold", "matched")}}
-           if verdict.get("match") else {}),
-        "review": verdict.get("review", []),
+        "catalog_code": (verdict.catalog_code if verdict else None)
+        or (procedures[0] if procedures else None),
+        "procedures": procedures, "recognised": verdict.recognised if verdict else None,
+        "status": verdict.status if verdict else None,
+        "check": verdict.check if verdict else None,
+        **({"reason": verdict.reason} if verdict and verdict.reason else {}),
+        **({"match": {k: verdict.match.get(k) for k in ("name", "code", "score",
+                                                       "threshold", "matched")}}
+           if verdict and verdict.match else {}),
+        "review": verdict.review if verdict else [],
         "online_dossiers": s["online_dossiers"], "total_dossiers": s["total_dossiers"],
         "attempts": [{
-            "at": a.get("at"), "ok": a.get("ok"), "failed_step": a.get("failed_step"),
-            "outcome": a.get("outcome"), "kind": a.get("kind"),
-            "purpose": a.get("purpose"), "reason": a.get("reason"),
-            "dossier_code": a.get("dossier_code"),
-            "evidence": [e["path"] if isinstance(e, dict) else e
-                         for e in a.get("evidence", [])]}
-            for a in verdict.get("attempts", [])],
+            "at": a.at, "ok": a.ok, "failed_step": a.failed_step, "outcome": a.outcome,
+            "kind": a.kind, "purpose": a.purpose, "reason": a.reason,
+            "dossier_code": a.dossier_code, "evidence": [e["path"] for e in a.evidence]}
+            for a in (verdict.attempts if verdict else [])],
     }
 
 

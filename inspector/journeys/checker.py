@@ -17,11 +17,12 @@ from ..browser import CHROMIUM_ARGS, chromium_path, video_ready
 from ..model.errors import UserError
 from ..model.labels import OUTCOME_NAMES, PHASE_NAMES, PURPOSE_NAMES, SERVICE_STATUS
 from ..evidence.store import store
+from ..records.services import AttemptRecord, ServiceVerdict, put_verdict
 from ..records.workspace import Workspace, dumps, keep_traceback, loads, utcnow
 from . import rules
 from .catalogue import Catalogue
 from .citizen import Citizen
-from .journey import ERROR, OK, AttemptResult, JourneySettings, ServiceTarget, run_attempt
+from .journey import ERROR, AttemptResult, JourneySettings, ServiceTarget, run_attempt
 from .mailbox import open_mailbox
 from .playbook import Playbook, choose_playbook, load_playbooks
 
@@ -335,16 +336,15 @@ def observe_service(ws: Workspace, agency_id: str, service_id: str, run_id: str 
     attempts = []
     for a in ws.db["service_attempts"].rows_where("service_id = ?", [service_id], order_by="id"):
         refs = loads(a["evidence"], {})
-        evidence = [ref for kind in ("screenshot", "trace", "har", "video")
-                    for ref in refs.get(kind, [])]
         variables = loads(a["vars"], {})
-        attempts.append({
-            "at": a["finished_at"], "started_at": a["started_at"], "kind": a["kind"],
-            "purpose": a["purpose"], "playbook": a["playbook"], "ok": a["outcome"] == OK,
-            "outcome": a["outcome"], "failed_step": a["failed_step"], "reason": a["reason"],
-            "dossier_code": variables.get("dossier_code"),
-            "dossier_status": variables.get("status"),
-            "steps": loads(a["steps"], []), "evidence": evidence})
+        attempts.append(AttemptRecord(
+            at=a["finished_at"], started_at=a["started_at"], kind=a["kind"],
+            purpose=a["purpose"], playbook=a["playbook"], outcome=a["outcome"],
+            failed_step=a["failed_step"], reason=a["reason"],
+            dossier_code=variables.get("dossier_code"), dossier_status=variables.get("status"),
+            steps=loads(a["steps"], []),
+            evidence=[ref for kind in ("screenshot", "trace", "har", "video")
+                      for ref in refs.get(kind, [])]))
     review = []
     if status == rules.UNMATCHED:
         review.append("name_not_in_catalogue")
@@ -362,16 +362,14 @@ def observe_service(ws: Workspace, agency_id: str, service_id: str, run_id: str 
     }.get(status)
     if status == rules.AWAITING_RECHECK and recognised:
         reason = None        # a reopened service keeps its recognition until the re-check
-    value = {
-        "recognised": None if recognised is None else bool(recognised), "status": status,
-        "check": plan, "check_reason": plan_reason, "playbook": playbook,
-        "catalog_code": match.get("code") if match.get("matched") else None,
-        "procedures": match.get("procedures", []), "match": match,
-        "next_check_at": next_check, "review": review, "attempts": attempts,
-        **({"reopened": {"at": reopened_at, "by": reopened_by, "reason": reopen_reason}}
-           if reopened_at else {}),
-    }
-    ws.put_observation(agency_id, f"service/{service_id}", value, reason=reason, run_id=run_id)
+    put_verdict(ws, agency_id, service_id, ServiceVerdict(
+        recognised=None if recognised is None else bool(recognised), status=status,
+        check=plan, check_reason=plan_reason, playbook=playbook,
+        catalog_code=match.get("code") if match.get("matched") else None,
+        procedures=match.get("procedures", []), match=match, next_check_at=next_check,
+        review=review, attempts=attempts,
+        reopened={"at": reopened_at, "by": reopened_by, "reason": reopen_reason}
+        if reopened_at else None, reason=reason), run_id)
 
 
 def reopen_service(ws: Workspace, service_id: str, reviewer: str, reason: str,

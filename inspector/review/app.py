@@ -22,6 +22,7 @@ from ..model.errors import UserError
 from ..export.rankings import GROUPS
 from ..export.report import render_report
 from ..model.labels import LEVEL_NAMES, template_globals, vn_date, vn_number, vn_points
+from ..records.services import verdicts
 from ..records.workspace import Workspace, loads
 from . import accounts, logins
 from .evidence import EvidenceSigner
@@ -259,9 +260,7 @@ class ReviewApp:
                 "select status, count(*) from findings where agency_id = ? group by status",
                 [aid]).fetchall())
             review = review_summary(finding_reviews(ws, aid))
-            services = ws.db.execute(
-                "select count(*) from observations where agency_id = ? and key like 'service/%' "
-                "and value like '%\"review\": [\"%'", [aid]).fetchone()[0]
+            services = sum(1 for verdict in verdicts(ws, aid).values() if verdict.review)
             categories = list(ws.db["categories"].rows_where("agency_id = ?", [aid],
                                                              order_by="category_id"))
             rows.append(dict(agency, categories=categories,
@@ -338,23 +337,22 @@ class ReviewApp:
         return Response(html, mimetype="text/html")
 
     def _services(self, ws, user, agency_id: str) -> list[dict[str, Any]]:
-        observed = {r["key"]: loads(r["value"], {}) for r in ws.db["observations"].rows_where(
-            "agency_id = ? and key like 'service/%'", [agency_id])}
+        checked = verdicts(ws, agency_id)
         services = []
         for service in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null",
                                                     [agency_id], order_by="id"):
-            verdict = observed.get(f"service/{service['id']}", {})
+            verdict = checked.get(service["id"])
             attempts = []
-            for attempt in verdict.get("attempts", []):
+            for attempt in verdict.attempts if verdict else []:
                 steps = [dict(st, href=self.sign(user, st["screenshot"])
                               if st.get("screenshot") else None)
-                         for st in attempt.get("steps", [])]
+                         for st in attempt.steps]
                 files = [dict(e, href=self.sign(user, e["path"]))
-                         for e in attempt.get("evidence", []) if e.get("kind") != "screenshot"]
-                attempts.append(dict(attempt, steps=steps, files=files))
-            services.append(dict(service, status=verdict.get("status"),
-                                 check_reason=verdict.get("check_reason"),
-                                 match=verdict.get("match"), attempts=attempts))
+                         for e in attempt.evidence if e.get("kind") != "screenshot"]
+                attempts.append(dict(attempt.to_json(), steps=steps, files=files))
+            services.append(dict(service, status=verdict.status if verdict else None,
+                                 check_reason=verdict.check_reason if verdict else None,
+                                 match=verdict.match if verdict else None, attempts=attempts))
         return services
 
     def on_viewer(self, request, ws, user) -> Response:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from ..survey.forms import declarations
+from ..records.services import verdicts
 from ..records.workspace import Workspace, dumps, loads, utcnow
 from ..model.checklist import Checklist, load_all
 from .engine import AgencyResult, Override, score_agency
@@ -28,25 +29,24 @@ def _observations(ws: Workspace, agency_id: str) -> dict[str, dict[str, Any]]:
     return result
 
 
-def _services(ws: Workspace, agency_id: str,
-              observations: dict[str, dict[str, Any]]) -> list[ServiceResult]:
+def _services(ws: Workspace, agency_id: str) -> list[ServiceResult]:
+    checked = verdicts(ws, agency_id)
     services = []
     for row in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null",
                                             [agency_id], order_by="id"):
-        verdict = observations.get(f"service/{row['id']}") or {}
-        recognised = verdict.get("recognised") if verdict.get("status") != "failed" else None
+        verdict = checked.get(row["id"])
         # The procedures the service counts as are those its check matched in the approved
         # catalogue (V.4.2.b, c.i); the register's own list until it has been checked.
-        procedures = verdict["procedures"] if "procedures" in verdict \
+        procedures = verdict.procedures if verdict and verdict.procedures is not None \
             else loads(row["procedures"], [])
-        attempts = verdict.get("attempts") or []
-        last = attempts[-1] if attempts else {}
-        proof = [e for e in (last.get("evidence") or []) if e.get("kind") == "screenshot"]
+        last = verdict.last_attempt if verdict else None
+        proof = [e for e in (last.evidence if last else []) if e.get("kind") == "screenshot"]
         services.append(ServiceResult(
             name=row["name"], level=row["level"], procedures=procedures,
-            recognised=recognised, online_dossiers=row["online_dossiers"],
-            total_dossiers=row["total_dossiers"], reason=verdict.get("reason"), id=row["id"],
-            check=verdict.get("check"), evidence=proof[-1:]))
+            recognised=verdict.recognised if verdict else None,
+            online_dossiers=row["online_dossiers"], total_dossiers=row["total_dossiers"],
+            reason=verdict.reason if verdict else None, id=row["id"],
+            check=verdict.check if verdict else None, evidence=proof[-1:]))
     return services
 
 
@@ -55,7 +55,7 @@ def build_context(ws: Workspace, agency: dict[str, Any], province_tthc: int | No
     observations = _observations(ws, agency["id"])
     ctx = Context(agency_id=agency["id"], level=agency["level"],
                   tthc_total=agency["tthc_total"], province_tthc_total=province_tthc,
-                  services=_services(ws, agency["id"], observations),
+                  services=_services(ws, agency["id"]),
                   observations=observations,
                   declarations=declarations(agency["level"], observations))
     if with_children and agency["level"] == "district":
