@@ -240,7 +240,7 @@ def services_reopen(ws, service_id, reason, reviewer):
 
     Example: inspector services reopen so-tttt:1a2b3c4d --by "Nguyễn Văn A" --reason "Phản ánh của người dân: không nộp được hồ sơ"
     """
-    from ..journeys.checker import reopen_service
+    from ..journeys.ledger import reopen_service
 
     reopen_service(ws, service_id, reviewer, reason)
     click.echo(f"Đã mở lại dịch vụ {service_id} để hậu kiểm.")
@@ -255,7 +255,7 @@ def services_list(ws, agencies, as_json):
 
     Example: inspector services list --agency so-tttt
     """
-    from ..journeys.checker import service_rows
+    from ..journeys.ledger import service_rows
 
     rows = service_rows(ws, list(agencies) or None)
     if as_json:

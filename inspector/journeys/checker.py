@@ -17,11 +17,12 @@ from ..browser import CHROMIUM_ARGS, chromium_path, video_ready
 from ..model.errors import UserError
 from ..model.labels import OUTCOME_NAMES, PHASE_NAMES, PURPOSE_NAMES, SERVICE_STATUS
 from ..evidence.store import store
-from ..records.services import AttemptRecord, ServiceVerdict, put_verdict
 from ..records.workspace import Workspace, dumps, keep_traceback, loads, utcnow
 from . import rules
 from .catalogue import Catalogue
 from .citizen import Citizen
+from .ledger import (check_state, insert_attempt, observe_service, parse_time,
+                     state_counts, write_state)
 from .journey import ERROR, AttemptResult, JourneySettings, ServiceTarget, run_attempt
 from .mailbox import open_mailbox
 from .playbook import Playbook, choose_playbook, load_playbooks
@@ -70,23 +71,6 @@ class Summary:
             return (f"cả {self.attempts} lượt kiểm tra DVCTT đều lỗi công cụ (trình duyệt), "
                     "không kết luận được; sẽ kiểm tra lại")
         return None
-
-
-def _parse(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _state(row: dict[str, Any] | None) -> rules.State:
-    if not row:
-        return rules.State()
-    recognised = row["recognised"]
-    return rules.State(row["status"], None if recognised is None else bool(recognised),
-                       _parse(row["first_failure_at"]), _parse(row["next_check_at"]),
-                       _parse(row["reopened_at"]))
 
 
 @dataclass
@@ -143,8 +127,7 @@ class ServiceChecker:
             for service in services:
                 sid = service["id"]
                 match, plan = matches[sid], plans[sid]
-                state = _state(next(self.ws.db["service_checks"].rows_where(
-                    "service_id = ?", [sid]), None))
+                state = check_state(self.ws, sid)
                 playbook, playbook_reason = choose_playbook(self.books, service["url"],
                                                             service.get("playbook"))
                 if plan.check == rules.JOURNEY and playbook is None:
@@ -176,27 +159,8 @@ class ServiceChecker:
     def _save_plan(self, agency_id: str, service: dict[str, Any], plan: rules.Plan,
                    playbook: Playbook | None, match: dict[str, Any], state: rules.State) -> None:
         with self.ws.transaction():
-            self._write_state(agency_id, service, plan, playbook, match, state)
+            write_state(self.ws, agency_id, service, plan, playbook, match, state)
             self._observe(agency_id, service)
-
-    def _write_state(self, agency_id, service, plan, playbook, match, state: rules.State,
-                     reopened: dict[str, Any] | None = None) -> None:
-        existing = self.ws.db.execute(
-            "select reopened_by, reopen_reason from service_checks where service_id = ?",
-            [service["id"]]).fetchone()
-        by, why = (reopened or {}).get("by"), (reopened or {}).get("reason")
-        if existing and state.reopened_at and not reopened:
-            by, why = existing
-        self.ws.db["service_checks"].upsert({
-            "service_id": service["id"], "agency_id": agency_id, "plan": plan.check,
-            "plan_reason": plan.reason, "playbook": playbook.name if playbook else None,
-            "match": dumps(match), "status": state.status,
-            "recognised": None if state.recognised is None else int(state.recognised),
-            "first_failure_at": _iso(state.first_failure_at),
-            "next_check_at": _iso(state.next_check_at), "reopened_at": _iso(state.reopened_at),
-            "reopened_by": by if state.reopened_at else None,
-            "reopen_reason": why if state.reopened_at else None, "updated_at": utcnow(),
-        }, pk="service_id")
 
     # --- the observation the scoring reads ----------------------------------------------------
 
@@ -254,7 +218,7 @@ class ServiceChecker:
 
     def _record(self, job: _Job, result: AttemptResult, identity: dict[str, str] | None) -> None:
         service = job.service
-        at = _parse(result.finished_at) or self.now()
+        at = parse_time(result.finished_at) or self.now()
         if self.settings.now:
             at = self.settings.now
         if result.outcome == ERROR:
@@ -276,7 +240,7 @@ class ServiceChecker:
                           if step.get("screenshot") is not None
                           and step["screenshot"] < len(shots) else None)
                      for step in result.steps]
-            self.ws.db["service_attempts"].insert({
+            insert_attempt(self.ws, {
                 "service_id": service["id"], "agency_id": service["agency_id"],
                 "run_id": self.run_id, "kind": job.plan.check, "purpose": job.purpose,
                 "playbook": job.playbook.name if job.playbook and job.plan.check == rules.JOURNEY
@@ -288,8 +252,8 @@ class ServiceChecker:
                 "steps": dumps(steps), "vars": dumps(result.vars),
                 "identity": dumps(identity) if identity else None,
                 "evidence": dumps(refs)})
-            self._write_state(service["agency_id"], service, job.plan, job.playbook, job.match,
-                              new_state)
+            write_state(self.ws, service["agency_id"], service, job.plan, job.playbook,
+                        job.match, new_state)
             for event in new_state.events:
                 if event in ("revoked", "confirmed", "not_recognised", "recognised"):
                     self.ws.audit(ACTOR, f"service.{event}", f"{service['agency_id']}/service/"
@@ -322,83 +286,6 @@ async def _ask_human(reason: str, page) -> None:
     await asyncio.to_thread(sys.stdin.readline)
 
 
-def observe_service(ws: Workspace, agency_id: str, service_id: str, run_id: str | None) -> None:
-    """Write `service/<id>` from the service's check state and attempts (inside the caller's
-    transaction): what the scoring and the export read."""
-    row = ws.db.execute("select plan, plan_reason, playbook, match, status, recognised, "
-                        "next_check_at, reopened_at, reopened_by, reopen_reason "
-                        "from service_checks where service_id = ?", [service_id]).fetchone()
-    if row is None:
-        return
-    plan, plan_reason, playbook, match, status, recognised, next_check, reopened_at, \
-        reopened_by, reopen_reason = row
-    match = loads(match, {})
-    attempts = []
-    for a in ws.db["service_attempts"].rows_where("service_id = ?", [service_id], order_by="id"):
-        refs = loads(a["evidence"], {})
-        variables = loads(a["vars"], {})
-        attempts.append(AttemptRecord(
-            at=a["finished_at"], started_at=a["started_at"], kind=a["kind"],
-            purpose=a["purpose"], playbook=a["playbook"], outcome=a["outcome"],
-            failed_step=a["failed_step"], reason=a["reason"],
-            dossier_code=variables.get("dossier_code"), dossier_status=variables.get("status"),
-            steps=loads(a["steps"], []),
-            evidence=[ref for kind in ("screenshot", "trace", "har", "video")
-                      for ref in refs.get(kind, [])]))
-    review = []
-    if status == rules.UNMATCHED:
-        review.append("name_not_in_catalogue")
-    if plan == rules.REPORT and recognised:
-        review.append("recognised_by_report: the reviewer's impression is needed (V.4.2.c.iii)")
-    if status == rules.NEEDS_HUMAN:
-        review.append("needs_human")
-    reason = {
-        rules.UNMATCHED: "its name matches no procedure of the approved catalogue (V.4.2.c.i)",
-        rules.AWAITING_RECHECK: f"failed; re-check due at {next_check} before a verdict "
-                                "(V.4.2.c.ii)",
-        rules.NEEDS_HUMAN: "a step needs a person (captcha or SMS code): run "
-                           "'inspector check-services --headed'",
-        rules.UNCHECKED: "not checked yet",
-    }.get(status)
-    if status == rules.AWAITING_RECHECK and recognised:
-        reason = None        # a reopened service keeps its recognition until the re-check
-    put_verdict(ws, agency_id, service_id, ServiceVerdict(
-        recognised=None if recognised is None else bool(recognised), status=status,
-        check=plan, check_reason=plan_reason, playbook=playbook,
-        catalog_code=match.get("code") if match.get("matched") else None,
-        procedures=match.get("procedures", []), match=match, next_check_at=next_check,
-        review=review, attempts=attempts,
-        reopened={"at": reopened_at, "by": reopened_by, "reason": reopen_reason}
-        if reopened_at else None, reason=reason), run_id)
-
-
-def reopen_service(ws: Workspace, service_id: str, reviewer: str, reason: str,
-                   now: datetime | None = None) -> None:
-    """Hậu kiểm: a reviewer reopens a recognised service after feedback; the next
-    check-services checks it again, and a failure confirmed by its re-check revokes it."""
-    if not reason.strip():
-        raise UserError("a reason is required to reopen a service (the feedback received)")
-    row = next(ws.db["service_checks"].rows_where("service_id = ?", [service_id]), None)
-    if row is None:
-        raise UserError(f"service {service_id!r} has not been checked yet "
-                        "(see 'inspector check-services')")
-    at = now or datetime.now(timezone.utc).replace(microsecond=0)
-    try:
-        state = rules.reopen(_state(row), at)
-    except ValueError:
-        raise UserError(f"service {service_id!r} is {row['status']}, not recognised: only a "
-                        "recognised service can be reopened") from None
-    agency_id = row["agency_id"]
-    with ws.transaction():
-        ws.db["service_checks"].update(service_id, {
-            "status": state.status, "reopened_at": at.isoformat(), "reopened_by": reviewer,
-            "reopen_reason": reason, "first_failure_at": None, "next_check_at": None,
-            "updated_at": utcnow()})
-        ws.audit(reviewer, "service.reopened", f"{agency_id}/service/{service_id}",
-                 old=row["status"], new=state.status, reason=reason)
-        observe_service(ws, agency_id, service_id, None)
-
-
 def check_services(ws: Workspace, agency_ids: list[str] | None, as_of: date | None,
                    citizen: Citizen | None, settings: CheckSettings,
                    echo: Callable[[str], None] | None = None) -> Summary:
@@ -407,9 +294,8 @@ def check_services(ws: Workspace, agency_ids: list[str] | None, as_of: date | No
     agencies = ws.agencies(agency_ids)
     checker = ServiceChecker(ws, citizen, settings, echo)
     jobs = checker.plan(agencies)
-    checker.summary.services = ws.db.execute(
-        "select count(*) from service_checks where agency_id in (%s)"
-        % ",".join("?" * len(agencies)), [a["id"] for a in agencies]).fetchone()[0]
+    counts = state_counts(ws, [a["id"] for a in agencies])
+    checker.summary.services = sum(counts.values())
     if echo:
         echo(f"{len(jobs)} lượt kiểm tra đến hạn trên {checker.summary.services} dịch vụ.")
     try:
@@ -421,10 +307,7 @@ def check_services(ws: Workspace, agency_ids: list[str] | None, as_of: date | No
             "class": type(exc).__name__, "message": str(exc)[:500],
             "traceback": keep_traceback(ws.root, "check-services", "".join(
                 traceback.format_exception(type(exc), exc, exc.__traceback__)))}
-    for status, count in ws.db.execute(
-            "select status, count(*) from service_checks where agency_id in (%s) group by status"
-            % ",".join("?" * len(agencies)), [a["id"] for a in agencies]):
-        checker.summary.by_status[status] = count
+    checker.summary.by_status.update(state_counts(ws, [a["id"] for a in agencies]))
     # The agency's results follow its services' verdicts (a revoked recognition, V.4.2.c.ii):
     # the caller re-scores these.
     checker.summary.changed = sorted(checker.changed_agencies)
@@ -438,31 +321,6 @@ def check_services(ws: Workspace, agency_ids: list[str] | None, as_of: date | No
                                               if checker.summary.failure else {}),
                                            **checker.summary.by_status})}, replace=True)
     return checker.summary
-
-
-def service_rows(ws: Workspace, agency_ids: list[str] | None) -> list[dict[str, Any]]:
-    """Every declared service of the agencies with its check state and last attempt."""
-    rows = []
-    for agency in ws.agencies(agency_ids):
-        for service in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null",
-                                                    [agency["id"]], order_by="id"):
-            check = next(ws.db["service_checks"].rows_where("service_id = ?", [service["id"]]),
-                         {})
-            last = next(ws.db["service_attempts"].rows_where(
-                "service_id = ?", [service["id"]], order_by="id desc", limit=1), None)
-            rows.append({
-                "id": service["id"], "agency_id": agency["id"], "name": service["name"],
-                "url": service["url"], "level": service["level"],
-                "status": check.get("status"), "check": check.get("plan"),
-                "check_reason": check.get("plan_reason"), "playbook": check.get("playbook"),
-                "recognised": None if check.get("recognised") is None
-                else bool(check["recognised"]),
-                "match": loads(check.get("match"), None),
-                "next_check_at": check.get("next_check_at"),
-                "last_attempt": {k: last[k] for k in ("finished_at", "kind", "purpose",
-                                                      "outcome", "failed_step", "reason")}
-                if last else None})
-    return rows
 
 
 def plan_services(ws: Workspace, agency_ids: list[str] | None,
