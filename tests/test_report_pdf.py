@@ -16,6 +16,8 @@ from inspector.records.workspace import Workspace
 from tests.cli import invoke
 from tests.conftest import AS_OF, running_sandbox
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 pdfium = pytest.importorskip("pypdfium2")
 raw = pytest.importorskip("pypdfium2.raw")
 

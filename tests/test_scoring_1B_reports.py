@@ -600,6 +600,7 @@ NUMBERS = [(cid, path, value) for cid, cr in sorted(CRITERIA.items())
            for path, value in _numbers(cr.rule)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cid,path,value", NUMBERS,
                          ids=[f"{c}-{'.'.join(map(str, p))}={v}" for c, p, v in NUMBERS])
 def test_changing_a_number_of_a_rule_breaks_a_hand_case(tmp_path, cid, path, value):

@@ -1221,6 +1221,7 @@ def test_a_post_of_the_open_period_serves_the_empty_one_before():
 POSTS_CRITERIA = sorted(cid for cid, c in CRITERIA.items() if c.input.get("kind") == "posts")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cid", POSTS_CRITERIA)
 def test_a_newer_only_post_never_scores_less_than_an_older_one(cid):
     # Property over dates: a section whose only post is newer scores at least as much as one
@@ -1567,6 +1568,7 @@ def _band_cases():
                 yield pytest.param(cid, index, id=f"{cid}-band{index}-min{band['min']}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cid,index", list(_band_cases()))
 def test_raising_a_band_minimum_changes_the_score_at_the_old_edge(tmp_path, cid, index):
     criterion = CRITERIA[cid]

@@ -7,6 +7,7 @@ layout on the same seed and date)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,9 +23,13 @@ EXPECTED = Path(__file__).parent / "data" / "demo-scores-3-agencies-2026-11-30.j
 pytestmark = pytest.mark.slow
 
 
+# The installed tool alone: no PYTHONPATH pointing back at a source tree.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
 def _run(*command: str | Path, cwd: Path, timeout: float = 900) -> str:
     done = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, env=ENV)
     assert done.returncode == 0, (command, done.stdout[-3000:], done.stderr[-3000:])
     return done.stdout
 
@@ -72,7 +77,7 @@ def test_the_wheel_runs_the_demo_with_the_scores_of_before(installed: Path, tmp_
                     "--sandbox-port", "0", "--as-of", "2026-11-30", cwd=tmp_path, timeout=1500)
     finally:
         subprocess.run([str(inspector), "sandbox", "stop", "--out", str(out / "sandbox")],
-                       capture_output=True, timeout=60)
+                       capture_output=True, timeout=60, env=ENV)
     assert "Xong lượt chạy" in said and "3/3 cổng đã thu thập" in said, said[-3000:]
     assert (out / "cong-bo" / "2026" / "bao-cao-danh-gia-2026.pdf").exists()
     exported = json.loads(_run(inspector, "export", "-w", out / "ws", cwd=tmp_path))

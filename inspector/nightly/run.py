@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..crawl.failures import reason_class
-from ..crawl.worker import CrawlJob, CrawlOptions, Queue, start_worker
+from ..crawl.worker import CrawlJob, CrawlOptions, Queue, WorkerResult, start_worker
 from ..model.errors import UserError
 from ..records.workspace import Workspace, dumps, loads, utcnow
 
@@ -102,6 +102,7 @@ def _crawl_stage(ws: Workspace, run: RunRecord, settings: NightlySettings, progr
         for future in as_completed(futures):
             result = future.result()
             progress.advance(len(result.agency_ids))
+            _tell_agencies(result, progress)
             if not result.ok:
                 failed_workers.append(result.describe())
                 where = f"; chi tiết: {result.traceback_path}" if result.traceback_path else ""
@@ -115,6 +116,16 @@ def _crawl_stage(ws: Workspace, run: RunRecord, settings: NightlySettings, progr
     progress.end_stage()
     return {"agencies": len(with_portal), "crawled": len(done & set(with_portal)),
             "not_crawled": sorted(set(with_portal) - done), "failed_workers": failed_workers}
+
+
+def _tell_agencies(result: WorkerResult, progress: Progress) -> None:
+    """Each agency the worker could not read, in the log; a bug of ours also on the terminal."""
+    for agency_id, summary in sorted(result.agencies.items()):
+        if summary.get("failure"):
+            log.info("%s: không đánh giá được (%s)", agency_id, summary["failure"])
+        elif summary.get("internal_errors"):
+            progress.say(f"{agency_id}: không đánh giá được — lỗi nội bộ của công cụ "
+                         f"({summary['internal_errors'][0]}); xem nhật ký thu thập")
 
 
 def _crawl_jobs(ws: Workspace, run: RunRecord, settings: NightlySettings, todo: list[str],

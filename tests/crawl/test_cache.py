@@ -32,6 +32,8 @@ from inspector.sandbox.trouble import TroublePortal
 from inspector.records.workspace import Workspace
 from tests.conftest import AS_OF, running_sandbox
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 REPO = Path(__file__).resolve().parents[2]
 MONTH = 31 * 86400
 

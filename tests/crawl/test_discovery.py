@@ -48,6 +48,7 @@ def real(name: str) -> str:
 
 
 # -- the sandbox province -------------------------------------------------------------------------
+@pytest.mark.slow
 def test_every_section_is_found_with_its_topics_and_placement(sites):
     counts, several, several_exact, exact = Counter(), 0, 0, 0
     for agency, portal, client in sites:

@@ -158,6 +158,7 @@ def _observable(agency, name: str, found: bool) -> bool:
     return True
 
 
+@pytest.mark.slow
 def test_features_over_the_crawled_pages_match_the_truth(sites):
     agree, observable, raw = Counter(), Counter(), Counter()
     wrong = []

@@ -243,6 +243,7 @@ def province():
     return generate_province(1, as_of=date(2026, 11, 26))
 
 
+@pytest.mark.slow
 def test_every_listing_page_of_the_province(province):
     """parse_listing over every listing page of every section of all 17 agencies, walking
     ASP.NET grids by the post-backs it extracts itself: every post found with its date."""
@@ -295,6 +296,7 @@ def test_every_listing_page_of_the_province(province):
     assert share >= 0.99, wrong[:5]
 
 
+@pytest.mark.slow
 def test_article_dates_of_the_province(province):
     """parse_article_date on every 5th article of every section of the province."""
     total = right = 0

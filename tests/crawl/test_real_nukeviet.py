@@ -25,9 +25,9 @@ AS_OF = "2026-10-31"
 AGENCY = "xa-phu-lam"
 CLI = [sys.executable, "-m", "inspector.cli"]
 
-pytestmark = pytest.mark.skipif(not (FIXTURE / "truth.json").is_file(),
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not (FIXTURE / "truth.json").is_file(),
                                 reason=f"the real NukeViet capture is not beside the checkout: "
-                                       f"{FIXTURE}")
+                                       f"{FIXTURE}")]
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,8 @@ from werkzeug.middleware.shared_data import SharedDataMiddleware
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
+pytestmark = pytest.mark.slow
+
 FIXTURE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "real" / "sotttt-hanoi-2022"
 AS_OF = "2014-08-31"  # the section's posts run from 08/2013 to 03/2016: the window takes both pages
 

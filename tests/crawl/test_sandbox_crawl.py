@@ -16,6 +16,8 @@ from inspector.sandbox.accuracy import measure
 from inspector.records.workspace import Workspace
 from tests.conftest import AS_OF
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 BUDGET = 1500
 
 

@@ -18,6 +18,8 @@ import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+pytestmark = pytest.mark.slow
+
 AS_OF = "2026-10-31"
 CLI = [sys.executable, "-m", "inspector.cli"]
 COMMUNE = "/xa-phu-lam/"

@@ -17,6 +17,8 @@ from PIL import Image
 from inspector.evidence.screenshots import OUTLINE_COLOUR, CaptureError, capture
 from inspector.records.workspace import Workspace
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 TROUBLED = {"down", "slow", "intermittent_503"}
 PLATFORMS = ("liferay", "nukeviet")
 

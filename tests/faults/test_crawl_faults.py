@@ -29,6 +29,8 @@ from inspector.records.workspace import Workspace
 from tests.conftest import AS_OF
 from tests.faults.server import (FATAL_FAULTS, MB, PAGE2_FAULT, FaultServer, Site)
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 BUDGET = 120                # pages per portal (--budget): what stops the endless calendar
 DOWNLOAD_TIMEOUT = 4        # seconds; the project's 30 s × 4 attempts would take two minutes
 CRAWL_BOUND = 75            # seconds the crawl may take at most

@@ -21,6 +21,8 @@ from inspector.crawl.failures import reason_class
 from tests.conftest import AS_OF
 from tests.faults.server import FaultServer, Site
 
+pytestmark = pytest.mark.slow
+
 SECTIONS = [("Tin tức sự kiện", "tin-tuc-su-kien", None),
             ("Chỉ đạo điều hành", "chi-dao-dieu-hanh", None)]
 BUGGY_PAGE = "/chuyen-muc/chi-dao-dieu-hanh?page=2"

@@ -233,6 +233,7 @@ def province():
     return generate_province(1, 17, date(2026, 11, 26))
 
 
+@pytest.mark.slow
 def test_default_sandbox_province_names_match_exactly_their_procedures(province):
     """Every declared service of the default province is matched when (and only when) it has
     procedures, to its first one (the one its name is built from)."""
@@ -249,6 +250,7 @@ def test_default_sandbox_province_names_match_exactly_their_procedures(province)
     assert any(m.score >= 70 for m in unlisted)  # a near miss of a catalogue name
 
 
+@pytest.mark.slow
 def test_default_sandbox_province_words_names_as_agencies_do(province):
     names = [s.name for s in province.services if s.procedures]
     assert any(n.startswith("Thủ tục ") for n in names)

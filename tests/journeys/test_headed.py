@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from inspector.browser import CHROMIUM_ARGS, chromium_path
 from inspector.journeys.citizen import load_citizen
 from inspector.journeys.journey import JourneySettings, ServiceTarget, run_attempt
 from inspector.journeys.mailbox import open_mailbox
 from inspector.journeys.playbook import load_playbooks
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _captcha_service(truth, platform: str) -> dict:

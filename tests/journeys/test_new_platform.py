@@ -24,6 +24,8 @@ from inspector.sandbox.services.mail import message_text
 from inspector.model.textnorm import fold
 from tests.journeys.newportal import ACTIVATION_SUBJECT, PROCEDURE, STATUS_NEW, serve_portal
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 AGENCY = "cong-an-xa-thu-nghiem"
 SERVICE_NAME = PROCEDURE.name     # the engine matches the name against the catalogue
 PASSWORD_ENV = "INSPECTOR_TEST_MOTCUA_PASSWORD"

@@ -10,7 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 AGENCY = "so-nong-nghiep"
 CLI = [sys.executable, "-m", "inspector.cli"]

@@ -28,6 +28,8 @@ from inspector.model.checklist import load_all
 from inspector.scoring.engine import reads_quantities
 from tests.conftest import AS_OF, running_sandbox
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 T0 = datetime(2026, 11, 26, 1, 0, tzinfo=timezone.utc)
 CLI = [sys.executable, "-m", "inspector.cli"]
 

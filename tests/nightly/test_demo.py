@@ -16,6 +16,10 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 
 def _free_port() -> int:
     with socket.socket() as probe:

@@ -18,6 +18,8 @@ from inspector.sandbox.server import Sandbox
 from tests.conftest import AS_OF, SEED
 from tests.nightly.projection import db, results
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 AGENCIES = 3
 
 

@@ -21,6 +21,8 @@ from inspector.sandbox.server import Sandbox
 from tests.conftest import AS_OF, SEED
 from tests.nightly.projection import db, results
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 AGENCIES = 3            # three departments: 20 declared services, one portal per platform
 RANDOM_SEED = int(os.environ.get("INSPECTOR_KILL_SEED", "20261126"))
 

@@ -18,6 +18,8 @@ from inspector.review.evidence import EvidenceApp, EvidenceSigner
 from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).parents[1] / "data"
 AS_OF = "2026-11-30"
 EVIDENCE_ORIGIN = "http://127.0.0.1:9001"

@@ -27,6 +27,8 @@ from inspector.review.corrections import withdraw_correction
 from inspector.review.server import ReviewServer
 from inspector.records.workspace import Workspace
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 AS_OF = "2026-10-31"
 AGENCY = "xa-hoa-binh"
 TOPIC = "an-toan-thuc-pham"

@@ -27,6 +27,8 @@ from inspector.review.server import ReviewServer
 from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 DATA = Path(__file__).parents[1] / "data"
 CORPUS = Path(__file__).parent / "hostile"
 CAPTURES = sorted(p.name for p in CORPUS.glob("*.html"))

@@ -19,6 +19,8 @@ from inspector.review.server import ReviewServer
 from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 DATA = Path(__file__).parents[1] / "data"
 PASSWORD = "mật-khẩu-đủ-dài-2026"
 

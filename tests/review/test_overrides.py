@@ -16,6 +16,8 @@ from inspector.review.overrides import confirm_finding, respond, set_override
 from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).parents[1] / "data"
 AS_OF = "2026-11-30"
 REVIEWER = "Trần Thị Duyệt"

@@ -19,6 +19,8 @@ from inspector.survey.workbook import write_template
 from inspector.records.workspace import Workspace
 from tests.cli import invoke
 
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).parents[1] / "data"
 AS_OF = "2026-11-30"
 PASSWORD = "mật-khẩu-đủ-dài-2026"

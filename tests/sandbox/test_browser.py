@@ -9,6 +9,8 @@ from PIL import Image, ImageStat
 
 from inspector.browser import chromium, own_host_only
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 
 @pytest.fixture(scope="module")
 def browser():

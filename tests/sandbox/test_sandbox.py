@@ -29,6 +29,8 @@ from inspector.records.workspace import Workspace
 
 from tests.conftest import AS_OF, SEED
 
+pytestmark = pytest.mark.slow
+
 _INSECURE = ssl.create_default_context()
 _INSECURE.check_hostname = False
 _INSECURE.verify_mode = ssl.CERT_NONE

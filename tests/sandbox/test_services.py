@@ -405,6 +405,7 @@ def test_registration_is_tied_to_the_service_journey(kind: str, sink: SmtpSink):
     assert latest_otp(sink, person["email"]) is not None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["ssr", "spa"])
 def test_slow_service_sleeps_on_every_step(kind: str, sink: SmtpSink):
     portal, services, _ = build(kind, sink, slow=0.3)
@@ -419,6 +420,7 @@ def test_slow_service_sleeps_on_every_step(kind: str, sink: SmtpSink):
     assert fast < 0.3 and elapsed >= 0.3 * 8
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["ssr", "spa"])
 def test_same_inputs_give_the_same_codes_and_otps(kind: str, tmp_path: Path):
     global _identities

@@ -32,6 +32,8 @@ from inspector.sandbox.variants.theme import DIMENSIONS, draw_theme
 from inspector.model.textnorm import Matcher
 from inspector.records.workspace import Workspace
 
+pytestmark = pytest.mark.slow
+
 AS_OF = date(2026, 11, 26)
 SEEDS = (1, 2, 3, 4, 5, 6)            # walked page by page (seed 1 has a sub-site)
 SERVICE_URLS = {"ssr": "http://127.0.0.1:9", "spa": "http://127.0.0.1:10"}

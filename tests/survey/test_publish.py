@@ -25,6 +25,8 @@ from inspector.scoring.store import score_workspace
 from inspector.records.workspace import Workspace
 from tests.survey.perfect import perfect_workspace, reviewer_client, run_cli
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 REVIEWER = "Trần Thị Duyệt"
 GROUP_TABLES = ("Bảng xếp hạng nhóm các cơ quan sở, ngành cấp tỉnh năm 2026",
                 "Bảng xếp hạng nhóm ủy ban nhân dân các huyện, thị xã, thành phố năm 2026",

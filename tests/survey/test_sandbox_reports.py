@@ -16,6 +16,8 @@ from inspector.survey.workbook import SurveyError
 from inspector.records.workspace import Workspace
 from tests.survey.perfect import perfect_workspace, reviewer_client, run_cli as _cli
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def reported(sandbox, truth, tmp_path_factory):

@@ -33,6 +33,8 @@ from inspector.scoring.ratings import RatingTables
 from ..outside import guarded_env, refusing_proxy
 from .content import AS_OF, CATEGORIES, EMPTY_CATEGORY
 
+pytestmark = pytest.mark.slow
+
 AGENCY = "xa-my-hoa-hung"
 CLI = [sys.executable, "-m", "inspector.cli"]
 ROOT = Path(__file__).resolve().parents[2]
