@@ -34,7 +34,7 @@ import yaml
 from inspector.model.checklist import DEFAULT_DIR, load_all, load_checklist, load_topics
 from inspector.scoring.engine import (Finding, Override, score_agency, score_category,
                                       score_criterion)
-from inspector.model.periods import Span, Window, periods
+from inspector.model.periods import Span, Window, periods, read_for
 from inspector.scoring.quantities import ChildSummary, Context, ServiceResult
 from inspector.scoring.ratings import RatingTables
 
@@ -1660,10 +1660,6 @@ def test_a_yearly_report_is_read_alike_at_both_levels(cid, title, counted):
 # A crawl reads a section's posts back to its own window's start (Window.ending(as_of).start)
 # and up to the day it ran for: scored for another date, its posts are refused, not counted.
 
-def _read_for(as_of: date) -> dict:
-    return {"as_of": as_of.isoformat(), "window_start": Window.ending(as_of).start.isoformat()}
-
-
 @pytest.mark.parametrize("scored_for, counted", [
     (AS_OF, True),                           # the crawl's own date
     (date(2026, 11, 10), True),              # earlier in the same window: every post was read
@@ -1672,7 +1668,7 @@ def _read_for(as_of: date) -> dict:
 ])
 def test_posts_read_for_another_window_are_not_assessed(scored_for: date, counted: bool):
     observations = on_topic("1B/III/2", *last_months(12))
-    observations[f"posts/{topic('1B/III/2')}"]["read_for"] = _read_for(AS_OF)
+    observations[f"posts/{topic('1B/III/2')}"]["read_for"] = read_for(AS_OF)
     finding = score("1B/III/2", observations, as_of=scored_for)
     if counted:
         assert finding.status == "auto"

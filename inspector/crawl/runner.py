@@ -16,7 +16,7 @@ from ..evidence.store import store
 from ..register.corrections import all_corrections
 from ..model.sections import IS, Correction
 from ..model.checklist import Topics, load_all, load_topics, posts_topics, topics_of_criteria
-from ..model.periods import Window
+from ..model.periods import Window, read_for
 from ..records.workspace import Workspace, dumps, loads, utcnow
 from ..browser import chromium, mobile_layout
 from .cache import ExtractionMemo, cache_settings, cache_summary
@@ -114,12 +114,6 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
                               "started_at": started, "finished_at": utcnow(), "status": "ok",
                               "counts": dumps(counts)}, replace=True)
     return report
-
-
-def read_for(as_of: date) -> dict[str, str]:
-    """The inspection date a crawl read the posts for and the start of its window: the posts
-    cover that window up to that date, no earlier and no later (scoring/rules.py checks)."""
-    return {"as_of": as_of.isoformat(), "window_start": Window.ending(as_of).start.isoformat()}
 
 
 def _run_spider(ws: Workspace, as_of: date, entries: list[dict[str, Any]],

@@ -6,7 +6,6 @@ import ctypes
 import multiprocessing
 import os
 import signal
-import traceback
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -95,8 +94,7 @@ def run_job(job: CrawlJob) -> WorkerResult:
 def failed(job: CrawlJob, exc: BaseException) -> WorkerResult:
     """The result of a job whose crawl raised: class, message, traceback kept in the logs."""
     label = f"crawl-worker-{os.getpid()}"
-    path = keep_traceback(job.workspace, label, "".join(
-        traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    path = keep_traceback(job.workspace, label, exc)
     return WorkerResult(job.agency_ids, error_class=type(exc).__name__, error=str(exc),
                         traceback_path=path)
 

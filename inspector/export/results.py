@@ -8,7 +8,7 @@ from typing import Any
 from ..model.errors import UserError
 from ..records.review_state import like_prefix, finding_reviews, review_summary
 from ..scoring.engine import window_dict
-from ..records.services import ServiceVerdict, verdicts
+from ..records.services import ServiceVerdict, counted_procedures, verdicts
 from ..records.workspace import Workspace, loads
 
 SCHEMA = "inspector-results/1"
@@ -90,8 +90,7 @@ def _services(ws: Workspace, aid: str) -> list[dict[str, Any]]:
 
 def _service(s: dict[str, Any], verdict: ServiceVerdict | None) -> dict[str, Any]:
     """A declared service with its verdict (None until it is checked)."""
-    procedures = verdict.procedures if verdict and verdict.procedures is not None \
-        else loads(s["procedures"], [])
+    procedures = counted_procedures(verdict, loads(s["procedures"], []))
     return {
         "id": s["id"], "name": s["name"], "url": s["url"], "group": s["group_name"],
         "declared_level": s["level"],

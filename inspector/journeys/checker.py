@@ -8,7 +8,6 @@ import asyncio
 import logging
 import secrets
 import sys
-import traceback
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
@@ -305,8 +304,7 @@ def check_services(ws: Workspace, agency_ids: list[str] | None, as_of: date | No
     except Exception as exc:  # noqa: BLE001 - the browser or the tool broke: said, not hidden
         checker.summary.failure = {
             "class": type(exc).__name__, "message": str(exc)[:500],
-            "traceback": keep_traceback(ws.root, "check-services", "".join(
-                traceback.format_exception(type(exc), exc, exc.__traceback__)))}
+            "traceback": keep_traceback(ws.root, "check-services", exc)}
     checker.summary.by_status.update(state_counts(ws, [a["id"] for a in agencies]))
     # The agency's results follow its services' verdicts (a revoked recognition, V.4.2.c.ii):
     # the caller re-scores these.

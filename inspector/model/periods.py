@@ -62,6 +62,13 @@ class Window:
         return self.start <= day <= self.end
 
 
+def read_for(as_of: date) -> dict[str, str]:
+    """What a crawl for ``as_of`` stamps on its posts observations: the inspection date and the
+    start of its window. Its posts cover that window up to that date, no earlier and no later
+    (scoring/rules.py refuses them for another window)."""
+    return {"as_of": as_of.isoformat(), "window_start": Window.ending(as_of).start.isoformat()}
+
+
 @dataclass(frozen=True)
 class Period:
     start: date

@@ -110,3 +110,11 @@ def verdicts(ws: Workspace, agency_id: str) -> dict[str, ServiceVerdict]:
                                                                row["reason"])
             for row in ws.db["observations"].rows_where(
                 "agency_id = ? and key like ?", [agency_id, f"{PREFIX}%"])}
+
+
+def counted_procedures(verdict: ServiceVerdict | None, registered: list[str]) -> list[str]:
+    """The procedures a service counts as: those its check matched in the approved catalogue
+    (V.4.2.b, c.i); the register's own list until it has been checked."""
+    if verdict is not None and verdict.procedures is not None:
+        return verdict.procedures
+    return registered

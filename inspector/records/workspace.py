@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import traceback
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -319,12 +320,13 @@ def loads(text: str | None, default: Any = None) -> Any:
     return default if text in (None, "") else json.loads(text)
 
 
-def keep_traceback(root: Path, label: str, text: str) -> str:
+def keep_traceback(root: Path, label: str, exc: BaseException) -> str:
     """Write a tool failure's traceback under the workspace's logs/ and return its path relative
     to the workspace (for the run record; the message a user sees names it)."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     relative = Path("logs") / f"{label}-{stamp}.traceback.txt"
     path = Path(root) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+                    encoding="utf-8")
     return relative.as_posix()

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from ..survey.forms import declarations
-from ..records.services import verdicts
+from ..records.services import counted_procedures, verdicts
 from ..records.workspace import Workspace, dumps, loads, utcnow
 from ..model.checklist import Checklist, load_all
 from .engine import AgencyResult, Override, score_agency
@@ -35,10 +35,7 @@ def _services(ws: Workspace, agency_id: str) -> list[ServiceResult]:
     for row in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null",
                                             [agency_id], order_by="id"):
         verdict = checked.get(row["id"])
-        # The procedures the service counts as are those its check matched in the approved
-        # catalogue (V.4.2.b, c.i); the register's own list until it has been checked.
-        procedures = verdict.procedures if verdict and verdict.procedures is not None \
-            else loads(row["procedures"], [])
+        procedures = counted_procedures(verdict, loads(row["procedures"], []))
         last = verdict.last_attempt if verdict else None
         proof = [e for e in (last.evidence if last else []) if e.get("kind") == "screenshot"]
         services.append(ServiceResult(
