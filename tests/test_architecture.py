@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
 from inspector.model.checklist import COMPUTED_QUANTITIES
+from inspector.records.workspace import Workspace
 from inspector.scoring.quantities import KNOWN
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,3 +78,53 @@ def test_no_function_is_longer_than_a_screen_and_a_half():
                 if lines > MAX_FUNCTION_LINES:
                     long.append(f"{relative}:{node.lineno} {node.name} ({lines} lines)")
     assert not long
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    return {id(node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+
+
+def _tables_touched(tree: ast.AST, tables: set[str]) -> set[str]:
+    """Tables a module names as ``db["table"]`` or in the SQL of a string (not in prose), outside
+    the schema migrations (records/workspace.py's _v1, _v2…)."""
+    migrations = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+                  and re.fullmatch(r"_v\d+", node.name)]
+    skip = {id(n) for m in migrations for n in ast.walk(m)} | _docstrings(tree)
+    words = "|".join(sorted(tables))
+    sql = re.compile(rf"(?i)\b(?:from|join|into|update)\s+({words})\b")
+    touched = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
+                and node.slice.value in tables and (
+                    isinstance(node.value, ast.Attribute) and node.value.attr == "db"
+                    or isinstance(node.value, ast.Name) and node.value.id == "db"):
+            touched.add(node.slice.value)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            touched.update(m.lower() for m in sql.findall(node.value))
+    return touched
+
+
+# Modules with a database of their own, whose table names may equal inspector.db's.
+OTHER_DATABASES = {"crawl/cache.py"}        # httpcache/httpcache.db (its "responses" table)
+
+
+def test_each_table_has_one_module_that_reads_and_writes_it(tmp_path):
+    """Every other module goes through the owner's typed functions (records/, or the one
+    package module a table belongs to); the schema's migrations are not counted."""
+    ws = Workspace(tmp_path)
+    tables = set(ws.db.table_names())
+    ws.close()
+    owners: dict[str, set[str]] = {t: set() for t in tables}
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative in OTHER_DATABASES:
+            continue
+        for table in _tables_touched(ast.parse(path.read_text(encoding="utf-8")), tables):
+            owners[table].add(relative)
+    shared = {t: sorted(m) for t, m in owners.items() if len(m) > 1}
+    assert not shared, f"tables touched by more than one module: {shared}"
+    assert owners["findings"] == {"records/findings.py"}
+    assert owners["observations"] == {"records/observations.py"}

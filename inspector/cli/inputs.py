@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..records import registry as stored_register
 from ..model.errors import UserError
 from .app import cli, with_workspace
 
@@ -81,8 +82,7 @@ def survey_template(ws, level, agency_id, output):
         raise UserError("give --level or --agency")
     entries = []
     if agency_id is not None:
-        agency = ws.db["agencies"].get(agency_id) if ws.db["agencies"].count_where(
-            "id = ?", [agency_id]) else None
+        agency = stored_register.agency(ws, agency_id)
         if agency is None:
             raise UserError(f"unknown agency {agency_id!r} (inspector registry import)")
         if level is not None and level != agency["level"]:
@@ -90,8 +90,7 @@ def survey_template(ws, level, agency_id, output):
         level = agency["level"]
         entries.append(("", forms[LEVEL_FORMS[level]], agency_id, agency["name"]))
         if level == "district":
-            communes = ws.db["agencies"].rows_where("parent = ? and level = 'commune'",
-                                                    [agency_id], order_by="id")
+            communes = stored_register.communes_of(ws, agency_id)
             for n, commune in enumerate(communes, start=1):
                 entries.append((f"X{n}", forms["3A"], commune["id"], commune["name"]))
     else:

@@ -57,16 +57,8 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots, incremental, redis_ur
         screenshots=screenshots, incremental=incremental, delay=delay, budget=budget),
         nightly_run=nightly_run,
         queue=Queue(redis_url, queue, queue_batch) if redis_url else None))
-    for agency_id, summary in sorted(report.agencies.items()):
-        if summary["failure"]:
-            click.echo(f"{agency_id}: không đánh giá được ({summary['failure']})")
-        elif summary.get("internal_errors"):
-            click.echo(f"{agency_id}: không đánh giá được — lỗi nội bộ của công cụ "
-                       f"({summary['internal_errors'][0]}); xem nhật ký thu thập", err=True)
-        else:
-            click.echo(f"{agency_id}: {summary['platform']}, {summary['sections']} chuyên mục, "
-                       f"{summary['posts']} tin bài; {summary['failed_observations']} mục "
-                       "không đánh giá được" + (" (hết hạn mức trang)" if summary["budget_hit"] else ""))
+    for kind, line in report.agency_lines():
+        click.echo(line, err=kind == "tool_error")
     click.echo(f"Đã thu thập {len(report.agencies)} cổng, ngày đánh giá {day:%d/%m/%Y}.")
 
 

@@ -64,8 +64,8 @@ def override_confirm(ws, agency_id, criterion_id, note, reviewer):
     from ..review.overrides import confirm_finding
 
     finding = confirm_finding(ws, agency_id, criterion_id, reviewer, note)
-    click.echo(f"Đã xác nhận {agency_id} {criterion_id}: {finding['points']:g}/"
-               f"{finding['max_points']:g}.")
+    click.echo(f"Đã xác nhận {agency_id} {criterion_id}: {finding.points:g}/"
+               f"{finding.max_points:g}.")
 
 
 @override.command("set")
@@ -83,8 +83,8 @@ def override_set(ws, agency_id, criterion_id, points, reason, reviewer):
     from ..review.overrides import set_override
 
     finding = set_override(ws, agency_id, criterion_id, points, reason, reviewer)
-    click.echo(f"Đã điều chỉnh {agency_id} {criterion_id}: {finding['points']:g}/"
-               f"{finding['max_points']:g} (tự động: {points_or_unknown(finding['auto_points'])}).")
+    click.echo(f"Đã điều chỉnh {agency_id} {criterion_id}: {finding.points:g}/"
+               f"{finding.max_points:g} (tự động: {points_or_unknown(finding.auto_points)}).")
 
 
 @override.command("clear")
@@ -101,8 +101,8 @@ def override_clear(ws, agency_id, criterion_id, reason, reviewer):
     from ..review.overrides import clear_override
 
     finding = clear_override(ws, agency_id, criterion_id, reason, reviewer)
-    click.echo(f"Đã bỏ điều chỉnh {agency_id} {criterion_id}: {points_or_unknown(finding['points'])}/"
-               f"{finding['max_points']:g}.")
+    click.echo(f"Đã bỏ điều chỉnh {agency_id} {criterion_id}: {points_or_unknown(finding.points)}/"
+               f"{finding.max_points:g}.")
 
 
 @override.command("confirm-category")
@@ -142,7 +142,7 @@ def override_zero_rule(ws, agency_id, criterion_id, reviewer, note):
 
     finding = apply_zero_rule(ws, agency_id, criterion_id, reviewer, note)
     click.echo(f"Đã áp dụng điểm 0 (Mục V.3.1.b) cho {agency_id} {criterion_id} "
-               f"(tự động: {points_or_unknown(finding['auto_points'])}).")
+               f"(tự động: {points_or_unknown(finding.auto_points)}).")
 
 
 @cli.command()
@@ -172,7 +172,9 @@ def review(ws, host, port, evidence_port, public_url, evidence_url):
       --public-url https://danhgia.example.gov.vn \\
       --evidence-url https://bangchung.example.gov.vn
     """
-    if not ws.db["users"].count:
+    from ..review.accounts import list_users
+
+    if not list_users(ws):
         raise UserError("no account yet: create one with 'inspector users add NAME --role "
                         "reviewer'")
     serve_review(ws.root, host, port, evidence_port,
@@ -264,9 +266,8 @@ def users_passwd(ws, username, password_env):
 
     Example: inspector users passwd duyet.tt
     """
-    from ..review.accounts import get_user, set_password
+    from ..review.accounts import existing_user, set_password
 
-    if get_user(ws, username) is None:
-        raise UserError(f"unknown user {username!r} (see 'inspector users list')")
+    existing_user(ws, username)          # before the prompt: an unknown account is said first
     set_password(ws, username, _password_from(password_env))
     click.echo(f"Đã đổi mật khẩu tài khoản {username}.")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..records import registry
 from ..model.errors import UserError
 from ..model.labels import vn_points
 from .app import cli, parse_as_of, points_or_unknown, vn_time, with_workspace
@@ -163,28 +164,27 @@ def runs(ws, as_json, limit):
 
     Example: inspector runs -w /srv/kiem-tra --limit 5
     """
-    from ..records.workspace import loads
+    from ..records.runs import runs as run_records
 
-    rows = list(ws.db["runs"].rows_where(order_by="started_at desc", limit=limit))
+    found = run_records(ws, limit=limit)
     if as_json:
-        click.echo(json.dumps([dict(r, counts=loads(r["counts"], {})) for r in rows],
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps([r.as_dict() for r in found], ensure_ascii=False, indent=2))
         return
-    for row in rows:
-        counts = loads(row["counts"], {}) or {}
+    for run in found:
+        counts = run.counts
         extra = ""
-        if row["command"] == "nightly" and counts.get("stages", {}).get("crawl"):
+        if run.command == "nightly" and counts.get("stages", {}).get("crawl"):
             crawl = counts["stages"]["crawl"]
             extra = f" · {crawl['crawled']}/{crawl['agencies']} cổng"
             if crawl.get("failures_by_class"):
                 extra += " · lỗi: " + ", ".join(f"{k} {v}" for k, v in
                                                 crawl["failures_by_class"].items())
-        elif row["command"] == "crawl":
+        elif run.command == "crawl":
             extra = f" · {len(counts.get('agencies') or {})} cổng"
             if counts.get("nightly_run"):
                 extra += f" · thuộc lượt {counts['nightly_run']}"
-        click.echo(f"{row['id']}\t{row['command']}\t{row['status']}\t"
-                   f"{vn_time(row['started_at'])} → {vn_time(row['finished_at'])}{extra}")
+        click.echo(f"{run.id}\t{run.command}\t{run.status}\t"
+                   f"{vn_time(run.started_at)} → {vn_time(run.finished_at)}{extra}")
 
 
 @cli.command()
@@ -213,7 +213,7 @@ def history(ws, agency_id, before, after, published_year):
     if agency_id is None:
         raise UserError("name an agency (inspector history AGENCY_ID) or a published year "
                         "(--year YYYY)")
-    ws.agencies([agency_id])
+    registry.agencies(ws, [agency_id])
     runs_found = runs_of(ws, agency_id)
     if not runs_found:
         raise UserError(f"{agency_id}: no nightly run has scored it yet")
@@ -222,13 +222,13 @@ def history(ws, agency_id, before, after, published_year):
         if value is None:
             if len(runs_found) <= default_index:
                 raise UserError(f"{agency_id}: only one nightly run so far; nothing to compare")
-            return runs_found[default_index]["id"]
+            return runs_found[default_index].id
         if value.isdigit() and len(value) == 4:
-            of_year = [r for r in runs_found if (r["as_of"] or "").startswith(value)]
+            of_year = [r for r in runs_found if (r.as_of or "").startswith(value)]
             if not of_year:
                 raise UserError(f"{agency_id}: no nightly run with an as-of date in {value}")
-            return of_year[0]["id"]
-        if value not in {r["id"] for r in runs_found}:
+            return of_year[0].id
+        if value not in {r.id for r in runs_found}:
             raise UserError(f"unknown run {value!r} for {agency_id} (see 'inspector runs')")
         return value
     new, old = pick(after, 0), pick(before, 1)
@@ -256,7 +256,7 @@ def _published_history(ws, year: int, agency_id: str | None) -> None:
     if before is None:
         raise UserError(f"không có năm nào công bố trước năm {year} để so sánh")
     if agency_id is not None:
-        ws.agencies([agency_id])
+        registry.agencies(ws, [agency_id])
     click.echo(f"Năm {before.year} → năm {year} (hạng, tổng điểm, xếp loại)")
     for change in compare_years(now, before):
         if agency_id is not None and change.agency_id != agency_id:
@@ -279,7 +279,7 @@ def verify(ws):
 
     Example: inspector verify -w /srv/kiem-tra
     """
-    from ..evidence.store import verify as verify_evidence
+    from ..records.evidence import verify as verify_evidence
 
     result = verify_evidence(ws)
     for kind in ("missing", "mismatch"):

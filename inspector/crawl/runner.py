@@ -10,13 +10,16 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 
+from ..records import registry
 from ..model.errors import UserError
 from ..evidence.screenshots import CaptureError, capture
-from ..evidence.store import store
+from ..records.evidence import store
 from ..register.corrections import all_corrections
 from ..model.sections import IS, Correction
 from ..model.checklist import Topics, load_all, load_topics, posts_topics, topics_of_criteria
 from ..model.periods import Window, read_for
+from ..records.observations import put as put_observation
+from ..records.runs import OK, Run, mark_agencies, put_run
 from ..records.workspace import Workspace, dumps, loads, utcnow
 from ..browser import chromium, mobile_layout
 from .cache import ExtractionMemo, cache_settings, cache_summary
@@ -76,8 +79,8 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
     checklists = load_all()
     topics = load_topics()
     by_criterion = topics_of_criteria(checklists)
-    rows = [r for r in ws.agencies(agency_ids) if r["portal"]]  # no portal: nothing to crawl
-    portals = [r["portal"] for r in ws.agencies() if r["portal"]]
+    rows = [r for r in registry.agencies(ws, agency_ids) if r["portal"]]  # no portal: nothing to crawl
+    portals = [r["portal"] for r in registry.agencies(ws) if r["portal"]]
     started = utcnow()
     run_id = f"crawl-{started}-{os.getpid()}"    # parallel workers start in the same second
     reviewed = all_corrections(ws)
@@ -99,20 +102,15 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
                 ws, state, needed[state.level], topics, reviewed.get(agency_id, []),
                 mobile.get(agency_id), stats, run_id, read_for(as_of))
         if nightly_run:
-            ws.db["run_agencies"].upsert_all([{
-                "run_id": nightly_run, "agency_id": agency_id, "stage": "crawl",
-                "status": "done", "detail": dumps(summary), "finished_at": utcnow()}
-                for agency_id, summary in report.agencies.items()],
-                pk=("run_id", "agency_id", "stage"))
+            mark_agencies(ws.db, nightly_run, "crawl", report.agencies, utcnow())
         counts: dict[str, Any] = {"agencies": report.agencies}
         if nightly_run:
             counts["nightly_run"] = nightly_run      # the nightly run this crawl worked for
         if memo is not None:
             counts["cache"] = {**cache_summary(stats), "memo_hit": memo.hits,
                                "memo_miss": memo.misses}
-        ws.db["runs"].insert({"id": run_id, "command": "crawl", "as_of": as_of.isoformat(),
-                              "started_at": started, "finished_at": utcnow(), "status": "ok",
-                              "counts": dumps(counts)}, replace=True)
+        put_run(ws.db, Run(id=run_id, command="crawl", as_of=as_of.isoformat(),
+                           started_at=started, finished_at=utcnow(), status=OK, counts=counts))
     return report
 
 
@@ -174,8 +172,8 @@ def _store_agency(ws: Workspace, state: AgencyState, needed: Any, topics: Topics
     for key, value in obs.items():
         status = value.pop("status")
         reason = value.pop("reason", None)
-        ws.put_observation(state.agency_id, key, value, status=status, reason=reason,
-                           run_id=run_id)
+        put_observation(ws, state.agency_id, key, value, status=status, reason=reason,
+                        run_id=run_id)
     return {"platform": state.platform, "failure": state.failure,
             "sections": sum(1 for s in state.sections.values() if s.alive()),
             "posts": sum(len(s.posts) for s in state.sections.values()),

@@ -68,6 +68,26 @@ class WorkerResult:
     def ok(self) -> bool:
         return self.error_class is None
 
+    def agency_lines(self) -> list[tuple[str, str]]:
+        """(kind, line) for each agency in id order, kind being ``read``, ``unreadable`` (its
+        portal) or ``tool_error`` (a bug of ours): the line `inspector crawl` and the nightly
+        show (Vietnamese, as every message)."""
+        lines = []
+        for agency_id, summary in sorted(self.agencies.items()):
+            if summary.get("failure"):
+                lines.append(("unreadable",
+                              f"{agency_id}: không đánh giá được ({summary['failure']})"))
+            elif summary.get("internal_errors"):
+                lines.append(("tool_error", f"{agency_id}: không đánh giá được — lỗi nội bộ "
+                              f"của công cụ ({summary['internal_errors'][0]}); xem nhật ký "
+                              "thu thập"))
+            else:
+                lines.append(("read", f"{agency_id}: {summary['platform']}, "
+                              f"{summary['sections']} chuyên mục, {summary['posts']} tin bài; "
+                              f"{summary['failed_observations']} mục không đánh giá được"
+                              + (" (hết hạn mức trang)" if summary["budget_hit"] else "")))
+        return lines
+
     def describe(self) -> dict[str, Any]:
         """For the run record."""
         return {"agencies": list(self.agency_ids), "error_class": self.error_class,

@@ -13,7 +13,7 @@ from w3lib.url import canonicalize_url
 
 from ..browser import PageError, open_page, own_host_only
 from ..records.workspace import Workspace
-from .store import store
+from ..records.evidence import store
 
 VIEWPORT = {"width": 1280, "height": 900}
 # A page of endless news rows must not become a 100,000-pixel image: the top is what a reader

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..model.errors import UserError
 from ..model.labels import vn_date
+from ..records import observations, registry
 from ..records.review_state import PENDING, SECOND_LOOK
 from ..records.workspace import Workspace, utcnow
 from .evaluation import evaluation_report, province_title
@@ -37,8 +38,7 @@ def blockers(ws: Workspace, document: dict[str, Any]) -> list[Blocker]:
     """Everything that keeps the year from being published, agency by agency: findings a
     reviewer has not decided, criteria not assessed (0 only through the zero rule), the
     yearly report not received, findings the agency has not confirmed or disputed."""
-    reported = {r[0] for r in ws.db.execute(
-        "select distinct agency_id from observations where key like 'survey/%'")}
+    reported = observations.agencies_with(ws, "survey/")
     found = []
     for agency in document["agencies"]:
         aid, name = agency["id"], agency["name"]
@@ -74,8 +74,8 @@ def _sha256(path: Path) -> str:
 
 
 def _province_name(ws: Workspace) -> str:
-    row = ws.db.execute("select name from province limit 1").fetchone()
-    return row[0] if row else ""
+    row = registry.province(ws)
+    return row["name"] if row else ""
 
 
 def publish(ws: Workspace, year: int, actor: str, *, force_reason: str | None = None,

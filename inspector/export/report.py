@@ -12,9 +12,11 @@ from typing import Any, Callable
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..records import registry
+from ..records.findings import scored_agencies
 from ..model.errors import UserError
 from ..model.labels import template_globals, vn_date, vn_number
-from ..evidence.store import resolve_evidence
+from ..records.evidence import resolve_evidence
 from ..model.checklist import load_topics
 from ..records.workspace import Workspace, utcnow
 from .results import results_document
@@ -169,7 +171,7 @@ def report_context(ws: Workspace, agency_id: str,
                    image_source: ImageSource | None = None) -> dict[str, Any]:
     document = results_document(ws, [agency_id])
     if not document["agencies"]:
-        raise UserError(f"{agency_id}: not scored yet: run 'inspector score' first")
+        raise UserError(f"{agency_id}: chưa được chấm điểm: hãy chạy 'inspector score' trước")
     agency = document["agencies"][0]
     source = image_source or embedded_thumbnail(ws.root)
     by_category: dict[str, list[dict[str, Any]]] = {}
@@ -197,7 +199,7 @@ def report_context(ws: Workspace, agency_id: str,
         services.append(dict(service, last=last, picture=picture))
     return {"document": document, "agency": agency, "by_category": by_category,
             "services": services, "made_at": utcnow(),
-            "province": ws.db["province"].get(1)["name"] if ws.db["province"].count else None}
+            "province": (registry.province(ws) or {}).get("name")}
 
 
 def _environment() -> Environment:
@@ -221,8 +223,8 @@ def write_reports(ws: Workspace, agency_ids: list[str] | None, out_dir: Path,
                   formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """One report per scored agency (or per named agency) in ``out_dir``: <id>.html and/or
     <id>.pdf. Returns the files written."""
-    scored = {r[0] for r in ws.db.execute("select distinct agency_id from findings")}
-    agencies = [a["id"] for a in ws.agencies(agency_ids) if a["id"] in scored or agency_ids]
+    scored = scored_agencies(ws)
+    agencies = [a["id"] for a in registry.agencies(ws, agency_ids) if a["id"] in scored or agency_ids]
     out_dir.mkdir(parents=True, exist_ok=True)
     written, html_files = [], []
     for aid in agencies:        # one at a time: a report with its pictures is ~1 MB

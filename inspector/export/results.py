@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ..records import registry
 from ..model.errors import UserError
-from ..records.review_state import like_prefix, finding_reviews, review_summary
+from ..records import findings as stored
+from ..records.review_state import finding_reviews, review_summary
 from ..scoring.engine import window_dict
 from ..records.services import ServiceVerdict, counted_procedures, verdicts
 from ..records.workspace import Workspace, loads
@@ -16,17 +18,17 @@ SCHEMA = "inspector-results/1"
 
 def results_document(ws: Workspace, agency_ids: list[str] | None = None) -> dict[str, Any]:
     """Every scored agency, or only those named (an unknown id is the user's error)."""
-    wanted = {a["id"] for a in ws.agencies(agency_ids)} if agency_ids else None
-    as_of_rows = ws.db.execute("select distinct as_of from findings").fetchall()
-    if not as_of_rows:
-        raise UserError("nothing scored yet: run 'inspector score' first")
-    if len(as_of_rows) > 1:
-        dates = ", ".join(sorted(r[0] for r in as_of_rows))
-        raise UserError(f"the stored scores mix as-of dates ({dates}): run 'inspector score' "
-                        "for all agencies with one --as-of")
-    as_of = as_of_rows[0][0]
+    wanted = {a["id"] for a in registry.agencies(ws, agency_ids)} if agency_ids else None
+    dates = stored.scored_dates(ws)
+    if not dates:
+        raise UserError("chưa có kết quả chấm điểm: hãy chạy 'inspector score' trước")
+    if len(dates) > 1:
+        raise UserError(f"kết quả đã lưu được chấm cho nhiều ngày đánh giá khác nhau "
+                        f"({', '.join(dates)}): hãy chạy 'inspector score' cho mọi cơ quan "
+                        "với cùng một --as-of")
+    as_of = dates[0]
     agencies = []
-    for agency in ws.db["agencies"].rows_where(order_by="id"):
+    for agency in registry.all_agencies(ws):
         if wanted is None or agency["id"] in wanted:
             entry = _agency(ws, agency)
             if entry is not None:
@@ -42,50 +44,27 @@ def _agency(ws: Workspace, agency: dict[str, Any]) -> dict[str, Any] | None:
     criteria = _criteria(ws, aid, reviews)
     if not criteria:
         return None
-    overall = ws.db["overall"].get(aid) if ws.db.execute(
-        "select 1 from overall where agency_id = ?", [aid]).fetchone() else None
-    audit_count = ws.db.execute(
-        "select count(*) from audit_log where subject like ? escape '\\'",
-        [like_prefix(f"{aid}/")]).fetchone()[0]
+    overall = stored.overall(ws, aid)
+    audit_count = sum(ws.audit_counts(f"{aid}/").values())
     return {
         "id": aid, "name": agency["name"], "level": agency["level"],
         "parent": agency["parent"], "portal": agency["portal"],
-        "categories": _categories(ws, aid),
-        **({"overall": loads(overall["value"])} if overall else {}),
+        "categories": [c.as_dict(with_source=False) for c in stored.categories(ws, aid)],
+        **({"overall": overall} if overall is not None else {}),
         "criteria": criteria, "services": _services(ws, aid),
         "review": review_summary(reviews), "audit_entries": audit_count,
     }
 
 
-def _categories(ws: Workspace, aid: str) -> list[dict[str, Any]]:
-    return [{
-        "id": c["category_id"], "title": c["title"], "points": c["points"],
-        "max_points": c["max_points"], "rating": c["rating"], "complete": bool(c["complete"]),
-        **({"missing": loads(c["missing"])} if loads(c["missing"]) else {}),
-        **({"provisional": loads(c["provisional"])} if c["provisional"] else {}),
-        **({"scale": c["scale"]} if c["scale"] not in (None, 1.0) else {}),
-    } for c in ws.db["categories"].rows_where("agency_id = ?", [aid], order_by="rowid")]
-
-
 def _criteria(ws: Workspace, aid: str, reviews: dict[str, dict[str, Any]]
               ) -> list[dict[str, Any]]:
-    return [{
-        "id": f["criterion_id"], "category": f["category_id"], "title": f["title"],
-        "points": f["points"], "max_points": f["max_points"], "status": f["status"],
-        **({"reason": f["reason"]} if f["reason"] else {}),
-        "auto_points": f["auto_points"],
-        "metrics": loads(f["metrics"], {}), "evidence": loads(f["evidence"], []),
-        **({"override": loads(f["override"])} if f["override"] else {}),
-        **({"flags": loads(f["flags"])} if f["flags"] else {}),
-        "review": reviews[f["criterion_id"]],
-    } for f in ws.db["findings"].rows_where("agency_id = ?", [aid], order_by="rowid")]
+    return [{**f.as_dict(), "review": reviews[f.criterion_id]} for f in stored.findings(ws, aid)]
 
 
 def _services(ws: Workspace, aid: str) -> list[dict[str, Any]]:
     checked = verdicts(ws, aid)
     return [_service(s, checked.get(s["id"]))
-            for s in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null",
-                                                  [aid], order_by="id")]
+            for s in registry.services(ws, aid)]
 
 
 def _service(s: dict[str, Any], verdict: ServiceVerdict | None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any, Callable
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from ..records.registry import catalog
 from ..model.textnorm import fold, has_diacritics, nfc, toneless_placement
 
 DEFAULT_THRESHOLD = 85.0
@@ -217,10 +218,8 @@ class Catalogue:
 
     @classmethod
     def from_workspace(cls, ws) -> "Catalogue":
-        if "catalog" not in ws.db.table_names():
-            return cls([])
         return cls([Procedure(str(row["code"]), row["name"] or "", row.get("field"), row.get("level"))
-                    for row in ws.db["catalog"].rows_where(order_by="code")])
+                    for row in catalog(ws)])
 
     def __len__(self) -> int:
         return len(self._procedures)

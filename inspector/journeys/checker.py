@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
+from ..records import registry
 from ..browser import CHROMIUM_ARGS, chromium_path, video_ready
 from ..model.errors import UserError
 from ..model.labels import OUTCOME_NAMES, PHASE_NAMES, PURPOSE_NAMES, SERVICE_STATUS
-from ..evidence.store import store
+from ..records.evidence import store
+from ..records.runs import Run, put_run
 from ..records.workspace import Workspace, dumps, keep_traceback, loads, utcnow
 from . import rules
 from .catalogue import Catalogue
@@ -111,9 +113,7 @@ class ServiceChecker:
         now = self.now()
         for agency in agencies:
             services = [dict(r, procedures=loads(r["procedures"], []))
-                        for r in self.ws.db["services"].rows_where(
-                            "agency_id = ? and withdrawn_at is null", [agency["id"]],
-                            order_by="id")]
+                        for r in registry.services(self.ws, agency["id"])]
             matches = {}
             for service in services:
                 kwargs = {} if self.settings.threshold is None else \
@@ -290,7 +290,7 @@ def check_services(ws: Workspace, agency_ids: list[str] | None, as_of: date | No
                    echo: Callable[[str], None] | None = None) -> Summary:
     """Plan and run the due attempts; the summary names the agencies whose verdicts changed
     (the caller re-scores them) and whether the checks could run at all."""
-    agencies = ws.agencies(agency_ids)
+    agencies = registry.agencies(ws, agency_ids)
     checker = ServiceChecker(ws, citizen, settings, echo)
     jobs = checker.plan(agencies)
     counts = state_counts(ws, [a["id"] for a in agencies])
@@ -309,15 +309,15 @@ def check_services(ws: Workspace, agency_ids: list[str] | None, as_of: date | No
     # The agency's results follow its services' verdicts (a revoked recognition, V.4.2.c.ii):
     # the caller re-scores these.
     checker.summary.changed = sorted(checker.changed_agencies)
-    ws.db["runs"].insert({"id": checker.run_id, "command": "check-services",
-                          "as_of": (as_of or date.today()).isoformat(),
-                          "started_at": checker.run_id.split("-", 2)[2],
-                          "finished_at": utcnow(), "status": checker.summary.status,
-                          "counts": dumps({"attempts": checker.summary.attempts,
-                                           "tool_errors": checker.summary.tool_errors,
-                                           **({"failure": checker.summary.failure}
-                                              if checker.summary.failure else {}),
-                                           **checker.summary.by_status})}, replace=True)
+    put_run(ws.db, Run(id=checker.run_id, command="check-services",
+                       as_of=(as_of or date.today()).isoformat(),
+                       started_at=checker.run_id.split("-", 2)[2], finished_at=utcnow(),
+                       status=checker.summary.status,
+                       counts={"attempts": checker.summary.attempts,
+                               "tool_errors": checker.summary.tool_errors,
+                               **({"failure": checker.summary.failure}
+                                  if checker.summary.failure else {}),
+                               **checker.summary.by_status}))
     return checker.summary
 
 
@@ -326,5 +326,5 @@ def plan_services(ws: Workspace, agency_ids: list[str] | None,
     """What check-services would do now, changing nothing: each service's check and why, its
     catalogue match, its playbook, and whether an attempt is due."""
     checker = ServiceChecker(ws, None, settings)
-    checker.plan(ws.agencies(agency_ids), save=False)
+    checker.plan(registry.agencies(ws, agency_ids), save=False)
     return checker.planned

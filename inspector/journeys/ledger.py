@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from ..records import registry
 from ..model.errors import UserError
 from ..records.services import AttemptRecord, ServiceVerdict, put_verdict
 from ..records.workspace import Workspace, dumps, loads, utcnow
@@ -149,9 +150,8 @@ def reopen_service(ws: Workspace, service_id: str, reviewer: str, reason: str,
 def service_rows(ws: Workspace, agency_ids: list[str] | None) -> list[dict[str, Any]]:
     """Every declared service of the agencies with its check state and last attempt."""
     rows = []
-    for agency in ws.agencies(agency_ids):
-        for service in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null",
-                                                    [agency["id"]], order_by="id"):
+    for agency in registry.agencies(ws, agency_ids):
+        for service in registry.services(ws, agency["id"]):
             check = next(ws.db["service_checks"].rows_where("service_id = ?", [service["id"]]),
                          {})
             last = next(ws.db["service_attempts"].rows_where(

@@ -13,12 +13,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..records import registry
 from ..crawl.failures import reason_class
 from ..crawl.worker import CrawlJob, CrawlOptions, Queue, WorkerResult, start_worker
 from ..model.errors import UserError
-from ..records.workspace import Workspace, dumps, loads, utcnow
+from ..records import observations, runs
+from ..records.findings import history, keep_history, runs_with_history
+from ..records.runs import INCOMPLETE, OK, RUNNING
+from ..records.workspace import Workspace, dumps, utcnow
 
-RUNNING, OK, INCOMPLETE = "running", "ok", "incomplete"
 STAGES = ("crawl", "services", "score")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
@@ -58,36 +61,30 @@ class Progress:
 def open_run(ws: Workspace, as_of: date, new: bool = False) -> RunRecord:
     """The run to work on: the last run for this date if it was killed before its end (unless
     ``new``), else a new one, recorded as running before any work starts."""
-    row = ws.db.execute(
-        "select id, counts from runs where command = 'nightly' and as_of = ? and status = ? "
-        "order by started_at desc limit 1", [as_of.isoformat(), RUNNING]).fetchone()
-    if row and not new:
-        return RunRecord(row[0], resumed=True, counts=loads(row[1], {}) or {})
+    killed = runs.last_running(ws, "nightly", as_of.isoformat())
+    if killed and not new:
+        return RunRecord(killed.id, resumed=True, counts=killed.counts)
     started = utcnow()
     run_id = f"nightly-{as_of.isoformat()}-{started}"
+    if killed:     # --new over a killed run: that one is closed as it stands
+        runs.update_run(ws, killed.id, killed.counts, status=INCOMPLETE, finished_at=started)
     with ws.transaction():
-        if row:     # --new over a killed run: that one is closed as it stands
-            ws.db["runs"].update(row[0], {"status": INCOMPLETE, "finished_at": started})
-        ws.db["runs"].insert({"id": run_id, "command": "nightly", "as_of": as_of.isoformat(),
-                              "started_at": started, "finished_at": None, "status": RUNNING,
-                              "counts": dumps({})}, pk="id")
+        runs.put_run(ws.db, runs.Run(id=run_id, command="nightly", as_of=as_of.isoformat(),
+                                     started_at=started))
     return RunRecord(run_id, resumed=False)
 
 
 def _save(ws: Workspace, run: RunRecord, **fields: Any) -> None:
-    with ws.transaction():
-        ws.db["runs"].update(run.run_id, {"counts": dumps(run.counts), **fields})
+    runs.update_run(ws, run.run_id, run.counts, **fields)
 
 
 def crawled(ws: Workspace, run_id: str) -> set[str]:
-    return {r[0] for r in ws.db.execute(
-        "select agency_id from run_agencies where run_id = ? and stage = 'crawl' and "
-        "status = 'done'", [run_id])}
+    return runs.agencies_done(ws, run_id, "crawl")
 
 
 def _crawl_stage(ws: Workspace, run: RunRecord, settings: NightlySettings, progress: Progress,
                  log_path: Path) -> dict[str, Any]:
-    with_portal = [a["id"] for a in ws.agencies() if a["portal"]]
+    with_portal = [a["id"] for a in registry.agencies(ws) if a["portal"]]
     done = crawled(ws, run.run_id)
     todo = [a for a in with_portal if a not in done]
     progress.stage("crawl", len(with_portal))
@@ -120,12 +117,11 @@ def _crawl_stage(ws: Workspace, run: RunRecord, settings: NightlySettings, progr
 
 def _tell_agencies(result: WorkerResult, progress: Progress) -> None:
     """Each agency the worker could not read, in the log; a bug of ours also on the terminal."""
-    for agency_id, summary in sorted(result.agencies.items()):
-        if summary.get("failure"):
-            log.info("%s: không đánh giá được (%s)", agency_id, summary["failure"])
-        elif summary.get("internal_errors"):
-            progress.say(f"{agency_id}: không đánh giá được — lỗi nội bộ của công cụ "
-                         f"({summary['internal_errors'][0]}); xem nhật ký thu thập")
+    for kind, line in result.agency_lines():
+        if kind == "unreadable":
+            log.info(line)
+        elif kind == "tool_error":
+            progress.say(line)
 
 
 def _crawl_jobs(ws: Workspace, run: RunRecord, settings: NightlySettings, todo: list[str],
@@ -146,8 +142,7 @@ def _crawl_jobs(ws: Workspace, run: RunRecord, settings: NightlySettings, todo: 
 
 
 def _failures_by_class(ws: Workspace) -> dict[str, int]:
-    counts = Counter(reason_class(reason) for (reason,) in ws.db.execute(
-        "select reason from observations where status = 'failed'"))
+    counts = Counter(reason_class(reason) for reason in observations.failure_reasons(ws))
     return dict(sorted(counts.items()))
 
 
@@ -178,20 +173,8 @@ def _score_stage(ws: Workspace, run: RunRecord, settings: NightlySettings) -> di
     from ..scoring.store import score_workspace
 
     results = score_workspace(ws, settings.as_of)
-    now = utcnow()
-    rows = []
-    for finding in ws.db["findings"].rows:
-        metrics = loads(finding["metrics"], {}) or {}
-        rows.append({"run_id": run.run_id, "agency_id": finding["agency_id"],
-                     "criterion_id": finding["criterion_id"], "as_of": finding["as_of"],
-                     "points": finding["points"], "max_points": finding["max_points"],
-                     "status": finding["status"], "auto_points": finding["auto_points"],
-                     "posts": len(metrics.get("posts", [])) if isinstance(metrics, dict) else 0,
-                     "reason": finding["reason"], "recorded_at": now})
-    with ws.transaction():
-        ws.db.execute("delete from finding_history where run_id = ?", [run.run_id])
-        ws.db["finding_history"].insert_all(rows)
-    statuses = Counter(row["status"] for row in rows)
+    kept = keep_history(ws, run.run_id, utcnow())
+    statuses = Counter(entry.status for entry in kept)
     return {"agencies": len(results), "findings": dict(sorted(statuses.items()))}
 
 
@@ -291,26 +274,20 @@ def _summary_line(run: RunRecord) -> str:
 def compare_runs(ws: Workspace, agency_id: str, before: str, after: str
                  ) -> list[dict[str, Any]]:
     """Findings of one agency that differ between two runs (points, status or posts)."""
-    def load(run_id: str) -> dict[str, dict[str, Any]]:
-        return {r["criterion_id"]: r for r in ws.db["finding_history"].rows_where(
-            "run_id = ? and agency_id = ?", [run_id, agency_id])}
-    old, new = load(before), load(after)
+    old, new = history(ws, before, agency_id), history(ws, after, agency_id)
     changes = []
     for criterion in sorted(set(old) | set(new)):
-        a, b = old.get(criterion), new.get(criterion)
-        key = ("points", "status", "posts")
-        if a is None or b is None or any(a[k] != b[k] for k in key):
-            changes.append({"criterion_id": criterion,
-                            "before": {k: a[k] for k in key} if a else None,
-                            "after": {k: b[k] for k in key} if b else None})
+        a = old[criterion].compared() if criterion in old else None
+        b = new[criterion].compared() if criterion in new else None
+        if a != b:
+            changes.append({"criterion_id": criterion, "before": a, "after": b})
     return changes
 
 
-def runs_of(ws: Workspace, agency_id: str | None = None) -> list[dict[str, Any]]:
+def runs_of(ws: Workspace, agency_id: str | None = None) -> list[runs.Run]:
     """Nightly runs, newest first (only those with findings of the agency, if named)."""
-    rows = list(ws.db["runs"].rows_where("command = 'nightly'", order_by="started_at desc"))
+    found = runs.runs(ws, command="nightly")
     if agency_id:
-        kept = {r[0] for r in ws.db.execute(
-            "select distinct run_id from finding_history where agency_id = ?", [agency_id])}
-        rows = [r for r in rows if r["id"] in kept]
-    return rows
+        kept = runs_with_history(ws, agency_id)
+        found = [r for r in found if r.id in kept]
+    return found

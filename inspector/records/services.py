@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .workspace import Workspace, loads
+from . import observations
+from .workspace import Workspace
 
 PREFIX = "service/"
 
@@ -100,16 +101,14 @@ class ServiceVerdict:
 def put_verdict(ws: Workspace, agency_id: str, service_id: str, verdict: ServiceVerdict,
                 run_id: str | None = None) -> None:
     """Store the verdict (inside the caller's transaction)."""
-    ws.put_observation(agency_id, f"{PREFIX}{service_id}", verdict.to_json(),
-                       reason=verdict.reason, run_id=run_id)
+    observations.put(ws, agency_id, f"{PREFIX}{service_id}", verdict.to_json(),
+                     reason=verdict.reason, run_id=run_id)
 
 
 def verdicts(ws: Workspace, agency_id: str) -> dict[str, ServiceVerdict]:
     """Service id → its verdict, for the agency's services checked at least once."""
-    return {row["key"][len(PREFIX):]: ServiceVerdict.from_json(loads(row["value"], {}) or {},
-                                                               row["reason"])
-            for row in ws.db["observations"].rows_where(
-                "agency_id = ? and key like ?", [agency_id, f"{PREFIX}%"])}
+    return {key[len(PREFIX):]: ServiceVerdict.from_json(obs.value, obs.reason)
+            for key, obs in observations.of_agency(ws, agency_id, PREFIX).items()}
 
 
 def counted_procedures(verdict: ServiceVerdict | None, registered: list[str]) -> list[str]:

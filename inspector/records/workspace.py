@@ -163,9 +163,11 @@ def _v9(db: sqlite_utils.Database) -> None:
     text a portal controls. Filled from the observations already stored."""
     db["evidence_owners"].create({"sha256": str, "agency_id": str},
                                  pk=("sha256", "agency_id"))
+    from .evidence import own_evidence    # the table's owner (it imports this module)
+
     for agency_id, value in db.execute("select agency_id, value from observations"
                                        ).fetchall():
-        _own_evidence(db, agency_id, loads(value, {}))
+        own_evidence(db, agency_id, loads(value, {}))
 
 
 def _v10(db: sqlite_utils.Database) -> None:
@@ -182,28 +184,6 @@ def _v11(db: sqlite_utils.Database) -> None:
     db["sessions"].add_column("link_id", str)
 
 
-def evidence_refs(value: Any) -> Iterator[tuple[str, str]]:
-    """(path, sha256) of every evidence reference in a stored value: the dicts that
-    evidence/store.py returns, never a string that merely looks like a path."""
-    if isinstance(value, dict):
-        if isinstance(value.get("path"), str) and isinstance(value.get("sha256"), str):
-            yield value["path"], value["sha256"]
-        for item in value.values():
-            yield from evidence_refs(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from evidence_refs(item)
-
-
-def _own_evidence(db: sqlite_utils.Database, agency_id: str, value: Any) -> None:
-    for path, sha256 in set(evidence_refs(value)):
-        # only a reference to evidence really stored under that path and hash
-        if db.execute("select 1 from evidence where sha256 = ? and path = ?",
-                      [sha256, path]).fetchone():
-            db["evidence_owners"].insert({"sha256": sha256, "agency_id": agency_id},
-                                         pk=("sha256", "agency_id"), ignore=True)
-
-
 # Forward migrations: index i brings the schema from version i to i + 1. Never edit a shipped
 # one; append a new function.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11]
@@ -217,24 +197,27 @@ class Workspace:
         self.root = Path(root).resolve()
         if not self.root.exists():
             if not create:
-                raise UserError(f"workspace {self.root}: no such directory")
+                raise UserError(f"thư mục làm việc {self.root}: không tồn tại")
             try:
                 self.root.mkdir(parents=True)
             except OSError as exc:
-                raise UserError(f"workspace {self.root}: cannot create it: {exc.strerror}") from None
+                raise UserError(f"thư mục làm việc {self.root}: không tạo được: "
+                                f"{exc.strerror}") from None
         if not self.root.is_dir():
-            raise UserError(f"workspace {self.root}: not a directory")
+            raise UserError(f"thư mục làm việc {self.root}: không phải là thư mục")
         for sub in ("evidence", "screenshots"):
             try:
                 (self.root / sub).mkdir(exist_ok=True)
             except OSError as exc:
-                raise UserError(f"workspace {self.root}: cannot create {sub}/: {exc.strerror}") \
+                raise UserError(f"thư mục làm việc {self.root}: không tạo được {sub}/: "
+                                f"{exc.strerror}") \
                     from None
         try:
             conn = sqlite3.connect(self.root / DB_NAME, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.Error as exc:
-            raise UserError(f"workspace {self.root}: cannot open {DB_NAME}: {exc}") from None
+            raise UserError(f"thư mục làm việc {self.root}: không mở được {DB_NAME}: {exc}") \
+                from None
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
         self.db = sqlite_utils.Database(conn)
@@ -247,8 +230,9 @@ class Workspace:
     def _migrate(self) -> None:
         version = self.schema_version
         if version > SCHEMA_VERSION:
-            raise UserError(f"workspace {self.root}: {DB_NAME} has schema version {version}, "
-                            f"newer than this inspector ({SCHEMA_VERSION}); upgrade inspector")
+            raise UserError(f"thư mục làm việc {self.root}: {DB_NAME} có phiên bản lược đồ "
+                            f"{version}, mới hơn bản inspector này ({SCHEMA_VERSION}); hãy nâng "
+                            "cấp inspector")
         for index in range(version, SCHEMA_VERSION):
             with self.transaction():
                 MIGRATIONS[index](self.db)
@@ -279,19 +263,25 @@ class Workspace:
             "new": dumps(new) if new is not None else None, "reason": reason,
         })
 
-    def agencies(self, agency_ids: list[str] | None = None) -> list[dict[str, Any]]:
-        """The register's agencies in id order, or only those named; an unknown id or an empty
-        register is the user's error, named in one line."""
-        rows = list(self.db["agencies"].rows_where(order_by="id"))
-        if agency_ids:
-            known = {r["id"] for r in rows}
-            for agency_id in agency_ids:
-                if agency_id not in known:
-                    raise UserError(f"unknown agency {agency_id!r} (see the register)")
-            rows = [r for r in rows if r["id"] in agency_ids]
-        if not rows:
-            raise UserError("the register holds no agency: run 'inspector registry import' first")
-        return rows
+    def audit_count(self) -> int:
+        return self.db["audit_log"].count
+
+    def audit_entries(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+        """A page of the audit log, newest first."""
+        return list(self.db["audit_log"].rows_where(order_by="id desc", limit=limit,
+                                                    offset=offset))
+
+    def audit_counts(self, subject_prefix: str) -> dict[str, int]:
+        """Audit entries per subject, for subjects starting with ``subject_prefix`` (keys
+        without the prefix)."""
+        return {subject[len(subject_prefix):]: n for subject, n in self.db.execute(
+            "select subject, count(*) from audit_log where subject like ? escape '\\' "
+            "group by subject", [like_prefix(subject_prefix)]).fetchall()}
+
+    def audited_since(self, action: str, subject: str, since: str) -> bool:
+        """Whether ``action`` on ``subject`` is in the audit log after ``since``."""
+        return self.db.execute("select 1 from audit_log where action = ? and subject = ? "
+                               "and at > ?", [action, subject, since]).fetchone() is not None
 
     def next_serial(self, name: str, start: int = 0) -> int:
         """The next number of a counter that only goes up (fresh test identities); a new
@@ -302,14 +292,10 @@ class Workspace:
             self.db["counters"].upsert({"name": name, "value": value}, pk="name")
         return value
 
-    def put_observation(self, agency_id: str, key: str, value: dict[str, Any] | None = None, *,
-                        status: str = "ok", reason: str | None = None,
-                        run_id: str | None = None) -> None:
-        self.db["observations"].upsert({
-            "agency_id": agency_id, "key": key, "status": status, "reason": reason,
-            "value": dumps(value or {}), "observed_at": utcnow(), "run_id": run_id,
-        }, pk=("agency_id", "key"))
-        _own_evidence(self.db, agency_id, value or {})
+
+def like_prefix(text: str) -> str:
+    """A LIKE pattern matching what starts with ``text`` (agency ids may hold _)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def dumps(value: Any) -> str:

@@ -6,6 +6,7 @@ section_corrections)."""
 
 from __future__ import annotations
 
+from ..records import registry
 from ..model.errors import UserError
 from ..model.sections import IS, IS_NOT, Correction
 from ..records.workspace import Workspace, utcnow
@@ -43,7 +44,7 @@ def add(ws: Workspace, agency_id: str, topic: str, url: str, verdict: str, revie
     url = (url or "").strip()
     if not url.lower().startswith(("http://", "https://")):
         raise UserError(f"{url!r} is not the address of a page (http:// or https://)")
-    ws.agencies([agency_id])                       # an unknown agency is named as such
+    registry.agencies(ws, [agency_id])                       # an unknown agency is named as such
     at = utcnow()
     before = next(ws.db["section_corrections"].rows_where(
         "agency_id = ? and topic = ? and url = ?", [agency_id, topic, url]), None)

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..model.errors import RegisterError
 from ..model.textnorm import nfc
-from ..records.workspace import Workspace, dumps, loads, utcnow
+from ..records import observations, registry
+from ..records.workspace import Workspace, dumps, utcnow
 from .reader import Record, read_csv, read_register_file, read_xlsx
 
 LEVELS = ("province", "district", "commune")
@@ -260,11 +261,7 @@ def province_row(rec: Record) -> dict[str, Any]:
 
 def _upsert(ws: Workspace, table: str, pk: str, row: dict[str, Any], kind: str,
             summary: ImportSummary, source: str, extra_pk: Any = None) -> None:
-    key = row[pk]
-    try:
-        current = ws.db[table].get(key)
-    except Exception:  # sqlite_utils.db.NotFoundError
-        current = None
+    current = registry.stored(ws, table, row[pk])
     if current is not None:
         same = all(current.get(k) == v for k, v in row.items())
         if same and not current.get("withdrawn_at"):
@@ -273,8 +270,8 @@ def _upsert(ws: Workspace, table: str, pk: str, row: dict[str, Any], kind: str,
         summary.count("updated", kind)
     else:
         summary.count("added", kind)
-    ws.db[table].upsert({**row, "source": source, "updated_at": utcnow(),
-                         **({"withdrawn_at": None} if table == "services" else {})}, pk=pk)
+    registry.upsert(ws, table, {**row, "source": source, "updated_at": utcnow(),
+                                **({"withdrawn_at": None} if table == "services" else {})})
 
 
 def import_register(ws: Workspace, paths: list[Path]) -> ImportSummary:
@@ -346,7 +343,7 @@ def _collect(records: list[Record]) -> _Batch:
 
 def _check_links(ws: Workspace, batch: _Batch) -> None:
     """Parents exist and sit at a level above; services belong to known agencies."""
-    existing = {r["id"]: r for r in ws.db["agencies"].rows}
+    existing = {r["id"]: r for r in registry.all_agencies(ws)}
     known = {**existing, **batch.agencies}
     for agency_id, row in batch.agencies.items():
         rec = batch.agency_where[agency_id]
@@ -378,21 +375,17 @@ def _write(ws: Workspace, batch: _Batch, summary: ImportSummary, source: str) ->
     for agency_id, figures in batch.surveys.items():
         for name, value in figures.items():
             key = f"survey/{name}"
-            current = ws.db.execute("select value from observations where agency_id = ? "
-                                    "and key = ?", [agency_id, key]).fetchone()
-            if current is None or loads(current[0], {}).get("value") != value:
-                ws.put_observation(agency_id, key, {"value": value, "source": source},
-                                   run_id="register")
+            current = observations.get(ws, agency_id, key)
+            if current is None or current.value.get("value") != value:
+                observations.put(ws, agency_id, key, {"value": value, "source": source},
+                                 run_id="register")
                 summary.count("updated" if current else "added", "survey figure")
     for rec, row in batch.services.values():
         _upsert(ws, "services", "id", row, "service", summary, source)
     for agency_id in batch.replaces_services:
-        stale = ws.db.execute(
-            "select id from services where agency_id = ? and withdrawn_at is null",
-            [agency_id]).fetchall()
-        for (sid,) in stale:
-            if sid not in batch.services:
-                ws.db["services"].update(sid, {"withdrawn_at": utcnow()})
+        for service in registry.services(ws, agency_id):
+            if service["id"] not in batch.services:
+                registry.withdraw_service(ws, service["id"])
                 summary.withdrawn += 1
     for rec, row in batch.procedures.values():
         _upsert(ws, "catalog", "code", row, "procedure", summary, source)

@@ -13,6 +13,7 @@ import unicodedata
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from ..records import registry
 from ..model.errors import UserError
 from ..records.workspace import Workspace, utcnow
 
@@ -46,13 +47,14 @@ def _password_bytes(password: str) -> bytes:
 
 def _check_password(password: Any) -> None:
     if not isinstance(password, str) or len(unicodedata.normalize("NFC", password)) < MIN_PASSWORD:
-        raise UserError(f"password too short: at least {MIN_PASSWORD} characters")
+        raise UserError(f"mật khẩu quá ngắn: ít nhất {MIN_PASSWORD} ký tự")
     if len(password) > MAX_PASSWORD:
-        raise UserError(f"password too long: at most {MAX_PASSWORD} characters")
+        raise UserError(f"mật khẩu quá dài: tối đa {MAX_PASSWORD} ký tự")
     try:
         _password_bytes(password)
     except UnicodeError:
-        raise UserError("password: not valid text (check the terminal's encoding)") from None
+        raise UserError("mật khẩu: không phải văn bản hợp lệ (hãy kiểm tra bảng mã của "
+                        "terminal)") from None
 
 
 def hash_password(password: str) -> str:
@@ -105,10 +107,11 @@ def _user_row(ws: Workspace, username: str) -> dict[str, Any] | None:
     return next(ws.db["users"].rows_where("username = ?", [username]), None)
 
 
-def _existing(ws: Workspace, username: str) -> dict[str, Any]:
+def existing_user(ws: Workspace, username: str) -> dict[str, Any]:
+    """The account's row; an unknown account is the user's error, named."""
     row = _user_row(ws, username) if isinstance(username, str) else None
     if row is None:
-        raise UserError(f"unknown user {username!r} (see 'inspector users list')")
+        raise UserError(f"không có tài khoản {username!r} (xem 'inspector users list')")
     return row
 
 
@@ -117,18 +120,19 @@ def check_new_user(ws: Workspace, username: str, role: str,
     """Raise the UserError ``create_user`` would raise for these fields (the CLI calls it before
     asking for a password)."""
     if not isinstance(username, str) or not USERNAME.fullmatch(username):
-        raise UserError(f"username {username!r}: 3 to 40 characters among a-z 0-9 . _ -")
+        raise UserError(f"tên tài khoản {username!r}: 3 đến 40 ký tự trong a-z 0-9 . _ -")
     if role not in ROLES:
-        raise UserError(f"role {role!r}: one of {', '.join(ROLES)}")
+        raise UserError(f"vai trò {role!r}: phải là một trong {', '.join(ROLES)}")
     if role == AGENCY:
         if not agency_id:
-            raise UserError(f"user {username}: role {AGENCY} needs --agency ID (the agency whose "
-                            "findings the account may see)")
-        ws.agencies([agency_id])          # an unknown agency is named as such
+            raise UserError(f"tài khoản {username}: vai trò {AGENCY} cần --agency ID (cơ quan "
+                            "mà tài khoản được xem kết quả)")
+        registry.agencies(ws, [agency_id])          # an unknown agency is named as such
     elif agency_id:
-        raise UserError(f"user {username}: role {REVIEWER} sees every agency; give no agency")
+        raise UserError(f"tài khoản {username}: vai trò {REVIEWER} xem mọi cơ quan; không ghi "
+                        "--agency")
     if _user_row(ws, username) is not None:
-        raise UserError(f"user {username!r} already exists")
+        raise UserError(f"tài khoản {username!r} đã có")
 
 
 def create_user(ws: Workspace, username: str, password: str, role: str,
@@ -148,17 +152,17 @@ def create_user(ws: Workspace, username: str, password: str, role: str,
             ws.audit(actor=actor, action="user.create", subject=f"user/{username}",
                      new={"role": role, "agency_id": row["agency_id"]})
     except sqlite3.IntegrityError:
-        raise UserError(f"user {username!r} already exists") from None
+        raise UserError(f"tài khoản {username!r} đã có") from None
     return _public(row)
 
 
 def set_password(ws: Workspace, username: str, password: str, *,
                  actor: str = "cli") -> None:
     """Replace an account's password and end its open sessions (audit-logged, no hash)."""
-    _existing(ws, username)
+    existing_user(ws, username)
     encoded = hash_password(password)
     with ws.transaction():
-        _existing(ws, username)
+        existing_user(ws, username)
         ws.db["users"].update(username, {"password_hash": encoded})
         ws.db["sessions"].delete_where("username = ?", [username])
         ws.audit(actor=actor, action="user.passwd", subject=f"user/{username}")
@@ -167,7 +171,7 @@ def set_password(ws: Workspace, username: str, password: str, *,
 def disable_user(ws: Workspace, username: str, *, actor: str = "cli") -> dict[str, Any]:
     """Disable an account and end its sessions; disabling it again changes nothing."""
     with ws.transaction():
-        row = _existing(ws, username)
+        row = existing_user(ws, username)
         if row["disabled_at"] is None:
             row["disabled_at"] = utcnow()
             ws.db["users"].update(username, {"disabled_at": row["disabled_at"]})
@@ -175,6 +179,10 @@ def disable_user(ws: Workspace, username: str, *, actor: str = "cli") -> dict[st
             ws.audit(actor=actor, action="user.disable", subject=f"user/{username}",
                      old={"disabled_at": None}, new={"disabled_at": row["disabled_at"]})
     return _public(row)
+
+
+def user_exists(ws: Workspace, username: str) -> bool:
+    return _user_row(ws, username) is not None
 
 
 def list_users(ws: Workspace) -> list[dict[str, Any]]:
@@ -226,9 +234,9 @@ def open_session(ws: Workspace, username: str, lifetime: timedelta = SESSION_LIF
     moment = _now(now)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     with ws.transaction():
-        row = _existing(ws, username)
+        row = existing_user(ws, username)
         if row["disabled_at"] is not None:
-            raise UserError(f"user {username!r} is disabled")
+            raise UserError(f"tài khoản {username!r} đã bị khoá")
         ws.db.execute("delete from sessions where expires_at <= ?", [moment.isoformat()])
         ws.db["sessions"].insert({
             "token_hash": _token_hash(token), "username": username, "csrf": csrf,

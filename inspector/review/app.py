@@ -22,8 +22,14 @@ from ..model.errors import UserError
 from ..export.rankings import GROUPS
 from ..export.report import render_report
 from ..model.labels import LEVEL_NAMES, template_globals, vn_date, vn_number, vn_points
+from ..records import registry
+from ..records.evidence import evidence_file, owned_by
+from ..records.findings import categories as stored_categories
+from ..records.findings import findings as stored_findings
+from ..records.findings import has_findings, status_counts
+from ..records.findings import overall as stored_overall
 from ..records.services import verdicts
-from ..records.workspace import Workspace, loads
+from ..records.workspace import Workspace
 from . import accounts, logins
 from .evidence import EvidenceSigner
 from .corrections import correct_section, topic_rows, withdraw_correction
@@ -254,15 +260,12 @@ class ReviewApp:
              "can_xem": request.args.get("can_xem") == "1",
              "sap_xep": request.args.get("sap_xep", "ten")}
         rows = []
-        for agency in ws.db["agencies"].rows_where(order_by="id"):
+        for agency in registry.all_agencies(ws):
             aid = agency["id"]
-            counts = dict(ws.db.execute(
-                "select status, count(*) from findings where agency_id = ? group by status",
-                [aid]).fetchall())
+            counts = status_counts(ws, aid)
             review = review_summary(finding_reviews(ws, aid))
             services = sum(1 for verdict in verdicts(ws, aid).values() if verdict.review)
-            categories = list(ws.db["categories"].rows_where("agency_id = ?", [aid],
-                                                             order_by="category_id"))
+            categories = sorted(stored_categories(ws, aid), key=lambda c: c.id)
             rows.append(dict(agency, categories=categories,
                              not_assessed=counts.get("not_assessed", 0),
                              reviewed=counts.get("reviewed", 0), review=review,
@@ -272,7 +275,7 @@ class ReviewApp:
         if f["cap"]:
             rows = [r for r in rows if r["level"] == f["cap"]]
         if f["xep_loai"]:
-            rows = [r for r in rows if any(c["rating"] == f["xep_loai"] for c in r["categories"])]
+            rows = [r for r in rows if any(c.rating == f["xep_loai"] for c in r["categories"])]
         if f["trang_thai"] == "not_assessed":
             rows = [r for r in rows if r["not_assessed"]]
         elif f["trang_thai"] == "reviewed":
@@ -292,24 +295,22 @@ class ReviewApp:
                   status: int = 200) -> Response:
         if not self.can_see(user, agency_id):
             return self.forbidden(user)
-        agency = next(ws.db["agencies"].rows_where("id = ?", [agency_id]), None)
+        agency = registry.agency(ws, agency_id)
         if agency is None:
             raise NotFound()
         reviews = finding_reviews(ws, agency_id)
         findings = []
         as_of = None
-        for row in ws.db["findings"].rows_where("agency_id = ?", [agency_id], order_by="rowid"):
-            as_of = row["as_of"]
-            metrics = loads(row["metrics"], {})
-            other = {k: v for k, v in metrics.items() if k not in ("posts", "services")}
+        for finding in stored_findings(ws, agency_id):
+            as_of = finding.as_of
+            other = {k: v for k, v in finding.metrics.items() if k not in ("posts", "services")}
             findings.append(dict(
-                row, metrics=metrics, override=loads(row["override"], None),
-                zero_rule=zero_rule_case(row),
-                flags=loads(row["flags"], None), review=reviews[row["criterion_id"]],
+                vars(finding), zero_rule=zero_rule_case(finding),
+                flags=finding.flags or None, review=reviews[finding.criterion_id],
                 metrics_other=json.dumps(other, ensure_ascii=False, indent=1) if other else "",
                 # the annotated crop first: it sits beside the posts it outlines
                 evidence=sorted((dict(e, href=self.sign(user, e["path"]))
-                                 for e in loads(row["evidence"], []) if e.get("path")),
+                                 for e in finding.evidence if e.get("path")),
                                 key=lambda e: e.get("kind") != "crop")))
         for index, finding in enumerate(findings):
             # keyboard navigation without scripts: each row links to the next and the one before
@@ -317,11 +318,9 @@ class ReviewApp:
             finding["previous_anchor"] = _anchor(findings[index - 1])
         return self.render(
             user, "agency.html", status=status, title=agency["name"], agency=agency,
-            as_of=as_of, categories=list(ws.db["categories"].rows_where(
-                "agency_id = ?", [agency_id], order_by="category_id")),
+            as_of=as_of, categories=sorted(stored_categories(ws, agency_id), key=lambda c: c.id),
             findings=findings, services=self._services(ws, user, agency_id),
-            overall=loads(next((r["value"] for r in ws.db["overall"].rows_where(
-                "agency_id = ?", [agency_id])), None), None),
+            overall=stored_overall(ws, agency_id),
             topics=topic_rows(ws, agency_id) if user["role"] == accounts.REVIEWER else None,
             messages=list(messages), error=error)
 
@@ -330,8 +329,7 @@ class ReviewApp:
         origin (`inspector report` writes the self-contained file and the PDF)."""
         if not self.can_see(user, agency_id):
             return self.forbidden(user)
-        if not ws.db.execute("select 1 from findings where agency_id = ? limit 1",
-                             [agency_id]).fetchone():
+        if not has_findings(ws, agency_id):
             raise NotFound()
         html = render_report(ws, agency_id, lambda path, whole=False: self.sign(user, path))
         return Response(html, mimetype="text/html")
@@ -339,8 +337,7 @@ class ReviewApp:
     def _services(self, ws, user, agency_id: str) -> list[dict[str, Any]]:
         checked = verdicts(ws, agency_id)
         services = []
-        for service in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null",
-                                                    [agency_id], order_by="id"):
+        for service in registry.services(ws, agency_id):
             verdict = checked.get(service["id"])
             attempts = []
             for attempt in verdict.attempts if verdict else []:
@@ -357,10 +354,11 @@ class ReviewApp:
 
     def on_viewer(self, request, ws, user) -> Response:
         path = request.args.get("path", "")
-        row = next(ws.db["evidence"].rows_where("path = ?", [path]), None)
-        if row is None or not self._may_read(ws, user, path):
+        recorded = evidence_file(ws, path)
+        if recorded is None or not self._may_read(ws, user, path):
             return self.forbidden(user)
-        return self.render(user, "viewer.html", title="HTML đã lưu", path=path, url=row["url"],
+        return self.render(user, "viewer.html", title="HTML đã lưu", path=path,
+                           url=recorded.url,
                            href=self.sign(user, path))
 
     def _may_read(self, ws, user, path: str) -> bool:
@@ -369,10 +367,7 @@ class ReviewApp:
         searching text a portal controls."""
         if user["role"] == accounts.REVIEWER:
             return True
-        return bool(ws.db.execute(
-            "select 1 from evidence e join evidence_owners o on o.sha256 = e.sha256 "
-            "where e.path = ? and o.agency_id = ? limit 1",
-            [path, user.get("agency_id")]).fetchone())
+        return owned_by(ws, path, user.get("agency_id"))
 
     def on_province(self, request, ws, user) -> Response:
         """The province as a whole: each group ranked with its ratings, how the ratings spread
@@ -487,14 +482,13 @@ class ReviewApp:
     def on_audit(self, request, ws, user) -> Response:
         if user["role"] != accounts.REVIEWER:
             return self.forbidden(user)
-        total = ws.db["audit_log"].count
+        total = ws.audit_count()
         pages = max(1, -(-total // AUDIT_PAGE))
         try:
             page = min(max(1, int(request.args.get("trang", "1"))), pages)
         except ValueError:
             page = 1
-        entries = list(ws.db["audit_log"].rows_where(order_by="id desc", limit=AUDIT_PAGE,
-                                                     offset=(page - 1) * AUDIT_PAGE))
+        entries = ws.audit_entries(AUDIT_PAGE, (page - 1) * AUDIT_PAGE)
         return self.render(user, "audit.html", title="Nhật ký", entries=entries, page=page,
                            pages=pages, total=total)
 

@@ -7,27 +7,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..records import registry
 from ..model.errors import UserError
 from ..register import corrections as store
 from ..model.checklist import load_all, load_topics, posts_topics, topics_of_criteria
 from ..scoring.store import rescore
 from ..model.sections import SectionRecord, topic_observation
+from ..records import observations
 from ..records.workspace import Workspace, dumps, loads
 from .limits import check_text
 
 
 def _agency(ws: Workspace, agency_id: str) -> dict[str, Any]:
-    return ws.agencies([agency_id])[0]
+    return registry.agencies(ws, [agency_id])[0]
 
 
 def sections_read(ws: Workspace, agency_id: str) -> list[SectionRecord] | None:
     """The sections the last crawl read of the agency's portal (None: not crawled, or its
     portal could not be read)."""
-    row = next(ws.db["observations"].rows_where("agency_id = ? and key = ?",
-                                                [agency_id, "crawl/sections"]), None)
-    if row is None or row["status"] != "ok":
+    read = observations.get(ws, agency_id, "crawl/sections")
+    if read is None or read.status != observations.OK:
         return None
-    return [SectionRecord.from_json(s) for s in loads(row["value"], {}).get("sections", [])]
+    return [SectionRecord.from_json(s) for s in read.value.get("sections", [])]
 
 
 def derive_again(ws: Workspace, agency_id: str) -> list[str]:
@@ -51,14 +52,14 @@ def derive_again(ws: Workspace, agency_id: str) -> list[str]:
                                     topics.topics[topic].get("topic_keywords") or [],
                                     register=topic in registered, corrections=corrections)
             status, reason = obs.pop("status"), obs.pop("reason", None)
-            before = next(ws.db["observations"].rows_where("agency_id = ? and key = ?",
-                                                           [agency_id, key]), None)
-            if before is not None and before["status"] == status and \
-                    before["reason"] == reason and loads(before["value"], {}) == loads(
-                        dumps(obs), {}):
+            before = observations.get(ws, agency_id, key)
+            if before is not None and before.read_for and status == observations.OK:
+                obs["read_for"] = before.read_for      # the same posts, read for that window
+            if before is not None and before.status == status and before.reason == reason \
+                    and before.value == loads(dumps(obs), {}):
                 continue
-            ws.put_observation(agency_id, key, obs, status=status, reason=reason,
-                               run_id=before["run_id"] if before else None)
+            observations.put(ws, agency_id, key, obs, status=status, reason=reason,
+                             run_id=before.run_id if before else None)
             changed.append(key)
     return changed
 
@@ -70,8 +71,8 @@ def correct_section(ws: Workspace, agency_id: str, topic: str, url: str, verdict
     check_text(reason, "lý do")
     needed = posts_topics(load_all(), _agency(ws, agency_id)["level"])
     if topic not in needed:
-        raise UserError(f"{agency_id}: no criterion of its level counts posts of topic "
-                        f"{topic!r} (topics: {', '.join(needed)})")
+        raise UserError(f"{agency_id}: không tiêu chí nào của cấp này đếm tin bài chủ đề "
+                        f"{topic!r} (các chủ đề: {', '.join(needed)})")
     store.add(ws, agency_id, topic, url, verdict, reviewer, reason)
     changed = derive_again(ws, agency_id)
     rescore(ws, [agency_id])
@@ -92,17 +93,17 @@ def topic_rows(ws: Workspace, agency_id: str) -> dict[str, Any]:
     corrections standing; and every section read, for a reviewer to name one."""
     agency = _agency(ws, agency_id)
     topics = load_topics()
-    observed = {r["key"][len("posts/"):]: r for r in ws.db["observations"].rows_where(
-        "agency_id = ? and key like 'posts/%'", [agency_id])}
+    observed = {key[len("posts/"):]: obs
+                for key, obs in observations.of_agency(ws, agency_id, "posts/").items()}
     corrections = store.corrections(ws, agency_id)
     rows = []
     for topic in posts_topics(load_all(), agency["level"]):
         row = observed.get(topic)
-        value = loads(row["value"], {}) if row else {}
+        value = row.value if row else {}
         section = value.get("section") or {}
         rows.append({"topic": topic, "title": topics.topics[topic]["title"],
-                     "status": row["status"] if row else None,
-                     "reason": row["reason"] if row else None,
+                     "status": row.status if row else None,
+                     "reason": row.reason if row else None,
                      "own": section.get("own"), "found": section.get("found"),
                      "names": section.get("names") or [], "urls": section.get("urls") or [],
                      "sections": list(zip(section.get("names") or [],

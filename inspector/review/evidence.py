@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
-from ..evidence.store import resolve_evidence
+from ..records.evidence import resolve_evidence
 
 PREFIX = "/e/"
 

@@ -102,9 +102,8 @@ def record_throttled(ws: Workspace, username: str, address: str,
                      now: datetime | None = None) -> None:
     """A refused (429) attempt: in the audit log once a minute per address, not per request."""
     moment = _now(now)
-    seen = ws.db.execute("select 1 from audit_log where action = 'login.throttled' and "
-                         "subject = ? and at > ?",
-                         [f"address/{address}", _iso(moment - ADDRESS_WINDOW)]).fetchone()
+    seen = ws.audited_since("login.throttled", f"address/{address}",
+                            _iso(moment - ADDRESS_WINDOW))
     if not seen:
         ws.audit("login", "login.throttled", f"address/{address}",
                  new={"username": username[:200]}, reason="quá nhiều lần đăng nhập sai")

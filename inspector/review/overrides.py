@@ -3,58 +3,57 @@ an agency's answer to it: validated, audit-logged, and the agency re-scored afte
 
 from __future__ import annotations
 
-from typing import Any
 
+from ..records import registry
 from ..model.errors import UserError
 from ..scoring.quantities import NOT_IN_REPORT
 from ..scoring.store import rescore
-from ..records.workspace import Workspace, loads, utcnow
+from ..records import review_state
+from ..records.findings import Finding, findings
+from ..records.findings import finding as stored_finding
+from ..records.review_state import Override
+from ..records.workspace import Workspace, utcnow
+from ..model.labels import vn_number
 from .limits import check_text
 
 CONFIRMED, DISPUTED = "confirmed", "disputed"
 
 
-def _finding(ws: Workspace, agency_id: str, criterion_id: str) -> dict[str, Any]:
-    row = next(ws.db["findings"].rows_where("agency_id = ? and criterion_id = ?",
-                                            [agency_id, criterion_id]), None)
-    if row is None:
-        ws.agencies([agency_id])          # an unknown agency is named as such
-        raise UserError(f"{agency_id}: no finding {criterion_id!r} (score the agency first, "
-                        "and see 'inspector checklist list' for criterion ids)")
-    return row
+def _finding(ws: Workspace, agency_id: str, criterion_id: str) -> Finding:
+    found = stored_finding(ws, agency_id, criterion_id)
+    if found is None:
+        registry.agencies(ws, [agency_id])          # an unknown agency is named as such
+        raise UserError(f"{agency_id}: không có kết quả tiêu chí {criterion_id!r} (hãy chấm "
+                        "điểm cơ quan trước; mã tiêu chí: 'inspector checklist list')")
+    return found
 
 
-def _override(ws: Workspace, agency_id: str, criterion_id: str) -> dict[str, Any] | None:
-    return next(ws.db["overrides"].rows_where("agency_id = ? and criterion_id = ?",
-                                              [agency_id, criterion_id]), None)
+def _override(ws: Workspace, agency_id: str, criterion_id: str) -> Override | None:
+    return review_state.overrides(ws, agency_id).get(criterion_id)
 
 
 def set_override(ws: Workspace, agency_id: str, criterion_id: str, points: float, reason: str,
-                 reviewer: str, *, action: str = "override.set") -> dict[str, Any]:
+                 reviewer: str, *, action: str = "override.set") -> Finding:
     """The reviewer's points stand (status `reviewed`) through later crawls and re-scoring until
     cleared; the automatic value is kept beside them, and a later change of it flags the finding
     for a second look. Returns the finding as re-scored."""
     check_text(reason, "lý do")
     finding = _finding(ws, agency_id, criterion_id)
     if not reason or not reason.strip():
-        raise UserError("a reason is required for an override")
+        raise UserError("cần ghi lý do điều chỉnh điểm")
     if not reviewer or not reviewer.strip():
-        raise UserError("the reviewer's name is required for an override")
-    if not 0 <= points <= finding["max_points"]:
-        raise UserError(f"{agency_id} {criterion_id}: points must be within "
-                        f"0..{finding['max_points']:g} (got {points:g})")
+        raise UserError("cần tên người thẩm định để điều chỉnh điểm")
+    if not 0 <= points <= finding.max_points:
+        raise UserError(f"{agency_id} {criterion_id}: điểm phải từ 0 đến "
+                        f"{vn_number(finding.max_points)} (nhận được {vn_number(points)})")
     before = _override(ws, agency_id, criterion_id)
     with ws.transaction():
         # An override supersedes an earlier confirmation of the automatic value.
-        ws.db.execute("delete from confirmations where agency_id = ? and criterion_id = ?",
-                      [agency_id, criterion_id])
-        ws.db["overrides"].upsert({
-            "agency_id": agency_id, "criterion_id": criterion_id, "points": float(points),
-            "reason": reason.strip(), "reviewer": reviewer.strip(), "at": utcnow(),
-            "auto_points": finding["auto_points"]}, pk=("agency_id", "criterion_id"))
+        review_state.put_override(ws, agency_id, criterion_id, Override(
+            float(points), reason.strip(), reviewer.strip(), utcnow(), finding.auto_points))
         ws.audit(reviewer.strip(), action, f"{agency_id}/{criterion_id}",
-                 old={"points": finding["points"], "status": finding["status"],
-                      **({"override": before["points"]} if before else {})},
+                 old={"points": finding.points, "status": finding.status,
+                      **({"override": before.points} if before else {})},
                  new={"points": float(points), "status": "reviewed"}, reason=reason.strip())
     rescore(ws, [agency_id])
     return _finding(ws, agency_id, criterion_id)
@@ -65,19 +64,19 @@ ZERO_RULE_NOT_DECLARED = ("Mục V.3.1.b: không khai báo đủ thông tin, s�
                           "(0 điểm)")
 
 
-def zero_rule_case(finding: dict[str, Any]) -> str | None:
+def zero_rule_case(finding: Finding) -> str | None:
     """Which case of V.3.1.b a stored finding may take, if any: a declared figure found
     different from what was observed, or a figure the agency's report does not hold. A finding
     not assessed for another reason (a portal down, posts undated) never takes it."""
-    if "declared_vs_observed" in (loads(finding["flags"], None) or []):
+    if "declared_vs_observed" in finding.flags:
         return ZERO_RULE
-    if finding["status"] == "not_assessed" and NOT_IN_REPORT in (finding["reason"] or ""):
+    if finding.status == "not_assessed" and NOT_IN_REPORT in (finding.reason or ""):
         return ZERO_RULE_NOT_DECLARED
     return None
 
 
 def apply_zero_rule(ws: Workspace, agency_id: str, criterion_id: str, reviewer: str,
-                    note: str | None = None) -> dict[str, Any]:
+                    note: str | None = None) -> Finding:
     """A reviewer confirms one of the cases of Section V.3.1.b, and the criterion gets 0
     points: the agency's declared figure is not what the inspection saw (a finding flagged
     declared-vs-observed), or the agency's report lacks a figure the criterion needs. The
@@ -86,15 +85,14 @@ def apply_zero_rule(ws: Workspace, agency_id: str, criterion_id: str, reviewer: 
     finding = _finding(ws, agency_id, criterion_id)
     case = zero_rule_case(finding)
     if case is None:
-        raise UserError(f"{agency_id} {criterion_id}: no declared figure differs from what was "
-                        "observed beyond the tolerance, and no figure is missing from the "
-                        "agency's report; set the points with an override")
+        raise UserError(f"{agency_id} {criterion_id}: không có số liệu khai báo nào khác thực "
+                        "tế quá mức cho phép, và báo cáo của cơ quan không thiếu số liệu nào; "
+                        "hãy đặt điểm bằng điều chỉnh")
     if case == ZERO_RULE:
-        metrics = loads(finding["metrics"], {})
-        found = "; ".join(f"{d['label']}: {d['message']}" for d in metrics.get("declared", [])
-                          if d.get("message"))
+        found = "; ".join(f"{d['label']}: {d['message']}"
+                          for d in finding.metrics.get("declared", []) if d.get("message"))
     else:
-        found = finding["reason"]
+        found = finding.reason
     note = (note or "").strip()
     reason = f"{case} — {found}" + (f". {note}" if note else "")
     return set_override(ws, agency_id, criterion_id, 0, reason, reviewer,
@@ -102,48 +100,45 @@ def apply_zero_rule(ws: Workspace, agency_id: str, criterion_id: str, reviewer: 
 
 
 def clear_override(ws: Workspace, agency_id: str, criterion_id: str, reason: str,
-                   reviewer: str) -> dict[str, Any]:
+                   reviewer: str) -> Finding:
     """Back to the automatic value; logged like the override itself."""
     check_text(reason, "lý do")
     finding = _finding(ws, agency_id, criterion_id)
     before = _override(ws, agency_id, criterion_id)
     if before is None:
-        raise UserError(f"{agency_id} {criterion_id}: no override to clear")
+        raise UserError(f"{agency_id} {criterion_id}: không có điều chỉnh nào để bỏ")
     if not reason or not reason.strip():
-        raise UserError("a reason is required to clear an override")
+        raise UserError("cần ghi lý do bỏ điều chỉnh")
     with ws.transaction():
-        ws.db.execute("delete from overrides where agency_id = ? and criterion_id = ?",
-                      [agency_id, criterion_id])
+        review_state.drop_override(ws, agency_id, criterion_id)
         ws.audit(reviewer.strip(), "override.clear", f"{agency_id}/{criterion_id}",
-                 old={"points": before["points"], "status": finding["status"]},
-                 new={"points": finding["auto_points"], "status": "auto"}, reason=reason.strip())
+                 old={"points": before.points, "status": finding.status},
+                 new={"points": finding.auto_points, "status": "auto"}, reason=reason.strip())
     rescore(ws, [agency_id])
     return _finding(ws, agency_id, criterion_id)
 
 
 def confirm_finding(ws: Workspace, agency_id: str, criterion_id: str, reviewer: str,
-                    note: str | None = None) -> dict[str, Any]:
+                    note: str | None = None) -> Finding:
     """The reviewer has looked at the evidence and agrees with the automatic value. The
     confirmation holds for that value: if a later crawl moves it, the finding asks for a second
     look. A finding that could not be assessed has no value to confirm (set points instead)."""
     check_text(note, "ghi chú")
     finding = _finding(ws, agency_id, criterion_id)
     if not reviewer or not reviewer.strip():
-        raise UserError("the reviewer's name is required for a confirmation")
-    if finding["status"] == "not_assessed":
-        raise UserError(f"{agency_id} {criterion_id}: could not be assessed, so there is no "
-                        "automatic value to confirm; set the points with an override")
+        raise UserError("cần tên người thẩm định để xác nhận")
+    if finding.status == "not_assessed":
+        raise UserError(f"{agency_id} {criterion_id}: chưa đánh giá được nên không có điểm tự "
+                        "động để xác nhận; hãy đặt điểm bằng điều chỉnh")
     if _override(ws, agency_id, criterion_id) is not None:
-        raise UserError(f"{agency_id} {criterion_id}: an override stands; clear it first to go "
-                        "back to the automatic value")
+        raise UserError(f"{agency_id} {criterion_id}: đang có điều chỉnh; hãy bỏ điều chỉnh "
+                        "trước để trở lại điểm tự động")
     note = (note or "").strip() or None
     with ws.transaction():
-        ws.db["confirmations"].upsert({
-            "agency_id": agency_id, "criterion_id": criterion_id, "reviewer": reviewer.strip(),
-            "at": utcnow(), "auto_points": finding["auto_points"], "note": note},
-            pk=("agency_id", "criterion_id"))
+        review_state.put_confirmation(ws, agency_id, criterion_id, reviewer.strip(),
+                                      finding.auto_points, note)
         ws.audit(reviewer.strip(), "finding.reviewer_confirmed", f"{agency_id}/{criterion_id}",
-                 new={"points": finding["points"], "auto_points": finding["auto_points"]},
+                 new={"points": finding.points, "auto_points": finding.auto_points},
                  reason=note)
     return finding
 
@@ -157,21 +152,19 @@ def confirm_category(ws: Workspace, agency_id: str, category_id: str, reviewer: 
     from ..records.review_state import PENDING, SECOND_LOOK, finding_reviews
 
     if not reviewer or not reviewer.strip():
-        raise UserError("the reviewer's name is required for a confirmation")
-    rows = list(ws.db["findings"].rows_where("agency_id = ? and category_id = ?",
-                                             [agency_id, category_id], order_by="rowid"))
+        raise UserError("cần tên người thẩm định để xác nhận")
+    rows = findings(ws, agency_id, category_id)
     if not rows:
-        ws.agencies([agency_id])
-        raise UserError(f"{agency_id}: no finding in category {category_id!r}")
+        registry.agencies(ws, [agency_id])
+        raise UserError(f"{agency_id}: không có kết quả nào trong hạng mục {category_id!r}")
     reviews = finding_reviews(ws, agency_id)
     done = []
     for row in rows:
-        flags = loads(row["flags"], None) or []
-        if row["status"] != "auto" or "declared_vs_observed" in flags or \
-                reviews[row["criterion_id"]]["status"] not in (PENDING, SECOND_LOOK):
+        if row.status != "auto" or "declared_vs_observed" in row.flags or \
+                reviews[row.criterion_id]["status"] not in (PENDING, SECOND_LOOK):
             continue
-        confirm_finding(ws, agency_id, row["criterion_id"], reviewer, note)
-        done.append(row["criterion_id"])
+        confirm_finding(ws, agency_id, row.criterion_id, reviewer, note)
+        done.append(row.criterion_id)
     return done
 
 
@@ -181,20 +174,17 @@ def respond(ws: Workspace, agency_id: str, criterion_id: str, state: str, commen
     comment. The latest answer stands; every answer is in the audit log."""
     check_text(comment, "ý kiến")
     if state not in (CONFIRMED, DISPUTED):
-        raise UserError(f"an answer is {CONFIRMED} or {DISPUTED}, not {state!r}")
+        raise UserError(f"ý kiến phải là {CONFIRMED} hoặc {DISPUTED}, không phải {state!r}")
     if state == DISPUTED and not (comment or "").strip():
-        raise UserError("a dispute needs a comment saying what is wrong")
+        raise UserError("không đồng ý thì cần ghi rõ điểm nào chưa đúng")
     finding = _finding(ws, agency_id, criterion_id)
-    before = next(ws.db["responses"].rows_where("agency_id = ? and criterion_id = ?",
-                                                [agency_id, criterion_id]), None)
+    before = review_state.answers(ws, agency_id).get(criterion_id)
     with ws.transaction():
-        ws.db["responses"].upsert({
-            "agency_id": agency_id, "criterion_id": criterion_id, "state": state,
-            "comment": (comment or "").strip() or None, "username": username, "at": utcnow()},
-            pk=("agency_id", "criterion_id"))
+        review_state.put_answer(ws, agency_id, criterion_id, state,
+                                (comment or "").strip() or None, username)
         ws.audit(username, f"finding.{state}", f"{agency_id}/{criterion_id}",
-                 old={"answer": before["state"]} if before else None,
-                 new={"answer": state, "points": finding["points"]},
+                 old={"answer": before.state} if before else None,
+                 new={"answer": state, "points": finding.points},
                  reason=(comment or "").strip() or None)
 
 
@@ -202,16 +192,15 @@ def respond_all(ws: Workspace, agency_id: str, username: str) -> list[str]:
     """The agency confirms at once every finding it has not answered yet (Section VII), each
     answer audit-logged on its own; answers already given, disputes included, are left as
     they are. Returns the criteria confirmed."""
-    rows = list(ws.db["findings"].rows_where("agency_id = ?", [agency_id], order_by="rowid"))
+    rows = findings(ws, agency_id)
     if not rows:
-        ws.agencies([agency_id])
-        raise UserError(f"{agency_id}: no finding to answer yet")
-    answered = {r["criterion_id"] for r in ws.db["responses"].rows_where(
-        "agency_id = ?", [agency_id])}
+        registry.agencies(ws, [agency_id])
+        raise UserError(f"{agency_id}: chưa có kết quả nào để trả lời")
+    answered = review_state.answers(ws, agency_id)
     done = []
     for row in rows:
-        if row["criterion_id"] in answered:
+        if row.criterion_id in answered:
             continue
-        respond(ws, agency_id, row["criterion_id"], CONFIRMED, None, username)
-        done.append(row["criterion_id"])
+        respond(ws, agency_id, row.criterion_id, CONFIRMED, None, username)
+        done.append(row.criterion_id)
     return done

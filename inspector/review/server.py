@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..records import registry
 from ..model.errors import UserError
 from .app import ReviewApp
 from .evidence import EvidenceApp, EvidenceSigner
@@ -149,11 +150,11 @@ class ReviewServer:
         found = []
         ws = Workspace(self.root, create=False)
         try:
-            for agency in ws.db["agencies"].rows:
+            for agency in registry.all_agencies(ws):
                 for url in [agency["portal"], *(loads(agency.get("aliases"), None) or [])]:
                     if url and _hostname(url) in ours:
                         found.append(f"{agency['id']}: {url}")
-            for service in ws.db["services"].rows_where("withdrawn_at is null"):
+            for service in registry.services(ws):
                 if service["url"] and _hostname(service["url"]) in ours:
                     found.append(f"{service['agency_id']}: {service['url']}")
         finally:

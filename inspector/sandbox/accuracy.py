@@ -12,7 +12,9 @@ from w3lib.url import canonicalize_url
 
 from ..model.checklist import load_all
 from ..model.periods import Window
-from ..records.workspace import Workspace, loads
+from ..records import observations
+from ..records.findings import Finding, findings
+from ..records.workspace import Workspace
 
 CRAWLED_KINDS = {"posts", "fields", "feature", "features", "records"}
 def crawled_criteria() -> dict[str, object]:
@@ -36,11 +38,9 @@ def measure(truth: dict, ws: Workspace, as_of: date) -> dict[str, object]:
     tally = _Tally(Window.ending(as_of), crawled_criteria(), where, listings)
     for agency in truth["agencies"]:
         aid = agency["id"]
-        crawled = {row["key"]: {**loads(row["value"], {}), "status": row["status"],
-                                "reason": row["reason"]}
-                   for row in ws.db["observations"].rows_where("agency_id = ?", [aid])}
-        found = {row["criterion_id"]: row
-                 for row in ws.db["findings"].rows_where("agency_id = ?", [aid])}
+        crawled = {key: {**obs.value, "status": obs.status, "reason": obs.reason}
+                   for key, obs in observations.of_agency(ws, aid).items()}
+        found = {f.criterion_id: f for f in findings(ws, aid)}
         down = "down" in agency["troubles"]
         for key, expected in agency["observations"].items():
             if key.startswith("posts/") and not down:
@@ -119,7 +119,7 @@ class _Tally:
                           f"post of another agency ({owner[0]})"),
                 "read_from": read_from[0][1] if read_from else None})
 
-    def criterion(self, agency: dict, item: dict, crawled: dict, row: dict | None,
+    def criterion(self, agency: dict, item: dict, crawled: dict, row: Finding | None,
                   down: bool) -> None:
         """A crawled criterion: its section found (for posts), its points equal to the truth."""
         criterion = self.criteria.get(item["id"])
@@ -140,16 +140,16 @@ class _Tally:
                     f"section {aid} {item['id']} {key}: want own={want['section']['own']} "
                     f"{want['section']['names']} got {got.get('section', got.get('reason'))}")
         self.points_total += 1
-        same = row is not None and row["points"] == item["points"] and (
-            (row["status"] == "not_assessed") == (item["status"] == "not_assessed"))
+        same = row is not None and row.points == item["points"] and (
+            (row.status == "not_assessed") == (item["status"] == "not_assessed"))
         self.points_right += same
         self.criteria_results.append({"agency": aid, "criterion": item["id"],
                                       "same": bool(same), "want": item["points"],
-                                      "got": row and row["points"]})
+                                      "got": row and row.points})
         if not same:
             self.details.append(
                 f"points {aid} {item['id']}: want {item['points']} ({item['status']}) "
-                f"got {row and row['points']} ({row and row['status']}: {row and row['reason']})")
+                f"got {row and row.points} ({row and row.status}: {row and row.reason})")
 
     def result(self) -> dict[str, object]:
         return {"posts": (self.posts_right, self.posts_total),

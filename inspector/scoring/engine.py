@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -13,71 +13,9 @@ from ..model.periods import Window
 from .quantities import Context, Unknown
 from .ratings import RatingTables
 from .rules import evaluate_criterion
-
-AUTO, REVIEWED, NOT_ASSESSED = "auto", "reviewed", "not_assessed"
-
-
-@dataclass(frozen=True)
-class Override:
-    """A reviewer's points for a criterion; it stands until a reviewer clears it."""
-
-    points: float
-    reason: str
-    reviewer: str
-    at: str
-    auto_points: float | None = None  # the automatic value the reviewer saw
-
-
-@dataclass
-class Finding:
-    agency_id: str
-    criterion_id: str
-    category_id: str
-    title: str
-    points: float | None
-    max_points: float
-    status: str
-    reason: str | None = None
-    metrics: dict[str, Any] = field(default_factory=dict)
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    auto_points: float | None = None
-    override: dict[str, Any] | None = None
-    flags: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.criterion_id, "category": self.category_id, "title": self.title,
-            "points": self.points, "max_points": self.max_points, "status": self.status,
-            **({"reason": self.reason} if self.reason else {}),
-            "auto_points": self.auto_points, "metrics": self.metrics, "evidence": self.evidence,
-            **({"override": self.override} if self.override else {}),
-            **({"flags": self.flags} if self.flags else {}),
-        }
-
-
-@dataclass
-class CategoryResult:
-    id: str
-    title: str
-    level: str
-    points: float
-    max_points: float
-    complete: bool
-    rating: str | None
-    missing: list[str] = field(default_factory=list)
-    provisional: dict[str, Any] | None = None
-    scale: float = 1.0
-    source: str = "checklist"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "title": self.title, "points": self.points,
-            "max_points": self.max_points, "rating": self.rating, "complete": self.complete,
-            **({"missing": self.missing} if self.missing else {}),
-            **({"provisional": self.provisional} if self.provisional else {}),
-            **({"scale": self.scale} if self.scale != 1.0 else {}),
-            "source": self.source,
-        }
+from ..records.findings import (AUTO, NOT_ASSESSED, REVIEWED, CategoryResult,  # noqa: F401
+                                Finding)
+from ..records.review_state import Override
 
 
 @dataclass

@@ -6,34 +6,30 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ..records import registry
 from ..survey.forms import declarations
+from ..records import observations
+from ..records.findings import last_scored, replace_scores
+from ..records.review_state import overrides
+from ..records.runs import OK, Run, put_run
 from ..records.services import counted_procedures, verdicts
-from ..records.workspace import Workspace, dumps, loads, utcnow
+from ..records.workspace import Workspace, loads, utcnow
 from ..model.checklist import Checklist, load_all
-from .engine import AgencyResult, Override, score_agency
+from .engine import AgencyResult, score_agency
 from .quantities import (ChildSummary, Context, ServiceResult, Unknown, peer_maxima,
                          peer_names, resolve)
 from .ratings import RatingTables
 
 
 def _observations(ws: Workspace, agency_id: str) -> dict[str, dict[str, Any]]:
-    result = {}
-    for row in ws.db["observations"].rows_where("agency_id = ?", [agency_id]):
-        value = loads(row["value"], {})
-        if not isinstance(value, dict):
-            value = {"value": value}
-        value["status"] = row["status"]
-        if row["reason"]:
-            value["reason"] = row["reason"]
-        result[row["key"]] = value
-    return result
+    return {key: obs.for_scoring()
+            for key, obs in observations.of_agency(ws, agency_id).items()}
 
 
 def _services(ws: Workspace, agency_id: str) -> list[ServiceResult]:
     checked = verdicts(ws, agency_id)
     services = []
-    for row in ws.db["services"].rows_where("agency_id = ? and withdrawn_at is null",
-                                            [agency_id], order_by="id"):
+    for row in registry.services(ws, agency_id):
         verdict = checked.get(row["id"])
         procedures = counted_procedures(verdict, loads(row["procedures"], []))
         last = verdict.last_attempt if verdict else None
@@ -57,8 +53,7 @@ def build_context(ws: Workspace, agency: dict[str, Any], province_tthc: int | No
                   declarations=declarations(agency["level"], observations))
     if with_children and agency["level"] == "district":
         children = []
-        for child in ws.db["agencies"].rows_where("parent = ? and level = 'commune'",
-                                                  [agency["id"]], order_by="id"):
+        for child in registry.communes_of(ws, agency["id"]):
             child_ctx = build_context(ws, child, province_tthc, with_children=False)
             children.append(ChildSummary(
                 id=child["id"], has_portal=child["portal"] is not None,
@@ -78,12 +73,6 @@ def _maybe(name: str, ctx: Context):
     except Unknown:
         return None
     return int(value) if float(value).is_integer() else value
-
-
-def _overrides(ws: Workspace, agency_id: str) -> dict[str, Override]:
-    return {row["criterion_id"]: Override(row["points"], row["reason"], row["reviewer"],
-                                          row["at"], row["auto_points"])
-            for row in ws.db["overrides"].rows_where("agency_id = ?", [agency_id])}
 
 
 def _external_categories(observations: dict[str, dict[str, Any]]) -> dict[str, float]:
@@ -111,7 +100,7 @@ def _set_peers(ws: Workspace, checklists: list[Checklist], contexts: list[Contex
             continue
         everyone = [scored.get(a["id"]) or build_context(ws, a, province_tthc,
                                                          with_children=False)
-                    for a in ws.db["agencies"].rows_where("level = ?", [level], order_by="id")]
+                    for a in registry.all_agencies(ws, level)]
         maxima = peer_maxima(names, everyone)
         for ctx in scored.values():
             ctx.peers = dict(maxima)
@@ -122,42 +111,23 @@ def score_workspace(ws: Workspace, as_of: date, agency_ids: list[str] | None = N
                     tables: RatingTables | None = None) -> list[AgencyResult]:
     checklists = checklists if checklists is not None else load_all()
     tables = tables or RatingTables.load()
-    agencies = ws.agencies(agency_ids)
-    province = ws.db["province"].get(1) if ws.db["province"].count else None
+    agencies = registry.agencies(ws, agency_ids)
+    province = registry.province(ws)
     province_tthc = province["tthc_total"] if province else None
     contexts = [build_context(ws, agency, province_tthc) for agency in agencies]
     _set_peers(ws, checklists, contexts, province_tthc)
     results = []
     for agency, ctx in zip(agencies, contexts):
-        results.append(score_agency(checklists, ctx, as_of, tables, _overrides(ws, agency["id"]),
+        results.append(score_agency(checklists, ctx, as_of, tables, overrides(ws, agency["id"]),
                                     _external_categories(ctx.observations)))
     now = utcnow()
     with ws.transaction():
         for result in results:
-            aid = result.agency_id
-            for table in ("findings", "categories", "overall"):
-                ws.db.execute(f"delete from {table} where agency_id = ?", [aid])
-            ws.db["findings"].insert_all([{
-                "agency_id": aid, "criterion_id": f.criterion_id, "category_id": f.category_id,
-                "title": f.title, "points": f.points, "max_points": f.max_points,
-                "status": f.status, "reason": f.reason, "auto_points": f.auto_points,
-                "metrics": dumps(f.metrics), "evidence": dumps(f.evidence),
-                "override": dumps(f.override) if f.override else None,
-                "flags": dumps(f.flags) if f.flags else None,
-                "as_of": as_of.isoformat(), "scored_at": now} for f in result.findings])
-            ws.db["categories"].insert_all([{
-                "agency_id": aid, "category_id": c.id, "title": c.title, "points": c.points,
-                "max_points": c.max_points, "rating": c.rating, "complete": int(c.complete),
-                "missing": dumps(c.missing), "provisional": dumps(c.provisional)
-                if c.provisional else None, "scale": c.scale, "as_of": as_of.isoformat(),
-                "scored_at": now} for c in result.categories])
-            if result.overall is not None:
-                ws.db["overall"].insert({"agency_id": aid, "value": dumps(result.overall),
-                                         "as_of": as_of.isoformat(), "scored_at": now})
-        ws.db["runs"].insert({"id": f"score-{now}-{len(results)}", "command": "score",
-                              "as_of": as_of.isoformat(), "started_at": now,
-                              "finished_at": utcnow(), "status": "ok",
-                              "counts": dumps({"agencies": len(results)})}, replace=True)
+            replace_scores(ws.db, result.agency_id, as_of.isoformat(), now, result.findings,
+                           result.categories, result.overall)
+        put_run(ws.db, Run(id=f"score-{now}-{len(results)}", command="score",
+                           as_of=as_of.isoformat(), started_at=now, finished_at=utcnow(),
+                           status=OK, counts={"agencies": len(results)}))
     return results
 
 
@@ -167,10 +137,9 @@ def rescore(ws: Workspace, agency_ids: list[str], as_of: date | None = None) -> 
     the agencies re-scored."""
     by_date: dict[str, list[str]] = {}
     for aid in sorted(set(agency_ids)):
-        row = ws.db.execute("select max(as_of) from findings where agency_id = ?",
-                            [aid]).fetchone()
-        if row and row[0]:
-            by_date.setdefault(as_of.isoformat() if as_of else row[0], []).append(aid)
+        scored_for = last_scored(ws, aid)
+        if scored_for:
+            by_date.setdefault(as_of.isoformat() if as_of else scored_for, []).append(aid)
     done = []
     for day, aids in sorted(by_date.items()):
         score_workspace(ws, date.fromisoformat(day), aids)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..records.workspace import Workspace, loads
+from ..records import observations, registry
+from ..records.workspace import Workspace
 from .forms import LEVEL_FORMS, Form, form_for_level
 from .workbook import Report, SurveyError, read_workbook
 
@@ -61,7 +62,7 @@ def _check_against_register(ws: Workspace, file: str, reports: list[Report],
     """Each report's agency is in the register at the form's level; a district's workbook
     holds every one of its communes' reports and no other agency's."""
     faults = []
-    agencies = {row["id"]: row for row in ws.db["agencies"].rows}
+    agencies = {row["id"]: row for row in registry.all_agencies(ws)}
     owner = reports[0] if reports else None
     for report in reports:
         agency = agencies.get(report.agency_id)
@@ -97,9 +98,8 @@ def _store(ws: Workspace, reports: list[Report], forms: dict[str, Form]) -> Surv
     with ws.transaction():
         for report in reports:
             form = forms[report.form_id]
-            current = {row["key"]: loads(row["value"], {})
-                       for row in ws.db["observations"].rows_where(
-                           "agency_id = ? and key like 'survey/%'", [report.agency_id])}
+            current = {key: obs.value for key, obs in observations.of_agency(
+                ws, report.agency_id, "survey/").items()}
             for item in form.items:
                 key = f"survey/{item.id}"
                 if item.id in report.answers:
@@ -109,18 +109,18 @@ def _store(ws: Workspace, reports: list[Report], forms: dict[str, Form]) -> Surv
                             current.get(key, {}).get("form") == form.id:
                         summary.answers_unchanged += 1
                         continue
-                    ws.put_observation(report.agency_id, key, value, run_id=RUN_ID)
+                    observations.put(ws, report.agency_id, key, value, run_id=RUN_ID)
                     summary.answers_changed += 1
                 elif key in current and current[key].get("form") == form.id:
                     # answered in an earlier report, empty in this one: the newest report
                     # stands, so the answer is no longer declared
-                    ws.db["observations"].delete((report.agency_id, key))
+                    observations.delete(ws, report.agency_id, key)
                     summary.answers_removed += 1
             for table in form.tables:
                 if table.id in report.tables:
-                    ws.put_observation(report.agency_id, f"survey/table.{table.id}",
-                                       {"rows": report.tables[table.id], "form": form.id,
-                                        "source": {"file": report.file}}, run_id=RUN_ID)
+                    observations.put(ws, report.agency_id, f"survey/table.{table.id}",
+                                     {"rows": report.tables[table.id], "form": form.id,
+                                      "source": {"file": report.file}}, run_id=RUN_ID)
             summary.reports.append(f"{report.agency_id} ({form.id}, "
                                    f"{len(report.answers)} câu trả lời)")
         ws.audit("cli", "survey.import", ", ".join(sorted({r.file for r in reports})),

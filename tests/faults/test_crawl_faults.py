@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from inspector.evidence.store import verify
+from inspector.records.evidence import verify
 from inspector.model.checklist import load_all, topics_of_criteria
 from inspector.records.workspace import Workspace
 from tests.conftest import AS_OF

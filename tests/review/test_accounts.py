@@ -77,7 +77,7 @@ def test_verify_non_string_password_is_false():
 
 @pytest.mark.parametrize("short", ["", "123456789", "ngắn-quá"])
 def test_short_password_refused(short):
-    with pytest.raises(UserError, match="at least 10"):
+    with pytest.raises(UserError, match="ít nhất 10"):
         hash_password(short)
 
 
@@ -105,28 +105,28 @@ def test_create_user_and_audit_without_secrets(ws):
 @pytest.mark.parametrize("username", ["ab", "Duyet", "a b c", "x" * 41, "duyệt", "ab/c",
                                       "abc\n", ""])
 def test_bad_username_refused(ws, username):
-    with pytest.raises(UserError, match="username"):
+    with pytest.raises(UserError, match="tên tài khoản"):
         create_user(ws, username, PASSWORD, REVIEWER)
     assert list_users(ws) == []
 
 
 def test_duplicate_username_refused(ws):
     create_user(ws, "duyet.tt", PASSWORD, REVIEWER)
-    with pytest.raises(UserError, match="already exists"):
+    with pytest.raises(UserError, match="đã có"):
         create_user(ws, "duyet.tt", PASSWORD + "-2", AGENCY, agency_id="so-tttt")
     assert authenticate(ws, "duyet.tt", PASSWORD)["role"] == REVIEWER
 
 
 def test_role_and_agency_rules(ws):
-    with pytest.raises(UserError, match="needs --agency"):
+    with pytest.raises(UserError, match="cần --agency"):
         create_user(ws, "staff", PASSWORD, AGENCY)
     with pytest.raises(UserError, match="'so-khong-co'"):
         create_user(ws, "staff", PASSWORD, AGENCY, agency_id="so-khong-co")
-    with pytest.raises(UserError, match="role 'admin'"):
+    with pytest.raises(UserError, match="vai trò 'admin'"):
         create_user(ws, "staff", PASSWORD, "admin")
-    with pytest.raises(UserError, match="give no agency"):
+    with pytest.raises(UserError, match="không ghi --agency"):
         create_user(ws, "staff", PASSWORD, REVIEWER, agency_id="so-tttt")
-    with pytest.raises(UserError, match="at least 10"):
+    with pytest.raises(UserError, match="ít nhất 10"):
         create_user(ws, "staff", "short", REVIEWER)
     assert list_users(ws) == []
     assert ws.db["audit_log"].count_where("action like 'user.%'") == 0
@@ -166,9 +166,9 @@ def test_set_password_and_disable_are_audited(ws):
         "subject = 'user/duyet.tt'", order_by="id")]
     assert actions == ["user.create", "user.passwd", "user.disable"]
     assert b"M\xe1\xba\xadt-kh\xe1\xba\xa9u-m\xe1\xbb\x9bi" not in db_bytes(ws)
-    with pytest.raises(UserError, match="unknown user"):
+    with pytest.raises(UserError, match="không có tài khoản"):
         set_password(ws, "khong-co", PASSWORD)
-    with pytest.raises(UserError, match="unknown user"):
+    with pytest.raises(UserError, match="không có tài khoản"):
         disable_user(ws, "khong-co")
 
 
@@ -231,9 +231,9 @@ def test_disabled_users_session_refused(ws):
                               "username": "tttt-1", "csrf": "c",
                               "created_at": T0.isoformat(), "expires_at": "2999-01-01T00:00:00+00:00"})
     assert session_user(ws, "restored") is None
-    with pytest.raises(UserError, match="disabled"):
+    with pytest.raises(UserError, match="đã bị khoá"):
         open_session(ws, "tttt-1")
-    with pytest.raises(UserError, match="unknown user"):
+    with pytest.raises(UserError, match="không có tài khoản"):
         open_session(ws, "khong-co")
 
 
@@ -290,13 +290,13 @@ def test_cli_users(tmp_path: Path):
     (["users", "add", "staff", "--role", "agency", "--agency", "so-khong-co",
       "--password-env", "PW"], {"PW": PASSWORD}, "'so-khong-co'"),
     (["users", "add", "staff", "--role", "reviewer", "--password-env", "PW"], {"PW": "ngắn"},
-     "at least 10"),
+     "ít nhất 10"),
     (["users", "add", "staff", "--role", "reviewer", "--password-env", "KHONG_CO"], {},
      "KHONG_CO"),
     (["users", "add", "Bad Name", "--role", "reviewer", "--password-env", "PW"],
-     {"PW": PASSWORD}, "username"),
-    (["users", "disable", "khong-co"], {}, "unknown user"),
-    (["users", "passwd", "khong-co", "--password-env", "PW"], {"PW": PASSWORD}, "unknown user"),
+     {"PW": PASSWORD}, "tên tài khoản"),
+    (["users", "disable", "khong-co"], {}, "không có tài khoản"),
+    (["users", "passwd", "khong-co", "--password-env", "PW"], {"PW": PASSWORD}, "không có tài khoản"),
 ])
 def test_cli_user_error_is_one_line(tmp_path: Path, args, env, message):
     ws_dir = str(tmp_path / "ws")
@@ -316,4 +316,4 @@ def test_cli_bad_user_is_refused_before_the_prompt(tmp_path: Path):
     ws_dir = str(tmp_path / "ws")
     run("registry", "import", "-w", ws_dir, str(DATA / "register.yaml"))
     result = run("users", "add", "x", "-w", ws_dir, "--role", "reviewer", code=1, input="")
-    assert "Mật khẩu" not in result.output and result.output.startswith("Lỗi: username")
+    assert "Mật khẩu" not in result.output and result.output.startswith("Lỗi: tên tài khoản")

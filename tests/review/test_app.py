@@ -11,11 +11,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from werkzeug.test import Client
 
-from inspector.evidence.store import store
+from inspector.records.evidence import store
 from inspector.review import accounts
 from inspector.review.app import LOGIN_COOKIE, SESSION_COOKIE, ReviewApp
 from inspector.review.evidence import EvidenceApp, EvidenceSigner
 from inspector.records.workspace import Workspace
+from inspector.records.observations import put as put_observation
 from tests.cli import invoke
 
 pytestmark = pytest.mark.slow
@@ -37,12 +38,12 @@ def ws_dir(tmp_path: Path) -> Path:
     png = store(ws, b"\x89PNG\r\n\x1a\n" + b"0" * 64, "screenshot", "http://127.0.0.1:8101/tin-tuc")
     posts = [{"url": f"http://127.0.0.1:8101/tin-tuc/{m}", "title": f"Tin tháng {m}",
               "published": f"2026-{m:02d}-15"} for m in range(1, 12)]
-    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", {
+    put_observation(ws, "so-tttt", "posts/tin-tuc-su-kien", {
         "section": {"found": True, "own": True, "how": "register",
                     "urls": ["http://127.0.0.1:8101/tin-tuc"]},
         "posts": posts, "evidence": [png, html]})
     other = store(ws, b"<p>xa</p>", "html", "http://127.0.0.1:8103/")
-    ws.put_observation("xa-kien-an", "posts/tin-tuc-su-kien", {
+    put_observation(ws, "xa-kien-an", "posts/tin-tuc-su-kien", {
         "section": {"found": True, "own": True, "how": "register", "urls": []},
         "posts": [], "evidence": [other]})
     accounts.create_user(ws, "duyet", PASSWORD, accounts.REVIEWER, display_name="Trần Thị Duyệt")
@@ -283,7 +284,7 @@ def test_another_agencys_evidence_path_in_a_post_title_does_not_open_it(client):
     Access now follows the evidence's recorded owner."""
     ws = Workspace(client.application.root)
     theirs = next(ws.db["evidence"].rows_where("url = ?", ["http://127.0.0.1:8103/"]))["path"]
-    ws.put_observation("so-tttt", "posts/thong-bao", {
+    put_observation(ws, "so-tttt", "posts/thong-bao", {
         "section": {"found": True, "own": True, "how": "menu", "urls": []},
         "posts": [{"url": "http://127.0.0.1:8101/tb/1", "title": theirs,
                    "published": "2026-10-01", "evidence": theirs}]})

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from inspector.browser import chromium
-from inspector.evidence.store import store
+from inspector.records.evidence import store
 from inspector.review import accounts
 from inspector.review.server import ReviewServer
 from inspector.records.workspace import Workspace
+from inspector.records.observations import put as put_observation
 from tests.cli import invoke
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -40,7 +41,7 @@ def served(tmp_path_factory):
     shot = store(ws, _png(), "screenshot", "http://127.0.0.1:8101/tin-tuc")
     posts = [{"url": f"http://127.0.0.1:8101/tin-tuc/{m}", "title": f"Tin tháng {m}",
               "published": f"2026-{m:02d}-15"} for m in range(1, 12)]
-    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", {
+    put_observation(ws, "so-tttt", "posts/tin-tuc-su-kien", {
         "section": {"found": True, "own": True, "how": "register",
                     "urls": ["http://127.0.0.1:8101/tin-tuc"]}, "posts": posts,
         "evidence": [shot]})

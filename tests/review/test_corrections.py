@@ -216,7 +216,7 @@ def test_a_section_that_is_not_the_topics_is_left_out(workspace, portal):
             f"{portal}/tin-tuc/"]
         correct_section(ws, AGENCY, "chinh-tri-xa-hoi", f"{portal}/tin-tuc/", "is_not",
                         "duyet", "Tin tức chung không phải thông tin chính trị - xã hội")
-        with pytest.raises(Exception, match="no criterion of its level counts posts"):
+        with pytest.raises(Exception, match="không tiêu chí nào của cấp này đếm tin bài"):
             correct_section(ws, AGENCY, "uu-dai-dau-tu", f"{portal}/tin-tuc/", "is", "duyet",
                             "x")
     finally:

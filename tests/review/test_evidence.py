@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, quote
 import pytest
 from werkzeug.test import Client
 
-from inspector.evidence.store import store
+from inspector.records.evidence import store
 from inspector.review.evidence import EvidenceApp, EvidenceSigner, resolve_evidence
 from inspector.records.workspace import Workspace
 

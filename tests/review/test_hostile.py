@@ -20,11 +20,12 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from inspector.browser import chromium
-from inspector.evidence.store import store
+from inspector.records.evidence import store
 from inspector.review import accounts
 from inspector.review.evidence import EvidenceApp
 from inspector.review.server import ReviewServer
 from inspector.records.workspace import Workspace
+from inspector.records.observations import put as put_observation
 from tests.cli import invoke
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -82,7 +83,7 @@ def served(tmp_path_factory):
                 .replace("{{REVIEW}}", server.url).replace("{{EVIDENCE}}", server.evidence_url)
             paths[name] = store(ws, html.encode("utf-8"), "html",
                                 f"http://127.0.0.1:8101/{name}")
-        ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", {
+        put_observation(ws, "so-tttt", "posts/tin-tuc-su-kien", {
             "section": {"found": True, "own": True, "how": "register",
                         "urls": ["http://127.0.0.1:8101/tin-tuc"]},
             "posts": [], "evidence": list(paths.values())})

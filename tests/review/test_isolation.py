@@ -17,6 +17,7 @@ from inspector.model.errors import UserError
 from inspector.review import accounts
 from inspector.review.server import ReviewServer
 from inspector.records.workspace import Workspace
+from inspector.records.observations import put as put_observation
 from tests.cli import invoke
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -55,7 +56,7 @@ def province(tmp_path_factory):
     posts = [{"url": f"{same.url}/tin/1", "title": "Tin cùng tên máy", "published": "2026-10-02"},
              {"url": f"{other.url}/tin/2", "title": "Tin ở địa chỉ khác",
               "published": "2026-10-03"}]
-    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", {
+    put_observation(ws, "so-tttt", "posts/tin-tuc-su-kien", {
         "section": {"found": True, "own": True, "how": "register", "urls": [other.url]},
         "posts": posts})
     accounts.create_user(ws, "duyet", PASSWORD, accounts.REVIEWER)

@@ -14,6 +14,7 @@ import pytest
 from inspector.model.errors import UserError
 from inspector.review.overrides import confirm_finding, respond, set_override
 from inspector.records.workspace import Workspace
+from inspector.records.observations import put as put_observation
 from tests.cli import invoke
 
 pytestmark = pytest.mark.slow
@@ -38,7 +39,7 @@ def ws_dir(tmp_path: Path) -> Path:
     ws_dir = tmp_path / "ws"
     invoke("registry", "import", "-w", str(ws_dir), str(DATA / "register.yaml"))
     ws = Workspace(ws_dir)
-    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", _news(range(1, 12)))
+    put_observation(ws, "so-tttt", "posts/tin-tuc-su-kien", _news(range(1, 12)))
     ws.close()
     invoke("score", "-w", str(ws_dir), "--as-of", AS_OF)
     return ws_dir
@@ -87,7 +88,7 @@ def test_a_moved_automatic_value_flags_the_override(ws_dir):
     ws = Workspace(ws_dir)
     set_override(ws, "so-tttt", "1B/III/2", 4, "Một tin không thuộc chuyên mục", REVIEWER)
     assert _finding(ws_dir)["flags"] is None
-    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", _news(range(1, 4)))  # a new crawl
+    put_observation(ws, "so-tttt", "posts/tin-tuc-su-kien", _news(range(1, 4)))  # a new crawl
     ws.close()
     invoke("score", "-w", str(ws_dir), "--as-of", AS_OF)
     finding = _finding(ws_dir)
@@ -121,7 +122,7 @@ def test_unknown_agency_or_criterion_is_one_clear_line(ws_dir):
     assert "9Z/1" in out and out.count("\n") == 1
     out = invoke("override", "clear", "so-tttt", "1B/III/2", "-w", str(ws_dir), "--reason", "x",
                  "--by", REVIEWER, code=1)
-    assert "no override" in out
+    assert "không có điều chỉnh nào để bỏ" in out
 
 
 def test_agency_answers_are_kept_and_logged(ws_dir):
@@ -165,7 +166,7 @@ def test_a_reviewer_confirms_the_automatic_value_until_it_moves(ws_dir):
     invoke("score", "-w", str(ws_dir), "--as-of", AS_OF)          # same captures: still confirmed
     assert _exported(ws_dir)[1]["review"]["status"] == "confirmed"
     ws = Workspace(ws_dir)
-    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", _news(range(1, 4)))  # a new crawl
+    put_observation(ws, "so-tttt", "posts/tin-tuc-su-kien", _news(range(1, 4)))  # a new crawl
     ws.close()
     invoke("score", "-w", str(ws_dir), "--as-of", AS_OF)
     agency, news = _exported(ws_dir)
@@ -184,7 +185,7 @@ def test_an_override_supersedes_a_confirmation_and_counts_in_the_audit(ws_dir):
     set_override(ws, "so-tttt", "1B/III/2", 4, "Một tin không thuộc chuyên mục", REVIEWER)
     respond(ws, "so-tttt", "1B/III/2", "disputed", "Tin đó thuộc chuyên mục", "cb-so-tttt")
     assert ws.db["confirmations"].count == 0
-    with pytest.raises(UserError, match="override stands"):
+    with pytest.raises(UserError, match="đang có điều chỉnh"):
         confirm_finding(ws, "so-tttt", "1B/III/2", REVIEWER)
     ws.close()
     agency, news = _exported(ws_dir)

@@ -17,6 +17,7 @@ from inspector.review.evidence import EvidenceSigner
 from inspector.survey.forms import form_for_level
 from inspector.survey.workbook import write_template
 from inspector.records.workspace import Workspace
+from inspector.records.observations import put as put_observation
 from tests.cli import invoke
 
 pytestmark = pytest.mark.slow
@@ -37,7 +38,7 @@ def ws_dir(tmp_path: Path) -> Path:
                    answers=[{"report_year": 2026, "agency_name": "Sở TTTT", "posts_news": 48}])
     invoke("survey", "import", "-w", str(ws_dir), str(report))
     ws = Workspace(ws_dir)
-    ws.put_observation("so-tttt", "posts/tin-tuc-su-kien", {
+    put_observation(ws, "so-tttt", "posts/tin-tuc-su-kien", {
         "section": {"found": True, "own": True, "how": "register",
                     "urls": ["http://127.0.0.1:8101/tin-tuc"]},
         "posts": [{"url": f"http://127.0.0.1:8101/tin-tuc/{m}", "title": f"Tin tháng {m}",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from inspector.records import registry
 from inspector.model.errors import UserError
 from inspector.export.evaluation import evaluation_report
 from inspector.export.publication import published
@@ -36,7 +37,7 @@ GROUP_TABLES = ("Bảng xếp hạng nhóm các cơ quan sở, ngành cấp tỉ
 def _review_everything(ws: Workspace) -> None:
     """What the reviewers and the agencies do in Section VII: every automatic finding
     confirmed (a category at once, a flagged one by itself), every finding answered."""
-    for agency in ws.agencies():
+    for agency in registry.agencies(ws):
         aid = agency["id"]
         for (category,) in ws.db.execute("select distinct category_id from findings "
                                          "where agency_id = ?", [aid]).fetchall():

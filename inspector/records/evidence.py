@@ -1,4 +1,6 @@
-"""Store an evidence file under evidence/ or screenshots/ by its SHA-256 and record it once."""
+"""Evidence files (evidence, evidence_owners): store a file under evidence/ or screenshots/ by
+its SHA-256 and record it once, verify, resolve a stored path, and which agency owns which file.
+The only code touching those tables."""
 
 from __future__ import annotations
 
@@ -6,10 +8,13 @@ import hashlib
 import os
 import stat
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-from ..records.workspace import Workspace, utcnow
+import sqlite_utils
+
+from .workspace import Workspace, utcnow
 
 SUFFIX = {"html": ".html", "screenshot": ".png", "crop": ".png", "trace": ".zip", "video": ".webm",
           "har": ".har"}
@@ -96,3 +101,52 @@ def resolve_evidence(root: Path, relative: str) -> Path | None:
     except OSError:
         return None
     return target
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A recorded evidence file: where it is, what it is, where it was taken from."""
+
+    sha256: str
+    path: str
+    kind: str
+    url: str | None
+    captured_at: str
+    size: int
+
+
+def evidence_file(ws: Workspace, path: str) -> EvidenceFile | None:
+    """The evidence recorded under ``path``, or None."""
+    row = next(ws.db["evidence"].rows_where("path = ?", [path]), None)
+    return EvidenceFile(**row) if row else None
+
+
+def owned_by(ws: Workspace, path: str, agency_id: str | None) -> bool:
+    """Whether the evidence under ``path`` is recorded as the agency's (written with the
+    observation holding its reference; never found by searching text a portal controls)."""
+    return ws.db.execute(
+        "select 1 from evidence e join evidence_owners o on o.sha256 = e.sha256 "
+        "where e.path = ? and o.agency_id = ? limit 1", [path, agency_id]).fetchone() is not None
+
+
+def evidence_refs(value: Any) -> Iterator[tuple[str, str]]:
+    """(path, sha256) of every evidence reference in a stored value: the dicts that
+    ``store`` returns, never a string that merely looks like a path."""
+    if isinstance(value, dict):
+        if isinstance(value.get("path"), str) and isinstance(value.get("sha256"), str):
+            yield value["path"], value["sha256"]
+        for item in value.values():
+            yield from evidence_refs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from evidence_refs(item)
+
+
+def own_evidence(db: sqlite_utils.Database, agency_id: str, value: Any) -> None:
+    """Record the agency as owner of the evidence a stored value refers to."""
+    for path, sha256 in set(evidence_refs(value)):
+        # only a reference to evidence really stored under that path and hash
+        if db.execute("select 1 from evidence where sha256 = ? and path = ?",
+                      [sha256, path]).fetchone():
+            db["evidence_owners"].insert({"sha256": sha256, "agency_id": agency_id},
+                                         pk=("sha256", "agency_id"), ignore=True)
