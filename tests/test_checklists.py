@@ -105,15 +105,15 @@ def _edit(path: Path, change) -> None:
 
 
 @pytest.mark.parametrize("change,fragment", [
-    (lambda d: d["criteria"][0].update(wrong_key=1), "unknown key 'wrong_key'"),
-    (lambda d: d["criteria"][0].pop("max_points"), "missing required key 'max_points'"),
-    (lambda d: d["criteria"][0].update(max_points=11), "the criteria add up to 401"),
-    (lambda d: d["criteria"][7]["rule"]["bands"][0].update(points=12), "12.0 exceeds"),
-    (lambda d: d["criteria"][7]["input"].update(topic="khong-co"), "unknown topic 'khong-co'"),
-    (lambda d: d["criteria"][7]["rule"].update(type="magic"), "unknown rule type 'magic'"),
+    (lambda d: d["criteria"][0].update(wrong_key=1), "khoá 'wrong_key' không được hỗ trợ"),
+    (lambda d: d["criteria"][0].pop("max_points"), "thiếu khoá bắt buộc 'max_points'"),
+    (lambda d: d["criteria"][0].update(max_points=11), "tổng điểm các tiêu chí là 401"),
+    (lambda d: d["criteria"][7]["rule"]["bands"][0].update(points=12), "12.0 vượt quá điểm tối đa"),
+    (lambda d: d["criteria"][7]["input"].update(topic="khong-co"), "không có chủ đề 'khong-co'"),
+    (lambda d: d["criteria"][7]["rule"].update(type="magic"), "không có loại quy tắc 'magic'"),
     (lambda d: d["criteria"][7].update(update_lag="2 weeks"), "is not a span"),
-    (lambda d: d["criteria"][1].update(id="2B/II/I/1"), "duplicate criterion id"),
-    (lambda d: d["groups"][0].update(max_points=40), "items add up to 30, not 40"),
+    (lambda d: d["criteria"][1].update(id="2B/II/I/1"), "mã tiêu chí '2B/II/I/1' bị trùng"),
+    (lambda d: d["groups"][0].update(max_points=40), "nhóm '2B/II/I/34' là 30, không phải 40"),
 ])
 def test_loader_names_the_file_and_the_bad_key(checklist_dir: Path, change, fragment):
     _edit(checklist_dir / "2B-II-I.yaml", change)
@@ -126,7 +126,7 @@ def test_loader_names_the_file_and_the_bad_key(checklist_dir: Path, change, frag
 
 def test_items_total_without_reading_is_refused(checklist_dir: Path):
     _edit(checklist_dir / "1B-III.yaml", lambda d: d.pop("reading"))
-    with pytest.raises(ChecklistError, match="1B-III.yaml: reading: items_total differs"):
+    with pytest.raises(ChecklistError, match="1B-III.yaml: reading: items_total khác max_points"):
         load_all(checklist_dir)
 
 

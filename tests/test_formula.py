@@ -35,14 +35,14 @@ def test_formulas_evaluate_exactly(expression, values, expected):
 
 
 @pytest.mark.parametrize("expression,why", [
-    ("__import__('os').system('id')", "only min, max, floor and clamp"),
+    ("__import__('os').system('id')", "chỉ được gọi các hàm min, max, floor và clamp"),
     ("ratio.real", "Attribute"),
-    ("open", "unknown name"),
-    ("[1, 2][0]", "not allowed"),
-    ("ratio ** 1000000", "not allowed"),
-    ("lambda: 1", "not allowed"),
-    ("'text'", "not allowed"),
-    ("1 +", "does not parse"),
+    ("open", "không có tên 'open'"),
+    ("[1, 2][0]", "không được phép"),
+    ("ratio ** 1000000", "không được phép"),
+    ("lambda: 1", "không được phép"),
+    ("'text'", "không được phép"),
+    ("1 +", "sai cú pháp"),
 ])
 def test_formulas_refuse_anything_but_arithmetic(expression, why):
     with pytest.raises(FormulaError, match=why):

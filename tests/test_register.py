@@ -51,11 +51,11 @@ def test_import_counts_and_is_idempotent(tmp_path: Path):
     workspace = tmp_path / "ws"
     first = run(workspace, "registry", "import", str(DATA / "register.yaml"))
     assert first.exit_code == 0, first.output
-    assert "added 3 agency, 1 province, 2 service" in first.output
+    assert "thêm 3 cơ quan, 1 tỉnh, 2 dịch vụ" in first.output
     before = snapshot(workspace)
     second = run(workspace, "registry", "import", str(DATA / "register.yaml"))
     assert second.exit_code == 0
-    assert "unchanged 3 agency, 1 province, 2 service" in second.output
+    assert "không đổi 3 cơ quan, 1 tỉnh, 2 dịch vụ" in second.output
     assert snapshot(workspace) == before
 
 
@@ -63,7 +63,7 @@ def test_changed_row_updates_that_row_only(ws: Path, tmp_path: Path):
     changed = GOOD_YAML.replace("tthc_total: 250", "tthc_total: 260")
     result = run(ws, "registry", "import", str(write(tmp_path, "r2.yaml", changed)))
     assert result.exit_code == 0, result.output
-    assert "updated 1 agency" in result.output
+    assert "cập nhật 1 cơ quan" in result.output
     conn = sqlite3.connect(ws / "inspector.db")
     assert conn.execute("select tthc_total from agencies where id='huyen-cho-moi'").fetchone() \
         == (260,)
@@ -76,7 +76,7 @@ def test_service_dropped_from_its_agency_is_withdrawn_not_deleted(ws: Path, tmp_
     result = run(ws, "registry", "import",
                  str(write(tmp_path, "r3.yaml", GOOD_YAML[:start] + GOOD_YAML[end:])))
     assert result.exit_code == 0, result.output
-    assert "withdrawn 1 service" in result.output
+    assert "rút 1 dịch vụ" in result.output
     conn = sqlite3.connect(ws / "inspector.db")
     rows = dict(conn.execute("select name, withdrawn_at is not null from services").fetchall())
     assert rows == {"Cấp giấy phép xuất bản bản tin": 0, "Cấp phép hoạt động in": 1}
@@ -85,34 +85,35 @@ def test_service_dropped_from_its_agency_is_withdrawn_not_deleted(ws: Path, tmp_
 # (file name, text, expected message fragments: file, place, field, problem)
 YAML_FAULTS = [
     ("level", GOOD_YAML.replace("level: district", "level: huyen"),
-     ["bad.yaml:line 25", "field 'level'", "unknown level 'huyen'"]),
+     ["bad.yaml:dòng 25", "trường 'level'", "cấp 'huyen' không hợp lệ"]),
     ("duplicate id", GOOD_YAML.replace("id: huyen-cho-moi", "id: so-tttt"),
-     ["bad.yaml:line 25", "field 'id'", "duplicate agency id 'so-tttt'"]),
+     ["bad.yaml:dòng 25", "trường 'id'", "mã cơ quan 'so-tttt' bị trùng"]),
     ("malformed portal", GOOD_YAML.replace("portal: http://127.0.0.1:8102/", "portal: htp:/x"),
-     ["bad.yaml:line 25", "field 'portal'", "not a valid http(s) URL"]),
+     ["bad.yaml:dòng 25", "trường 'portal'", "không phải URL http(s) hợp lệ"]),
     ("malformed service url", GOOD_YAML.replace("url: http://127.0.0.1:8201/thu-tuc/1.004194",
                                                 "url: 127.0.0.1/thu-tuc"),
-     ["bad.yaml:line 12", "field 'url'", "not a valid http(s) URL"]),
+     ["bad.yaml:dòng 12", "trường 'url'", "không phải URL http(s) hợp lệ"]),
     ("unknown parent", GOOD_YAML.replace("parent: huyen-cho-moi", "parent: huyen-khong-co"),
-     ["bad.yaml:line 30", "field 'parent'", "unknown parent agency 'huyen-khong-co'"]),
+     ["bad.yaml:dòng 30", "trường 'parent'",
+      "cơ quan cấp trên 'huyen-khong-co' không có trong danh mục"]),
     ("commune without parent", GOOD_YAML.replace("    parent: huyen-cho-moi\n", ""),
-     ["bad.yaml:line 30", "field 'parent'", "a commune needs its district"]),
+     ["bad.yaml:dòng 30", "trường 'parent'", "xã phải có huyện quản lý"]),
     ("negative count", GOOD_YAML.replace("tthc_total: 110", "tthc_total: -5"),
-     ["bad.yaml:line 30", "field 'tthc_total'", "-5 is negative"]),
+     ["bad.yaml:dòng 30", "trường 'tthc_total'", "-5 là số âm"]),
     ("non-numeric count", GOOD_YAML.replace("online_dossiers: 120", "online_dossiers: nhiều"),
-     ["bad.yaml:line 12", "field 'online_dossiers'", "'nhiều' is not a whole number"]),
+     ["bad.yaml:dòng 12", "trường 'online_dossiers'", "'nhiều' không phải số nguyên"]),
     ("online above total", GOOD_YAML.replace("online_dossiers: 40", "online_dossiers: 70"),
-     ["bad.yaml:line 19", "field 'online_dossiers'", "70 exceeds total_dossiers (50)"]),
+     ["bad.yaml:dòng 19", "trường 'online_dossiers'", "70 lớn hơn total_dossiers (50)"]),
     ("service level", GOOD_YAML.replace("level: 4", "level: 5"),
-     ["bad.yaml:line 19", "field 'level'", "unknown service level '5'"]),
+     ["bad.yaml:dòng 19", "trường 'level'", "mức độ dịch vụ '5' không hợp lệ"]),
     ("unknown field", GOOD_YAML.replace("tthc_total: 250", "tthc_total: 250\n    fax: 1"),
-     ["bad.yaml:line 25", "field 'fax'", "unknown field"]),
+     ["bad.yaml:dòng 25", "trường 'fax'", "không hỗ trợ trường này"]),
     ("survey not a number", GOOD_YAML.replace("tthc_total: 250", "tthc_total: 250\n    survey: {services_level12: nhiều}"),
-     ["bad.yaml:line 25", "field 'survey.services_level12'", "'nhiều' is not a number"]),
+     ["bad.yaml:dòng 25", "trường 'survey.services_level12'", "'nhiều' không phải số"]),
     ("survey bad name", GOOD_YAML.replace("tthc_total: 250", "tthc_total: 250\n    survey: {Dịch vụ: 3}"),
-     ["bad.yaml:line 25", "field 'survey.Dịch vụ'", "not a survey figure name"]),
+     ["bad.yaml:dòng 25", "trường 'survey.Dịch vụ'", "không phải tên số liệu báo cáo"]),
     ("yaml syntax", GOOD_YAML.replace("name: UBND huyện Chợ Mới", "name: [UBND huyện"),
-     ["bad.yaml:line 27", "YAML does not parse"]),
+     ["bad.yaml:dòng 27", "sai cú pháp YAML"]),
 ]
 
 
@@ -135,7 +136,7 @@ def test_yaml_syntax_error_line_is_the_broken_line(ws: Path, tmp_path: Path):
     bad = write(tmp_path, "bad.yaml", "agencies:\n  - id: a\n    name: [x\n    level: province\n")
     result = run(ws, "registry", "import", str(bad))
     assert result.exit_code == 1
-    assert "YAML does not parse" in result.output and "bad.yaml:line" in result.output
+    assert "sai cú pháp YAML" in result.output and "bad.yaml:dòng" in result.output
 
 
 def test_a_good_file_with_a_bad_one_imports_nothing(tmp_path: Path):
@@ -144,7 +145,7 @@ def test_a_good_file_with_a_bad_one_imports_nothing(tmp_path: Path):
                                           "so-tttt,Dịch vụ B,3,not a url\n")
     result = run(workspace, "registry", "import", str(DATA / "register.yaml"), str(bad))
     assert result.exit_code == 1
-    assert "services.csv, line 3: field 'url'" in result.output
+    assert "services.csv, dòng 3: trường 'url'" in result.output
     assert all(rows == [] for rows in snapshot(workspace).values())
 
 
@@ -158,15 +159,21 @@ def test_csv_import_and_its_faults(tmp_path: Path):
     workspace = tmp_path / "ws"
     good = write(tmp_path, "agencies.csv", CSV_AGENCIES)
     assert run(workspace, "registry", "import", str(good)).exit_code == 0
+    conn = sqlite3.connect(workspace / "inspector.db")
+    try:   # each row records the file it came from, not the list of the file's rows
+        assert {r[0] for r in conn.execute("select source from agencies")} == {str(good)}
+    finally:
+        conn.close()
     before = snapshot(workspace)
     cases = [
         (CSV_AGENCIES.replace(",tthc_total", ",so_tthc").replace("id,name,level,parent,portal",
                                                                   "id,name,cap,parent,portal"),
-         "missing required column 'level'"),
-        (CSV_AGENCIES.replace("district", "quận"), "line 3: field 'level': unknown level 'quận'"),
-        (CSV_AGENCIES.replace(",150", ",một trăm"), "line 2: field 'tthc_total'"),
+         "thiếu cột bắt buộc 'level'"),
+        (CSV_AGENCIES.replace("district", "quận"),
+         "dòng 3: trường 'level': cấp 'quận' không hợp lệ"),
+        (CSV_AGENCIES.replace(",150", ",một trăm"), "dòng 2: trường 'tthc_total'"),
         (CSV_AGENCIES + "so-yte,Sở Y tế,province,,https://soyte.angiang.gov.vn/,150\n",
-         "line 5: field 'id': duplicate agency id 'so-yte'"),
+         "dòng 5: trường 'id': mã cơ quan 'so-yte' bị trùng"),
     ]
     for text, fragment in cases:
         result = run(workspace, "registry", "import", str(write(tmp_path, "a2.csv", text)))
@@ -181,12 +188,13 @@ def test_wrongly_encoded_and_unreadable_files(ws: Path, tmp_path: Path):
     latin = tmp_path / "cp1258.csv"  # "Sở Y tế" saved by an old Windows tool
     latin.write_bytes(b"id,name,level,portal\nso-yte,S\xd5 Y t\xea\xec,province,http://a.vn/\n")
     result = run(ws, "registry", "import", str(latin))
-    assert result.exit_code == 1 and "cp1258.csv:line 2: not UTF-8 text" in result.output
+    assert result.exit_code == 1 and "cp1258.csv:dòng 2: không phải văn bản UTF-8" in result.output
     missing = run(ws, "registry", "import", str(tmp_path / "khong-co.yaml"))
-    assert missing.exit_code == 1 and "khong-co.yaml: no such file" in missing.output
+    assert missing.exit_code == 1 and "khong-co.yaml: không có tệp này" in missing.output
     garbage = write(tmp_path, "broken.xlsx", "this is not a workbook")
     result = run(ws, "registry", "import", str(garbage))
-    assert result.exit_code == 1 and "broken.xlsx: not a readable XLSX workbook" in result.output
+    assert result.exit_code == 1
+    assert "broken.xlsx: không đọc được bảng tính XLSX này" in result.output
     assert snapshot(ws) == before
 
 
@@ -208,7 +216,7 @@ def test_xlsx_register_with_sheets(tmp_path: Path):
     workspace = tmp_path / "ws"
     result = run(workspace, "registry", "import", str(path))
     assert result.exit_code == 1
-    assert "register.xlsx: sheet 'services', row 3: field 'online_dossiers': -1 is negative" \
+    assert "register.xlsx: trang tính 'services', dòng 3: trường 'online_dossiers': -1 là số âm" \
         in result.output
     services.delete_rows(3)
     book.save(path)
@@ -225,13 +233,13 @@ def test_catalog_import(tmp_path: Path):
                                        "1.004194,Cấp giấy phép xuất bản bản tin,Xuất bản,3,so-tttt\n"
                                        "1.003652,Cấp phép hoạt động in,Xuất bản,4,so-tttt\n")
     result = run(workspace, "catalog", "import", str(good))
-    assert result.exit_code == 0 and "added 2 procedure" in result.output
-    assert run(workspace, "catalog", "import", str(good)).output.count("unchanged 2 procedure")
+    assert result.exit_code == 0 and "thêm 2 thủ tục" in result.output
+    assert run(workspace, "catalog", "import", str(good)).output.count("không đổi 2 thủ tục")
     before = snapshot(workspace)
     bad = write(tmp_path, "tthc2.csv", "code,name\nABC,Thủ tục lạ\n")
     result = run(workspace, "catalog", "import", str(bad))
     assert result.exit_code == 1
-    assert "tthc2.csv, line 2: field 'code': 'ABC' is not a procedure code" in result.output
+    assert "tthc2.csv, dòng 2: trường 'code': 'ABC' không phải mã thủ tục" in result.output
     assert snapshot(workspace) == before
 
 
@@ -250,14 +258,14 @@ def test_survey_figures_become_observations_the_score_reads(tmp_path: Path):
     path = write(tmp_path, "r.yaml", text)
     first = run(workspace, "registry", "import", str(path))
     assert first.exit_code == 0, first.output
-    assert "added" in first.output and "survey figure" in first.output
+    assert "thêm" in first.output and "số liệu khảo sát" in first.output
     conn = sqlite3.connect(workspace / "inspector.db")
     rows = conn.execute("select agency_id, key, value from observations").fetchall()
     conn.close()
     assert rows == [("huyen-cho-moi", "survey/services_level12",
                      '{"source": "%s", "value": 250}' % path)]
     again = run(workspace, "registry", "import", str(path))
-    assert "survey figure" not in again.output  # unchanged figures are not rewritten
+    assert "số liệu khảo sát" not in again.output  # unchanged figures are not rewritten
     scored = CliRunner().invoke(cli, ["score", "--workspace", str(workspace), "--as-of", "2026-11-26"])
     assert scored.exit_code == 0, scored.output
     conn = sqlite3.connect(workspace / "inspector.db")

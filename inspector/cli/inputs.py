@@ -79,14 +79,15 @@ def survey_template(ws, level, agency_id, output):
 
     forms = load_forms()
     if agency_id is None and level is None:
-        raise UserError("give --level or --agency")
+        raise UserError("hãy cho --level hoặc --agency")
     entries = []
     if agency_id is not None:
         agency = stored_register.agency(ws, agency_id)
         if agency is None:
-            raise UserError(f"unknown agency {agency_id!r} (inspector registry import)")
+            raise UserError(f"không có cơ quan {agency_id!r} trong danh mục (inspector registry "
+                            "import)")
         if level is not None and level != agency["level"]:
-            raise UserError(f"{agency_id} is a {agency['level']}, not a {level}")
+            raise UserError(f"{agency_id} thuộc cấp {agency['level']}, không phải cấp {level}")
         level = agency["level"]
         entries.append(("", forms[LEVEL_FORMS[level]], agency_id, agency["name"]))
         if level == "district":
@@ -96,7 +97,7 @@ def survey_template(ws, level, agency_id, output):
     else:
         entries.append(("", forms[LEVEL_FORMS[level]], "", ""))
     if output.suffix.lower() != ".xlsx":
-        raise UserError(f"{output}: the form is written as .xlsx")
+        raise UserError(f"{output}: mẫu báo cáo được ghi dạng .xlsx")
     # the register's name in the form's "Tên cơ quan", the rest for the agency to answer
     write_template(entries, output, answers=[{"agency_name": name} if name else {}
                                              for _, _, _, name in entries])

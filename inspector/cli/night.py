@@ -50,9 +50,9 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots, incremental, redis_ur
 
     day = parse_as_of(as_of)
     if bool(redis_url) != bool(queue):
-        raise UserError("--redis and --queue go together")
+        raise UserError("--redis và --queue phải dùng cùng nhau")
     if redis_url and agencies:
-        raise UserError("with --redis the agencies come from the queue: drop --agency")
+        raise UserError("với --redis, cơ quan lấy từ hàng đợi: bỏ --agency")
     report = run_job(CrawlJob(ws.root, day, tuple(agencies), CrawlOptions(
         screenshots=screenshots, incremental=incremental, delay=delay, budget=budget),
         nightly_run=nightly_run,

@@ -25,7 +25,7 @@ def serve_review(root: Path, host: str, port: int, evidence_port, ready_line,
     try:
         server.start()
     except OSError as exc:
-        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        raise UserError(f"không nghe được trên {host}:{port}: {exc.strerror}") from None
     shared = server.shared_host_names()
     if shared:
         click.echo(f"Cảnh báo: {len(shared)} địa chỉ trong sổ đăng ký cùng tên máy với trang "
@@ -175,7 +175,7 @@ def review(ws, host, port, evidence_port, public_url, evidence_url):
     from ..review.accounts import list_users
 
     if not list_users(ws):
-        raise UserError("no account yet: create one with 'inspector users add NAME --role "
+        raise UserError("chưa có tài khoản nào: hãy tạo bằng 'inspector users add NAME --role "
                         "reviewer'")
     serve_review(ws.root, host, port, evidence_port,
                   lambda server: f"Trang đánh giá: {server.url}/ (bằng chứng: "
@@ -194,7 +194,7 @@ def _password_from(env_var: str | None) -> str:
     if env_var:
         value = os.environ.get(env_var)
         if not value:
-            raise UserError(f"environment variable {env_var} is not set or empty")
+            raise UserError(f"biến môi trường {env_var} chưa đặt hoặc để trống")
         return value
     return click.prompt("Mật khẩu (ít nhất 10 ký tự)", hide_input=True,
                         confirmation_prompt="Nhập lại mật khẩu")

@@ -173,7 +173,7 @@ def sandbox_serve(seed, count, as_of, out_dir, base_port, background, sandbox_ho
         province = generate_province(seed, count or DEFAULT_AGENCIES, parse_as_of(as_of))
         running = Sandbox(province, out_dir, base_port=base_port, host=sandbox_host).start()
     except (OSError, ValueError) as exc:
-        click.echo(f"Lỗi: cannot start the sandbox: {exc}", err=True)
+        click.echo(f"Lỗi: không khởi động được sandbox: {exc}", err=True)
         sys.exit(1)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -221,7 +221,7 @@ def _serve_in_background(seed, count, as_of, out_dir: Path, base_port: int,
         time.sleep(0.2)
     if not line:
         child.terminate()
-        click.echo(f"Lỗi: the sandbox did not start (see {log_path})", err=True)
+        click.echo(f"Lỗi: sandbox không khởi động được (xem {log_path})", err=True)
         sys.exit(1)
     (out_dir / "sandbox.pid").write_text(str(child.pid), encoding="utf-8")
     click.echo(line.rstrip() + f" — tiến trình {child.pid}; dừng: inspector sandbox stop --out {out_dir}")
@@ -244,7 +244,8 @@ def sandbox_stop(out_dir):
     try:
         pid = int(pid_file.read_text(encoding="utf-8").strip())
     except (OSError, ValueError):
-        click.echo(f"Lỗi: {pid_file}: no sandbox started with --background here", err=True)
+        click.echo(f"Lỗi: {pid_file}: không có sandbox nào được khởi động bằng --background ở "
+                   "đây", err=True)
         sys.exit(1)
     try:
         os.kill(pid, signal.SIGTERM)

@@ -57,7 +57,7 @@ def export(ws, fmt, output, agencies):
     document = results_document(ws, list(agencies) or None)
     if fmt == "xlsx":
         if output is None:
-            raise UserError("--format xlsx needs -o FILE")
+            raise UserError("--format xlsx cần -o FILE")
         write_xlsx(document, output)
     else:
         text = to_json(document) if fmt == "json" else to_csv(document)
@@ -211,25 +211,26 @@ def history(ws, agency_id, before, after, published_year):
         _published_history(ws, published_year, agency_id)
         return
     if agency_id is None:
-        raise UserError("name an agency (inspector history AGENCY_ID) or a published year "
-                        "(--year YYYY)")
+        raise UserError("hãy nêu một cơ quan (inspector history AGENCY_ID) hoặc một năm đã "
+                        "công bố (--year YYYY)")
     registry.agencies(ws, [agency_id])
     runs_found = runs_of(ws, agency_id)
     if not runs_found:
-        raise UserError(f"{agency_id}: no nightly run has scored it yet")
+        raise UserError(f"{agency_id}: chưa có lượt chạy đêm nào chấm điểm cơ quan này")
 
     def pick(value, default_index):
         if value is None:
             if len(runs_found) <= default_index:
-                raise UserError(f"{agency_id}: only one nightly run so far; nothing to compare")
+                raise UserError(f"{agency_id}: mới có một lượt chạy đêm; chưa có gì để so sánh")
             return runs_found[default_index].id
         if value.isdigit() and len(value) == 4:
             of_year = [r for r in runs_found if (r.as_of or "").startswith(value)]
             if not of_year:
-                raise UserError(f"{agency_id}: no nightly run with an as-of date in {value}")
+                raise UserError(f"{agency_id}: không có lượt chạy đêm nào có ngày đánh giá trong "
+                                f"năm {value}")
             return of_year[0].id
         if value not in {r.id for r in runs_found}:
-            raise UserError(f"unknown run {value!r} for {agency_id} (see 'inspector runs')")
+            raise UserError(f"không có lượt chạy {value!r} của {agency_id} (xem 'inspector runs')")
         return value
     new, old = pick(after, 0), pick(before, 1)
     changes = compare_runs(ws, agency_id, old, new)

@@ -40,7 +40,7 @@ def push_agencies(redis_url: str, key: str, agency_ids: list[str]) -> None:
                 pipe.rpush(key, *agency_ids)
             pipe.execute()
     except (redis.RedisError, ValueError) as exc:
-        raise UserError(f"cannot use the Redis queue at {redis_url}: {exc}") from None
+        raise UserError(f"không dùng được hàng đợi Redis ở {redis_url}: {exc}") from None
 
 
 class QueuedPortalSpider(RedisMixin, PortalSpider):

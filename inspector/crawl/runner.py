@@ -146,7 +146,7 @@ def _run_spider(ws: Workspace, as_of: date, entries: list[dict[str, Any]],
     process.start()
     if broken:
         failure = broken[0]
-        raise CrawlError(f"the crawl could not start: {type(failure.value).__name__}: "
+        raise CrawlError(f"không khởi động được lượt thu thập: {type(failure.value).__name__}: "
                          f"{failure.value}")
     return states, crawler.stats.get_stats() if crawler.stats else {}
 

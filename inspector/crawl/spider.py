@@ -8,7 +8,6 @@ import re
 import sys
 from datetime import date, timedelta
 from typing import Any, Iterator
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals

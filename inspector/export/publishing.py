@@ -84,17 +84,17 @@ def publish(ws: Workspace, year: int, actor: str, *, force_reason: str | None = 
     Refuses while anything waits unless ``force_reason`` says why; a year is published once.
     Nothing is stored unless every file was written."""
     if not actor or not actor.strip():
-        raise UserError("the publisher's name is required (--by)")
+        raise UserError("cần tên người công bố (--by)")
     if force_reason is not None and not force_reason.strip():
-        raise UserError("--force needs a reason")
+        raise UserError("--force cần ghi lý do")
     already = next(iter(publication_list(ws, year)), None)
     if already is not None:
         raise UserError(f"năm {year} đã công bố ngày {vn_date(already.published_at)} bởi "
                         f"{already.published_by}; năm đã công bố không thay đổi")
     document = results_document(ws)
     if not document["as_of"].startswith(str(year)):
-        raise UserError(f"the stored scores are as of {document['as_of']}, not in {year}: run "
-                        f"'inspector score --as-of {year}-MM-DD' first")
+        raise UserError(f"kết quả đã lưu được chấm cho ngày {document['as_of']}, không thuộc "
+                        f"năm {year}: hãy chạy 'inspector score --as-of {year}-MM-DD' trước")
     waiting = blockers(ws, document)
     if waiting and force_reason is None:
         raise PublishRefused(year, waiting)

@@ -107,8 +107,8 @@ class ServiceChecker:
 
     def plan(self, agencies: list[dict[str, Any]], save: bool = True) -> list[_Job]:
         if not len(self.catalogue):
-            raise UserError("the approved TTHC catalogue is empty: import it first "
-                            "('inspector catalog import FILE' or a register with catalog:)")
+            raise UserError("danh mục TTHC được phê duyệt đang trống: hãy nhập trước "
+                            "('inspector catalog import FILE' hoặc sổ đăng ký có mục catalog:)")
         jobs = []
         now = self.now()
         for agency in agencies:
@@ -175,8 +175,8 @@ class ServiceChecker:
             return
         if any(job.plan.check == rules.JOURNEY for job in jobs):
             if self.citizen is None:
-                raise UserError("no test citizen: pass --citizen FILE or set INSPECTOR_CITIZEN "
-                                "(format: docs/playbooks.md)")
+                raise UserError("chưa có công dân thử nghiệm: dùng --citizen FILE hoặc đặt "
+                                "INSPECTOR_CITIZEN (định dạng: docs/playbooks.md)")
             if self.citizen.mailbox:
                 self.mailbox = open_mailbox(self.citizen.mailbox, self.citizen.mailbox_password)
         self.settings.journey.video = self.settings.journey.video and video_ready()

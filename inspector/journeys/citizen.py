@@ -88,8 +88,8 @@ def _secret(doc: dict[str, Any], path: Path, prefix: str, workspace: Path | None
     if doc.get(env_key):
         value = os.environ.get(str(doc[env_key]))
         if not value:
-            raise CitizenError(f"{path}: {env_key}: the environment variable "
-                               f"{doc[env_key]} is not set")
+            raise CitizenError(f"{path}: {env_key}: biến môi trường {doc[env_key]} chưa đặt "
+                               "hoặc để trống")
         return value
     if doc.get(file_key):
         secret_path = Path(str(doc[file_key])).expanduser()
@@ -99,14 +99,14 @@ def _secret(doc: dict[str, Any], path: Path, prefix: str, workspace: Path | None
         try:
             value = secret_path.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise CitizenError(f"{path}: {file_key}: cannot read {secret_path}: "
+            raise CitizenError(f"{path}: {file_key}: không đọc được {secret_path}: "
                                f"{exc.strerror}") from None
         if not value:
-            raise CitizenError(f"{path}: {file_key}: {secret_path} is empty")
+            raise CitizenError(f"{path}: {file_key}: tệp {secret_path} trống")
         return value
     if required:
-        raise CitizenError(f"{path}: {env_key} or {file_key} is required (the password is never "
-                           "written in the citizen file)")
+        raise CitizenError(f"{path}: {env_key} hoặc {file_key} là bắt buộc (không bao giờ ghi mật "
+                           "khẩu trong tệp công dân thử nghiệm)")
     return None
 
 
@@ -115,43 +115,49 @@ def _outside(path: Path, workspace: Path | None, where: str) -> None:
         return
     resolved, root = path.resolve(), workspace.resolve()
     if resolved == root or root in resolved.parents:
-        raise CitizenError(f"{where}: {path} is inside the workspace; keep credentials outside it")
+        raise CitizenError(f"{where}: {path} nằm trong thư mục làm việc (workspace); hãy để "
+                           "thông tin đăng nhập ở ngoài thư mục này")
 
 
 def load_citizen(path: Path, workspace: Path | None = None) -> Citizen:
     """Read the citizen file (docs/playbooks.md); every fault is one line naming the field."""
     path = Path(path).expanduser()
-    _outside(path, workspace, "citizen file")
+    _outside(path, workspace, "tệp công dân thử nghiệm")
     try:
         # Every value a string: an unquoted 0345670123 must not become an (octal) number.
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     except OSError as exc:
-        raise CitizenError(f"{path}: cannot read the citizen file: {exc.strerror}") from None
+        raise CitizenError(f"{path}: không đọc được tệp công dân thử nghiệm: {exc.strerror}") \
+            from None
     except yaml.YAMLError:
-        raise CitizenError(f"{path}: not valid YAML") from None
+        raise CitizenError(f"{path}: không phải YAML hợp lệ") from None
     if not isinstance(doc, dict):
-        raise CitizenError(f"{path}: a mapping of name, id_number, phone, email, address…")
+        raise CitizenError(f"{path}: phải là một mapping gồm name, id_number, phone, email, "
+                           "address…")
     if "password" in doc:
-        raise CitizenError(f"{path}: field 'password': never write the password here; use "
-                           "password_env or password_file")
+        raise CitizenError(f"{path}: trường 'password': không bao giờ ghi mật khẩu ở đây; hãy "
+                           "dùng password_env hoặc password_file")
     unknown = set(doc) - CITIZEN_KEYS
     if unknown:
-        raise CitizenError(f"{path}: unknown field(s) {', '.join(sorted(unknown))}")
+        raise CitizenError(f"{path}: trường không được hỗ trợ: {', '.join(sorted(unknown))}")
     values = {}
     for key in ("name", "id_number", "phone", "email", "address"):
         value = doc.get(key)
         if value is None or not str(value).strip():
-            raise CitizenError(f"{path}: field '{key}' is required")
+            raise CitizenError(f"{path}: trường '{key}' là bắt buộc")
         values[key] = str(value).strip()
     if not re.fullmatch(r"\d{12}", values["id_number"]):
-        raise CitizenError(f"{path}: field 'id_number': 12 digits (số CCCD / định danh)")
+        raise CitizenError(f"{path}: trường 'id_number': phải gồm 12 chữ số (số CCCD / định "
+                           "danh)")
     if not re.fullmatch(r"0\d{9,10}", values["phone"]):
-        raise CitizenError(f"{path}: field 'phone': a Vietnamese phone number like 0900000000")
+        raise CitizenError(f"{path}: trường 'phone': phải là số điện thoại Việt Nam, ví dụ "
+                           "0900000000")
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
-        raise CitizenError(f"{path}: field 'email': not an e-mail address")
+        raise CitizenError(f"{path}: trường 'email': không phải địa chỉ e-mail")
     mailbox = doc.get("mailbox")
     if mailbox is not None and not re.match(r"^(maildir:|imaps?://)", str(mailbox)):
-        raise CitizenError(f"{path}: field 'mailbox': maildir:/path or imaps://user@host/INBOX")
+        raise CitizenError(f"{path}: trường 'mailbox': phải có dạng maildir:/path hoặc "
+                           "imaps://user@host/INBOX")
     password = _secret(doc, path, "password", workspace, required=True)
     mailbox_password = _secret(doc, path, "mailbox_password", workspace, required=False)
     return Citizen(**values, mailbox=str(mailbox) if mailbox else None, source=path,
@@ -162,8 +168,8 @@ def citizen_from_environment(option: Path | None, workspace: Path | None) -> Cit
     path = option or (Path(os.environ["INSPECTOR_CITIZEN"]) if os.environ.get("INSPECTOR_CITIZEN")
                       else None)
     if path is None:
-        raise CitizenError("no test citizen: pass --citizen FILE or set INSPECTOR_CITIZEN "
-                           "(format: docs/playbooks.md)")
+        raise CitizenError("chưa có công dân thử nghiệm: dùng --citizen FILE hoặc đặt "
+                           "INSPECTOR_CITIZEN (định dạng: docs/playbooks.md)")
     return load_citizen(path, workspace)
 
 

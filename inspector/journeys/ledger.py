@@ -125,17 +125,17 @@ def reopen_service(ws: Workspace, service_id: str, reviewer: str, reason: str,
     """Hậu kiểm: a reviewer reopens a recognised service after feedback; the next
     check-services checks it again, and a failure confirmed by its re-check revokes it."""
     if not reason.strip():
-        raise UserError("a reason is required to reopen a service (the feedback received)")
+        raise UserError("cần ghi lý do mở lại dịch vụ (phản ánh đã nhận)")
     row = next(ws.db["service_checks"].rows_where("service_id = ?", [service_id]), None)
     if row is None:
-        raise UserError(f"service {service_id!r} has not been checked yet "
-                        "(see 'inspector check-services')")
+        raise UserError(f"dịch vụ {service_id!r} chưa được kiểm tra lần nào "
+                        "(xem 'inspector check-services')")
     at = now or datetime.now(timezone.utc).replace(microsecond=0)
     try:
         state = rules.reopen(_state(row), at)
     except ValueError:
-        raise UserError(f"service {service_id!r} is {row['status']}, not recognised: only a "
-                        "recognised service can be reopened") from None
+        raise UserError(f"dịch vụ {service_id!r} đang ở trạng thái {row['status']}, chưa được "
+                        "công nhận: chỉ mở lại được dịch vụ đã công nhận") from None
     agency_id = row["agency_id"]
     with ws.transaction():
         ws.db["service_checks"].update(service_id, {

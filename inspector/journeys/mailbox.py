@@ -52,7 +52,7 @@ class Maildir:
     def __init__(self, path: Path):
         self.path = Path(path)
         if not (self.path / "new").is_dir():
-            raise CitizenError(f"mailbox {self.path}: not a Maildir (no new/ folder)")
+            raise CitizenError(f"hộp thư {self.path}: không phải Maildir (không có thư mục new/)")
         self._seen: dict[str, Message] = {}
 
     def messages(self) -> list[Message]:
@@ -97,10 +97,10 @@ class Imap:
     def __init__(self, url: str, password: str | None):
         parts = urlsplit(url)
         if not parts.hostname or not parts.username:
-            raise CitizenError(f"mailbox {url}: imaps://user@host/FOLDER")
+            raise CitizenError(f"hộp thư {url}: phải có dạng imaps://user@host/FOLDER")
         if not password:
-            raise CitizenError("mailbox: an IMAP mailbox needs mailbox_password_env or "
-                               "mailbox_password_file in the citizen file")
+            raise CitizenError("hộp thư: hộp thư IMAP cần mailbox_password_env hoặc "
+                               "mailbox_password_file trong tệp công dân thử nghiệm")
         self.secure = parts.scheme == "imaps"
         self.host, self.port = parts.hostname, parts.port or (993 if self.secure else 143)
         self.user, self.password = unquote(parts.username), password
@@ -108,25 +108,26 @@ class Imap:
         self._seen: dict[str, Message] = {}
 
     def messages(self) -> list[Message]:
-        where = f"mailbox imap{'s' if self.secure else ''}://{self.user}@{self.host}:{self.port}"
+        where = f"hộp thư imap{'s' if self.secure else ''}://{self.user}@{self.host}:{self.port}"
         cls = imaplib.IMAP4_SSL if self.secure else imaplib.IMAP4
         try:
             conn = cls(self.host, self.port, timeout=30)
         except OSError as exc:
-            raise MailboxError(f"{where}: cannot connect: {exc}") from None
+            raise MailboxError(f"{where}: không kết nối được: {exc}") from None
         with conn:
             try:
                 conn.login(self.user, self.password)
             except imaplib.IMAP4.error as exc:
-                raise MailboxError(f"{where}: login refused for {self.user}: "
+                raise MailboxError(f"{where}: máy chủ từ chối đăng nhập của {self.user}: "
                                    f"{_server_text(exc)}") from None
             status, data = conn.select(_imap_folder(self.folder), readonly=True)
             if status != "OK":
-                raise MailboxError(f"{where}: no folder {self.folder!r}: "
+                raise MailboxError(f"{where}: không có thư mục {self.folder!r}: "
                                    f"{_server_text(data)}")
             status, data = conn.uid("search", None, "ALL")
             if status != "OK":
-                raise MailboxError(f"{where}/{self.folder}: search refused: {_server_text(data)}")
+                raise MailboxError(f"{where}/{self.folder}: máy chủ từ chối tìm kiếm: "
+                                   f"{_server_text(data)}")
             for uid in (data[0] or b"").split():
                 key = uid.decode()
                 if key in self._seen:
@@ -149,8 +150,8 @@ def _server_text(value) -> str:
 
 def open_mailbox(spec: str | None, password: str | None = None):
     if not spec:
-        raise CitizenError("the playbook reads an e-mailed code but the citizen file has no "
-                           "mailbox (maildir:/path or imaps://user@host/INBOX)")
+        raise CitizenError("kịch bản cần đọc mã gửi qua e-mail nhưng tệp công dân thử nghiệm "
+                           "không có trường mailbox (maildir:/path hoặc imaps://user@host/INBOX)")
     if spec.startswith("maildir:"):
         return Maildir(Path(spec[len("maildir:"):]).expanduser())
     return Imap(spec, password)
@@ -179,5 +180,6 @@ async def wait_for_code(box, to: str, subject: str, pattern: str, timeout: float
                 used.add(msg.key)
                 return found.group(1) if regex.groups else found.group(0)
         if time.monotonic() >= deadline:
-            raise CodeNotReceived(f"no e-mail '{subject}' to {to} within {timeout:g} s")
+            raise CodeNotReceived(f"không nhận được e-mail '{subject}' gửi tới {to} trong "
+                                  f"{timeout:g} giây")
         await asyncio.sleep(poll)

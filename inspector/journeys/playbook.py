@@ -99,22 +99,23 @@ def _check_templates(path: Path, where: str, value: Any) -> None:
             if root == "vars" and leaf:
                 continue
             if root not in TEMPLATE_ROOTS or leaf not in TEMPLATE_ROOTS[root]:
-                raise _fail(path, where, f"unknown template field {{{name}}}")
+                raise _fail(path, where, f"không có biến mẫu {{{name}}}")
 
 
 def _locator(path: Path, where: str, spec: Any, extra: set[str]) -> dict[str, Any]:
     if not isinstance(spec, dict):
-        raise _fail(path, where, "a locator must be a mapping (role/label/text/placeholder/selector)")
+        raise _fail(path, where, "locator phải là một mapping "
+                                  "(role/label/text/placeholder/selector)")
     keys = [k for k in LOCATOR_KEYS if k in spec]
     if len(keys) != 1:
-        raise _fail(path, where, "a locator needs exactly one of " + ", ".join(LOCATOR_KEYS))
+        raise _fail(path, where, "locator cần đúng một trong các khoá " + ", ".join(LOCATOR_KEYS))
     unknown = set(spec) - set(LOCATOR_KEYS) - LOCATOR_OPTIONS - extra - COMMON
     if unknown:
-        raise _fail(path, where, f"unknown key(s) {', '.join(sorted(unknown))}")
+        raise _fail(path, where, f"khoá không được hỗ trợ: {', '.join(sorted(unknown))}")
     if "nth" in spec and not isinstance(spec["nth"], int):
-        raise _fail(path, where, "nth must be a whole number")
+        raise _fail(path, where, "nth phải là số nguyên")
     if spec.get("scope") not in (None, "page"):
-        raise _fail(path, where, "scope may only be 'page'")
+        raise _fail(path, where, "scope chỉ có thể là 'page'")
     for key, value in spec.items():
         _check_templates(path, f"{where}.{key}", value)
     return dict(spec)
@@ -122,66 +123,69 @@ def _locator(path: Path, where: str, spec: Any, extra: set[str]) -> dict[str, An
 
 def _action(path: Path, where: str, raw: Any) -> Action:
     if not isinstance(raw, dict) or not raw:
-        raise _fail(path, where, "an action is a mapping like {click: {role: button, name: …}}")
+        raise _fail(path, where, "mỗi thao tác là một mapping như {click: {role: button, "
+                                  "name: …}}")
     kinds = [k for k in raw if k in ACTIONS]
     if len(kinds) != 1:
-        raise _fail(path, where, f"one action per item, one of {', '.join(ACTIONS)}")
+        raise _fail(path, where, f"mỗi mục đúng một thao tác, là một trong {', '.join(ACTIONS)}")
     kind = kinds[0]
     is_locator, required, optional = ACTIONS[kind]
     value = raw[kind]
     outer = {k: v for k, v in raw.items() if k != kind}
     unknown_outer = set(outer) - COMMON
     if unknown_outer:
-        raise _fail(path, where, f"unknown key(s) {', '.join(sorted(unknown_outer))}")
+        raise _fail(path, where, f"khoá không được hỗ trợ: {', '.join(sorted(unknown_outer))}")
     if kind == "goto":
         if not isinstance(value, str):
-            raise _fail(path, where, "goto takes a URL template")
+            raise _fail(path, where, "goto nhận một mẫu URL")
         _check_templates(path, where, value)
         spec: dict[str, Any] = {"url": value}
     elif kind == "wait":
         if not isinstance(value, (int, float)) or value < 0 or value > 600:
-            raise _fail(path, where, "wait takes seconds (0-600)")
+            raise _fail(path, where, "wait nhận số giây (0-600)")
         spec = {"seconds": float(value)}
     elif is_locator:
         spec = _locator(path, where, value, required | optional)
         missing = required - set(spec)
         if missing:
-            raise _fail(path, where, f"{kind} needs {', '.join(sorted(missing))}")
+            raise _fail(path, where, f"{kind} cần {', '.join(sorted(missing))}")
         if kind == "upload" and spec["file"] not in FILE_KINDS:
-            raise _fail(path, where, f"file must be one of {', '.join(FILE_KINDS)}")
+            raise _fail(path, where, f"file phải là một trong {', '.join(FILE_KINDS)}")
         if kind == "read" and "pattern" in spec:
             _regex(path, where, spec["pattern"])
     else:  # otp
         if not isinstance(value, dict):
-            raise _fail(path, where, "otp takes a mapping {subject, into|boxes, pattern?, timeout?}")
+            raise _fail(path, where, "otp nhận một mapping {subject, into|boxes, pattern?, "
+                                  "timeout?}")
         unknown = set(value) - required - optional
         if unknown or required - set(value):
-            raise _fail(path, where, "otp takes subject, into or boxes, pattern, timeout")
+            raise _fail(path, where, "otp nhận subject, into hoặc boxes, pattern, timeout")
         if ("into" in value) == ("boxes" in value):
-            raise _fail(path, where, "otp needs exactly one of into (one field) or boxes (one per digit)")
+            raise _fail(path, where, "otp cần đúng một trong hai: into (một ô nhập) hoặc boxes "
+                                  "(mỗi chữ số một ô)")
         spec = dict(value)
         target = "into" if "into" in value else "boxes"
         spec[target] = _locator(path, f"{where}.{target}", value[target], set())
         spec["pattern"] = _regex(path, where, value.get("pattern", r"\b(\d{6})\b")).pattern
     timeout = outer.get("timeout", spec.pop("timeout", None))
     if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
-        raise _fail(path, where, "timeout must be a positive number of seconds")
+        raise _fail(path, where, "timeout phải là số giây lớn hơn 0")
     optional_flag = outer.get("optional", spec.pop("optional", False))
     if not isinstance(optional_flag, bool):
-        raise _fail(path, where, "optional must be true or false")
+        raise _fail(path, where, "optional phải là true hoặc false")
     fails_as = outer.get("fails_as", spec.pop("fails_as", None))
     if fails_as is not None and fails_as not in PHASES:
-        raise _fail(path, where, f"fails_as must be a phase: {', '.join(PHASES)}")
+        raise _fail(path, where, f"fails_as phải là một giai đoạn: {', '.join(PHASES)}")
     return Action(kind, spec, optional_flag, float(timeout) if timeout else None, fails_as)
 
 
 def _regex(path: Path, where: str, pattern: Any) -> re.Pattern:
     if not isinstance(pattern, str):
-        raise _fail(path, where, "a pattern must be a string")
+        raise _fail(path, where, "pattern phải là một chuỗi")
     try:
         return re.compile(pattern)
     except re.error as exc:
-        raise _fail(path, where, f"bad pattern {pattern!r}: {exc}") from None
+        raise _fail(path, where, f"pattern {pattern!r} không hợp lệ: {exc}") from None
 
 
 def load_playbook(path: Path) -> Playbook:
@@ -189,47 +193,52 @@ def load_playbook(path: Path) -> Playbook:
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise PlaybookError(f"{path}: cannot read it: {exc}") from None
+        raise PlaybookError(f"{path}: không đọc được tệp: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark else ""
-        raise PlaybookError(f"{path}: {line}not valid YAML") from None
+        line = f"dòng {mark.line + 1}: " if mark else ""
+        raise PlaybookError(f"{path}: {line}không phải YAML hợp lệ") from None
     if not isinstance(doc, dict):
-        raise _fail(path, "top", "a playbook is a mapping")
+        raise _fail(path, "cấp ngoài cùng", "kịch bản phải là một mapping")
     if doc.get("schema") != SCHEMA:
-        raise _fail(path, "schema", f"must be {SCHEMA}")
+        raise _fail(path, "schema", f"phải là {SCHEMA}")
     name = doc.get("name")
     if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", name):
-        raise _fail(path, "name", "a short lower-case name (letters, digits, . _ -)")
+        raise _fail(path, "name", "phải là một tên ngắn viết thường không dấu (chữ cái, chữ số, "
+                                     ". _ -)")
     unknown = set(doc) - {"schema", "name", "title", "match", "scope", "fail_on", "human_on",
                           "phases"}
     if unknown:
-        raise _fail(path, "top", f"unknown key(s) {', '.join(sorted(unknown))}")
+        raise _fail(path, "cấp ngoài cùng", f"khoá không được hỗ trợ: "
+                                               f"{', '.join(sorted(unknown))}")
     match = doc.get("match") or []
     if not isinstance(match, list):
-        raise _fail(path, "match", "a list of regular expressions")
+        raise _fail(path, "match", "phải là danh sách biểu thức chính quy")
     phases_raw = doc.get("phases")
     if not isinstance(phases_raw, dict) or not phases_raw:
-        raise _fail(path, "phases", "a mapping from phase name to a list of actions")
+        raise _fail(path, "phases", "phải là một mapping từ tên giai đoạn tới danh sách thao "
+                                       "tác")
     order = [p for p in phases_raw]
     for phase in order:
         if phase not in PHASES:
-            raise _fail(path, f"phases.{phase}", f"unknown phase; phases are {', '.join(PHASES)}")
+            raise _fail(path, f"phases.{phase}", f"không có giai đoạn này; các giai đoạn là "
+                                                f"{', '.join(PHASES)}")
     if order != sorted(order, key=PHASES.index):
-        raise _fail(path, "phases", f"phases must come in this order: {', '.join(PHASES)}")
+        raise _fail(path, "phases", f"các giai đoạn phải theo thứ tự: {', '.join(PHASES)}")
     for needed in ("open", "submit", "track"):
         if needed not in phases_raw:
-            raise _fail(path, "phases", f"a journey needs at least open, submit and track ({needed} missing)")
+            raise _fail(path, "phases", f"một hành trình cần ít nhất open, submit và track "
+                                       f"(thiếu {needed})")
     phases = []
     for phase in order:
         actions = phases_raw[phase]
         if not isinstance(actions, list) or not actions:
-            raise _fail(path, f"phases.{phase}", "a non-empty list of actions")
+            raise _fail(path, f"phases.{phase}", "phải là danh sách thao tác không rỗng")
         phases.append((phase, [_action(path, f"phases.{phase}[{i}]", a)
                                for i, a in enumerate(actions)]))
     scope = doc.get("scope")
     if scope is not None and not isinstance(scope, str):
-        raise _fail(path, "scope", "a CSS selector")
+        raise _fail(path, "scope", "phải là một bộ chọn CSS (selector)")
     return Playbook(
         name=name, title=str(doc.get("title") or name), path=path,
         match=[_regex(path, f"match[{i}]", m) for i, m in enumerate(match)], scope=scope,
@@ -253,12 +262,12 @@ def load_playbooks(extra: list[Path] | None = None) -> dict[str, Playbook]:
     books: dict[str, Playbook] = {}
     for folder in playbook_dirs(extra):
         if not folder.is_dir():
-            raise PlaybookError(f"{folder}: no such playbook folder")
+            raise PlaybookError(f"{folder}: không có thư mục kịch bản này")
         seen: dict[str, Path] = {}
         for path in sorted(folder.glob("*.y*ml")):
             book = load_playbook(path)
             if book.name in seen:
-                raise PlaybookError(f"{path}: name {book.name!r} is also used by {seen[book.name]}")
+                raise PlaybookError(f"{path}: tên {book.name!r} đã được dùng ở {seen[book.name]}")
             seen[book.name] = path
             books[book.name] = book
     return books

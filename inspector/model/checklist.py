@@ -180,20 +180,21 @@ class _Where:
 
 def _check_keys(w: _Where, where: str, data: Any, spec: dict[str, bool]) -> None:
     if not isinstance(data, dict):
-        raise w.fail(where, f"expected a mapping, found {type(data).__name__}")
+        raise w.fail(where, f"phải là một mapping, không phải {type(data).__name__}")
     for key in data:
         if key not in spec:
-            raise w.fail(where, f"unknown key {key!r} (allowed: {', '.join(spec)})")
+            raise w.fail(where, f"khoá {key!r} không được hỗ trợ (các khoá dùng được: "
+                                f"{', '.join(spec)})")
     for key, required in spec.items():
         if required and (key not in data or data[key] is None or data[key] == ""):
-            raise w.fail(where, f"missing required key {key!r}")
+            raise w.fail(where, f"thiếu khoá bắt buộc {key!r}")
 
 
 def _number(w: _Where, where: str, value: Any, *, positive: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise w.fail(where, f"{value!r} is not a number")
+        raise w.fail(where, f"{value!r} không phải số")
     if value < 0 or (positive and value == 0):
-        raise w.fail(where, f"{value!r} must be {'positive' if positive else 'zero or more'}")
+        raise w.fail(where, f"{value!r} phải {'lớn hơn 0' if positive else 'từ 0 trở lên'}")
     return float(value)
 
 
@@ -201,10 +202,10 @@ def load_topics(path: Path | None = None) -> Topics:
     path = Path(path or DEFAULT_DIR / "topics.yaml")
     w = _Where(path)
     data = _read_yaml(path)
-    _check_keys(w, "top level", data,
+    _check_keys(w, "cấp ngoài cùng", data,
                 {"schema": True, "topics": True, "field_sets": True, "features": True})
     if data["schema"] != TOPICS_SCHEMA:
-        raise w.fail("schema", f"expected {TOPICS_SCHEMA!r}, found {data['schema']!r}")
+        raise w.fail("schema", f"phải là {TOPICS_SCHEMA!r}, không phải {data['schema']!r}")
     for key, topic in data["topics"].items():
         _check_keys(w, f"topics.{key}", topic,
                     {"title": True, "section_keywords": True, "topic_keywords": False})
@@ -217,61 +218,62 @@ def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ChecklistError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ChecklistError(f"{path}: không đọc được tệp: {exc.strerror}") from None
     except UnicodeDecodeError:
-        raise ChecklistError(f"{path}: not UTF-8 text") from None
+        raise ChecklistError(f"{path}: không phải văn bản UTF-8") from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark else ""
-        raise ChecklistError(f"{path}: {line}YAML does not parse: "
+        line = f"dòng {mark.line + 1}: " if mark else ""
+        raise ChecklistError(f"{path}: {line}sai cú pháp YAML: "
                              f"{getattr(exc, 'problem', exc)}") from None
 
 
 def _check_quantity(w: _Where, where: str, name: Any) -> None:
     if not isinstance(name, str) or not name.startswith(QUANTITY_PREFIXES):
-        raise w.fail(where, f"{name!r} is not a quantity name "
-                            f"(it starts with one of {', '.join(QUANTITY_PREFIXES)})")
+        raise w.fail(where, f"{name!r} không phải tên đại lượng (tên đại lượng bắt đầu bằng "
+                            f"một trong {', '.join(QUANTITY_PREFIXES)})")
     if name.startswith("peers.max."):  # the largest value among the agencies of the level
         _check_quantity(w, where, name[len("peers.max."):])
         return
     prefix = name.split(".", 1)[0] + "."
     if prefix in ("declared.", "services.", "children.") and name not in COMPUTED_QUANTITIES:
-        raise w.fail(where, f"unknown quantity {name!r} "
-                            f"(known: {', '.join(sorted(COMPUTED_QUANTITIES))})")
+        raise w.fail(where, f"không có đại lượng {name!r} "
+                            f"(các đại lượng có: {', '.join(sorted(COMPUTED_QUANTITIES))})")
 
 
 def _check_input(w: _Where, where: str, spec: Any, topics: Topics) -> None:
     if not isinstance(spec, dict) or spec.get("kind") not in _INPUT_KEYS:
         kind = spec.get("kind") if isinstance(spec, dict) else spec
-        raise w.fail(f"{where}.kind", f"unknown input kind {kind!r} "
-                                       f"(allowed: {', '.join(_INPUT_KEYS)})")
+        raise w.fail(f"{where}.kind", f"không có loại đầu vào {kind!r} "
+                                       f"(các loại dùng được: {', '.join(_INPUT_KEYS)})")
     kind = spec["kind"]
     _check_keys(w, where, spec, _INPUT_KEYS[kind])
     if kind == "posts" and spec["topic"] not in topics.topics:
-        raise w.fail(f"{where}.topic", f"unknown topic {spec['topic']!r}")
+        raise w.fail(f"{where}.topic", f"không có chủ đề {spec['topic']!r}")
     if kind in ("fields", "records"):
         if spec["set"] not in topics.field_sets:
-            raise w.fail(f"{where}.set", f"unknown field set {spec['set']!r}")
+            raise w.fail(f"{where}.set", f"không có bộ trường {spec['set']!r}")
         known = topics.field_sets[spec["set"]]["fields"]
         for name in spec["required"]:
             if name not in known:
-                raise w.fail(f"{where}.required", f"unknown field {name!r} in set {spec['set']!r}")
+                raise w.fail(f"{where}.required", f"bộ trường {spec['set']!r} không có trường "
+                                                      f"{name!r}")
     if kind == "feature" and spec["name"] not in topics.features:
-        raise w.fail(f"{where}.name", f"unknown feature {spec['name']!r}")
+        raise w.fail(f"{where}.name", f"không có tính năng {spec['name']!r}")
     if kind == "features":
         for name in spec["names"]:
             if name not in topics.features:
-                raise w.fail(f"{where}.names", f"unknown feature {name!r}")
+                raise w.fail(f"{where}.names", f"không có tính năng {name!r}")
     if kind == "quantity":
         _check_quantity(w, f"{where}.value", spec["value"])
     if kind == "quantities":
         if not isinstance(spec["values"], dict) or not spec["values"]:
-            raise w.fail(f"{where}.values", "expected a mapping of name to quantity")
+            raise w.fail(f"{where}.values", "phải là một mapping từ tên tới đại lượng")
         for alias, name in spec["values"].items():
             if not str(alias).isidentifier() or alias == "max_points":
-                raise w.fail(f"{where}.values", f"{alias!r} is not a usable name")
+                raise w.fail(f"{where}.values", f"không dùng được {alias!r} làm tên")
             _check_quantity(w, f"{where}.values.{alias}", name)
     if kind == "ratio":
         _check_quantity(w, f"{where}.numerator", spec["numerator"])
@@ -284,18 +286,20 @@ def _check_input(w: _Where, where: str, spec: Any, topics: Topics) -> None:
 def _check_bands(w: _Where, where: str, bands: Any, max_points: float, *, key: str = "min",
                  extra: tuple[str, ...] = ()) -> None:
     if not isinstance(bands, list) or not bands:
-        raise w.fail(where, "expected a non-empty list of bands")
+        raise w.fail(where, "phải là danh sách khung điểm không rỗng")
     previous = None
     for i, band in enumerate(bands):
         spec = {key: True, "points": True, **{k: False for k in extra}}
         _check_keys(w, f"{where}[{i}]", band, spec)
         points = _number(w, f"{where}[{i}].points", band["points"])
         if points > max_points:
-            raise w.fail(f"{where}[{i}].points", f"{points} exceeds the criterion's max {max_points}")
+            raise w.fail(f"{where}[{i}].points", f"{points} vượt quá điểm tối đa của tiêu chí "
+                                                 f"({max_points})")
         if key == "min":
             edge = _number(w, f"{where}[{i}].min", band["min"])
             if previous is not None and edge >= previous:
-                raise w.fail(f"{where}[{i}].min", "bands must go from the highest min down")
+                raise w.fail(f"{where}[{i}].min", "các khung điểm phải xếp theo min từ cao xuống "
+                                                  "thấp")
             previous = edge
         else:
             Span.parse(band[key])
@@ -305,7 +309,8 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
                 topics: Topics) -> None:
     if not isinstance(rule, dict) or rule.get("type") not in _RULES:
         kind = rule.get("type") if isinstance(rule, dict) else rule
-        raise w.fail(f"{where}.type", f"unknown rule type {kind!r} (allowed: {', '.join(_RULES)})")
+        raise w.fail(f"{where}.type", f"không có loại quy tắc {kind!r} (các loại dùng được: "
+                                       f"{', '.join(_RULES)})")
     params, kinds = _RULES[rule["type"]]
     spec = {"type": True, "input": False, **params}
     _check_keys(w, where, rule, spec)
@@ -313,26 +318,26 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
     if "input" in rule:
         _check_input(w, f"{where}.input", rule["input"], topics)
     if kinds is not None and rule_input.get("kind") not in kinds:
-        raise w.fail(where, f"rule {rule['type']!r} takes input of kind "
-                            f"{' or '.join(kinds)}, not {rule_input.get('kind')!r}")
+        raise w.fail(where, f"quy tắc {rule['type']!r} nhận đầu vào loại "
+                            f"{' hoặc '.join(kinds)}, không phải {rule_input.get('kind')!r}")
     kind = rule["type"]
     if kind == "presence":
         partial = _number(w, f"{where}.partial_points", rule["partial_points"])
         if partial > max_points:
-            raise w.fail(f"{where}.partial_points", f"{partial} exceeds the max {max_points}")
+            raise w.fail(f"{where}.partial_points", f"{partial} vượt quá điểm tối đa {max_points}")
     elif kind == "completeness":
         _number(w, f"{where}.step", rule["step"], positive=True)
         if "period" in rule:
             Span.parse(rule["period"])
         elif rule_input.get("kind") == "posts":
-            raise w.fail(where, "completeness over posts needs a 'period'")
+            raise w.fail(where, "completeness trên tin bài cần có 'period'")
     elif kind == "additions":
         if not isinstance(rule["points"], dict):
-            raise w.fail(f"{where}.points", "expected a mapping of feature name to points")
+            raise w.fail(f"{where}.points", "phải là một mapping từ tên tính năng tới số điểm")
         names = rule_input.get("names", [])
         for name, pts in rule["points"].items():
             if name not in names:
-                raise w.fail(f"{where}.points", f"{name!r} is not among the input's names")
+                raise w.fail(f"{where}.points", f"{name!r} không có trong các tên của đầu vào")
             _number(w, f"{where}.points.{name}", pts)
     elif kind in ("count_bands", "ratio_bands", "quantity_bands"):
         _check_bands(w, f"{where}.bands", rule["bands"], max_points,
@@ -350,7 +355,7 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
             _number(w, f"{where}.missing_field_penalty", rule["missing_field_penalty"])
     elif kind == "feature" and "points" in rule:
         if _number(w, f"{where}.points", rule["points"]) > max_points:
-            raise w.fail(f"{where}.points", f"exceeds the max {max_points}")
+            raise w.fail(f"{where}.points", f"vượt quá điểm tối đa {max_points}")
     elif kind == "section_own":
         _number(w, f"{where}.points", rule["points"])
     elif kind == "dvctt_formula":
@@ -362,7 +367,7 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
             raise w.fail(f"{where}.expression", str(exc)) from None
     elif kind == "sum":
         if not isinstance(rule["parts"], list) or not rule["parts"]:
-            raise w.fail(f"{where}.parts", "expected a non-empty list of rules")
+            raise w.fail(f"{where}.parts", "phải là danh sách quy tắc không rỗng")
         for i, part in enumerate(rule["parts"]):
             _check_rule(w, f"{where}.parts[{i}]", part, rule_input, max_points, topics)
 
@@ -370,19 +375,19 @@ def _check_rule(w: _Where, where: str, rule: Any, crit_input: dict, max_points: 
 def _check_cadence(w: _Where, where: str, rule: dict[str, Any], max_points: float) -> None:
     levels = rule["levels"]
     if not isinstance(levels, list) or not levels:
-        raise w.fail(f"{where}.levels", "expected a non-empty list")
+        raise w.fail(f"{where}.levels", "phải là danh sách không rỗng")
     for i, level in enumerate(levels):
         _check_keys(w, f"{where}.levels[{i}]", level, {"every": True, "points": True})
         Span.parse(level["every"])
         if _number(w, f"{where}.levels[{i}].points", level["points"]) > max_points:
-            raise w.fail(f"{where}.levels[{i}].points", f"exceeds the max {max_points}")
+            raise w.fail(f"{where}.levels[{i}].points", f"vượt quá điểm tối đa {max_points}")
     _number(w, f"{where}.any_points", rule["any_points"])
 
 
 def _check_dvctt_formula(w: _Where, where: str, rule: dict[str, Any]) -> None:
     if rule.get("denominators", "as_written") not in ("as_written", "agency_total"):
-        raise w.fail(f"{where}.denominators", f"{rule['denominators']!r} is not as_written "
-                                              "or agency_total")
+        raise w.fail(f"{where}.denominators", f"{rule['denominators']!r} không phải as_written "
+                                              "hay agency_total")
     for term, keys in (("count_term", {"count": True, "per_service": True, "per": True}),
                        ("dossier_term", {"share": True, "count": True,
                                          "per_service": True, "per": True})):
@@ -407,29 +412,30 @@ def load_checklist(path: Path, topics: Topics) -> Checklist:
     path = Path(path)
     w = _Where(path)
     data = _read_yaml(path)
-    _check_keys(w, "top level", data, _CATEGORY_KEYS)
+    _check_keys(w, "cấp ngoài cùng", data, _CATEGORY_KEYS)
     if data["schema"] != CHECKLIST_SCHEMA:
-        raise w.fail("schema", f"expected {CHECKLIST_SCHEMA!r}, found {data['schema']!r}")
+        raise w.fail("schema", f"phải là {CHECKLIST_SCHEMA!r}, không phải {data['schema']!r}")
     if data["level"] not in LEVELS:
-        raise w.fail("level", f"{data['level']!r} is not one of {', '.join(LEVELS)}")
+        raise w.fail("level", f"{data['level']!r} không phải một trong {', '.join(LEVELS)}")
     if data["rating"] not in RATINGS:
-        raise w.fail("rating", f"{data['rating']!r} is not one of {', '.join(RATINGS)}")
+        raise w.fail("rating", f"{data['rating']!r} không phải một trong {', '.join(RATINGS)}")
     if data["rating"] != "province_rating" and not data.get("rating_key"):
-        raise w.fail("rating_key", f"a {data['rating']} category needs its row of Section V.3.2")
+        raise w.fail("rating_key", f"hạng mục xếp loại theo {data['rating']} cần dòng tương ứng "
+                                      "của Mục V.3.2")
     max_points = _number(w, "max_points", data["max_points"], positive=True)
     category_id = str(data["id"])
     criteria: list[Criterion] = []
     seen: set[str] = set()
     if not isinstance(data["criteria"], list):
-        raise w.fail("criteria", "expected a list")
+        raise w.fail("criteria", "phải là một danh sách")
     for i, raw in enumerate(data["criteria"]):
         where = f"criteria[{i}]" + (f" ({raw.get('id')})" if isinstance(raw, dict) else "")
         _check_keys(w, where, raw, _CRITERION_KEYS)
         cid = str(raw["id"])
         if not cid.startswith(category_id + "/"):
-            raise w.fail(f"{where}.id", f"{cid!r} is not under the category {category_id!r}")
+            raise w.fail(f"{where}.id", f"{cid!r} không thuộc hạng mục {category_id!r}")
         if cid in seen:
-            raise w.fail(f"{where}.id", f"duplicate criterion id {cid!r}")
+            raise w.fail(f"{where}.id", f"mã tiêu chí {cid!r} bị trùng")
         seen.add(cid)
         cmax = _number(w, f"{where}.max_points", raw["max_points"], positive=True)
         lag = None
@@ -440,8 +446,8 @@ def load_checklist(path: Path, topics: Topics) -> Checklist:
                 raise w.fail(f"{where}.update_lag", str(exc)) from None
         _check_input(w, f"{where}.input", raw["input"], topics)
         if lag is None and _uses_timely(raw["rule"]):
-            raise w.fail(f"{where}.update_lag", "a band marked timely needs the criterion's "
-                                                "update_lag")
+            raise w.fail(f"{where}.update_lag", "khung điểm có đánh dấu timely cần update_lag "
+                                                "của tiêu chí")
         try:
             _check_rule(w, f"{where}.rule", raw["rule"], raw["input"], cmax, topics)
         except ValueError as exc:  # a malformed span inside the rule
@@ -463,12 +469,13 @@ def _check_totals(w: _Where, checklist: Checklist, groups: list) -> None:
     total = items_sum(checklist.criteria)
     if checklist.items_total is not None:
         if not checklist.reading:
-            raise w.fail("reading", "items_total differs from max_points: say how it is read")
+            raise w.fail("reading", "items_total khác max_points: hãy ghi cách hiểu vào reading")
         if abs(total - float(checklist.items_total)) > 1e-9:
-            raise w.fail("items_total", f"the criteria add up to {total:g}, "
-                                        f"not the declared {checklist.items_total:g}")
+            raise w.fail("items_total", f"tổng điểm các tiêu chí là {total:g}, "
+                                        f"không phải {checklist.items_total:g} như đã khai")
     elif abs(total - checklist.max_points) > 1e-9:
-        raise w.fail("max_points", f"the criteria add up to {total:g}, not {checklist.max_points:g}")
+        raise w.fail("max_points", f"tổng điểm các tiêu chí là {total:g}, không phải "
+                                      f"{checklist.max_points:g}")
     for i, raw in enumerate(groups):
         where = f"groups[{i}]"
         _check_keys(w, where, raw, _GROUP_KEYS)
@@ -476,17 +483,18 @@ def _check_totals(w: _Where, checklist: Checklist, groups: list) -> None:
         items = raw.get("items") or [c for c in by_id if c.startswith(gid + ".")]
         for item in items:
             if item not in by_id:
-                raise w.fail(f"{where}.items", f"unknown criterion {item!r}")
+                raise w.fail(f"{where}.items", f"không có tiêu chí {item!r}")
         if not items:
-            raise w.fail(where, f"group {gid!r} holds no criteria")
+            raise w.fail(where, f"nhóm {gid!r} không có tiêu chí nào")
         gmax = _number(w, f"{where}.max_points", raw["max_points"], positive=True)
         gsum = items_sum([by_id[item] for item in items])
         expected = raw.get("items_total", gmax)
         if abs(gsum - float(expected)) > 1e-9:
-            raise w.fail(f"{where}.max_points", f"group {gid!r} items add up to {gsum:g}, "
-                                                f"not {float(expected):g}")
+            raise w.fail(f"{where}.max_points", f"tổng điểm các tiêu chí của nhóm {gid!r} là "
+                                                f"{gsum:g}, không phải {float(expected):g}")
         if "items_total" in raw and not raw.get("reading"):
-            raise w.fail(f"{where}.reading", "items_total differs from max_points: say how it is read")
+            raise w.fail(f"{where}.reading", "items_total khác max_points: hãy ghi cách hiểu vào "
+                                             "reading")
         checklist.groups.append(Group(gid, str(raw["title"]), gmax, list(items), raw.get("reading"),
                                       float(expected)))
 
@@ -495,7 +503,7 @@ def load_all(directory: Path | None = None) -> list[Checklist]:
     """Every checklist file in the directory, validated; ids must be unique."""
     directory = Path(directory or DEFAULT_DIR)
     if not directory.is_dir():
-        raise ChecklistError(f"{directory}: no such checklist directory")
+        raise ChecklistError(f"{directory}: không có thư mục bộ tiêu chí này")
     topics = load_topics(directory / "topics.yaml")
     checklists = []
     ids: dict[str, Path] = {}
@@ -504,7 +512,8 @@ def load_all(directory: Path | None = None) -> list[Checklist]:
             continue
         checklist = load_checklist(path, topics)
         if checklist.id in ids:
-            raise ChecklistError(f"{path}: id: {checklist.id!r} is also defined in {ids[checklist.id]}")
+            raise ChecklistError(f"{path}: id: {checklist.id!r} đã được khai báo trong "
+                                  f"{ids[checklist.id]}")
         ids[checklist.id] = path
         checklists.append(checklist)
     return checklists

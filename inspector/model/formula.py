@@ -45,7 +45,7 @@ def parse(expression: str, names: set[str]) -> ast.Expression:
     try:
         tree = ast.parse(str(expression), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"does not parse: {exc.msg}") from None
+        raise FormulaError(f"sai cú pháp: {exc.msg}") from None
     for node in ast.walk(tree):
         if isinstance(node, (ast.Expression, ast.Load, ast.IfExp, ast.BoolOp, ast.And, ast.Or,
                              ast.Not, ast.USub, ast.UAdd)):
@@ -64,14 +64,14 @@ def parse(expression: str, names: set[str]) -> ast.Expression:
         if isinstance(node, ast.Name):
             if node.id in names or node.id in FUNCTIONS:
                 continue
-            raise FormulaError(f"unknown name {node.id!r} (known: "
+            raise FormulaError(f"không có tên {node.id!r} (các tên có: "
                                f"{', '.join(sorted(names))})")
         if isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS \
                     and not node.keywords:
                 continue
-            raise FormulaError("only min, max, floor and clamp may be called")
-        raise FormulaError(f"{type(node).__name__} is not allowed in a formula")
+            raise FormulaError("chỉ được gọi các hàm min, max, floor và clamp")
+        raise FormulaError(f"{type(node).__name__} không được phép dùng trong công thức")
     return tree
 
 
@@ -112,7 +112,7 @@ def evaluate(tree: ast.Expression, values: dict[str, Fraction]) -> Fraction:
             return ev(node.body) if ev(node.test) else ev(node.orelse)
         if isinstance(node, ast.Call):
             return FUNCTIONS[node.func.id](*[ev(a) for a in node.args])
-        raise FormulaError(f"{type(node).__name__} is not allowed in a formula")
+        raise FormulaError(f"{type(node).__name__} không được phép dùng trong công thức")
 
     result = ev(tree)
     if isinstance(result, bool):

@@ -199,8 +199,8 @@ def _exclusive(path: Path):
         fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         stream.close()
-        raise UserError(f"another 'inspector nightly' is running on this workspace ({path} is "
-                        "locked); wait for it to end") from None
+        raise UserError(f"một lượt 'inspector nightly' khác đang chạy trên workspace này ({path} "
+                        "đang bị khoá); hãy chờ lượt đó xong") from None
     return stream
 
 

@@ -36,14 +36,14 @@ def add(ws: Workspace, agency_id: str, topic: str, url: str, verdict: str, revie
     """Record a correction (audit-logged in the same transaction). A topic named at a URL
     replaces what the crawl found for it, as the register's `sections:` does."""
     if verdict not in VERDICTS:
-        raise UserError(f"a correction is {IS!r} or {IS_NOT!r}, not {verdict!r}")
+        raise UserError(f"hiệu chỉnh phải là {IS!r} hoặc {IS_NOT!r}, không phải {verdict!r}")
     if not (reviewer or "").strip():
-        raise UserError("the reviewer's name is required for a correction")
+        raise UserError("cần tên người thẩm định để hiệu chỉnh")
     if not (reason or "").strip():
-        raise UserError("a reason is required for a correction")
+        raise UserError("cần ghi lý do hiệu chỉnh")
     url = (url or "").strip()
     if not url.lower().startswith(("http://", "https://")):
-        raise UserError(f"{url!r} is not the address of a page (http:// or https://)")
+        raise UserError(f"{url!r} không phải địa chỉ của một trang (http:// hoặc https://)")
     registry.agencies(ws, [agency_id])                       # an unknown agency is named as such
     at = utcnow()
     before = next(ws.db["section_corrections"].rows_where(
@@ -65,9 +65,9 @@ def withdraw(ws: Workspace, agency_id: str, topic: str, url: str, reviewer: str,
     before = next(ws.db["section_corrections"].rows_where(
         "agency_id = ? and topic = ? and url = ?", [agency_id, topic, url]), None)
     if before is None:
-        raise UserError(f"{agency_id}: no correction of topic {topic!r} at {url}")
+        raise UserError(f"{agency_id}: không có hiệu chỉnh nào của chủ đề {topic!r} tại {url}")
     if not (reason or "").strip():
-        raise UserError("a reason is required to withdraw a correction")
+        raise UserError("cần ghi lý do rút hiệu chỉnh")
     with ws.transaction():
         ws.db.execute("delete from section_corrections where agency_id = ? and topic = ? "
                       "and url = ?", [agency_id, topic, url])

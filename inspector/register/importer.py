@@ -32,6 +32,11 @@ _SERVICE_FIELDS = {"agency", "name", "group", "level", "url", "online_dossiers",
                    "total_dossiers", "procedures", "playbook"}
 
 
+# What the summary line calls each kind of record.
+KIND_NAMES = {"agency": "cơ quan", "province": "tỉnh", "service": "dịch vụ",
+              "procedure": "thủ tục", "survey figure": "số liệu khảo sát"}
+
+
 @dataclass
 class ImportSummary:
     added: dict[str, int] = field(default_factory=dict)
@@ -45,10 +50,11 @@ class ImportSummary:
 
     def __str__(self) -> str:
         def fmt(counts: dict[str, int]) -> str:
-            return ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "0"
-        text = (f"added {fmt(self.added)}; updated {fmt(self.updated)}; "
-                f"unchanged {fmt(self.unchanged)}")
-        return text + (f"; withdrawn {self.withdrawn} service(s)" if self.withdrawn else "")
+            return ", ".join(f"{n} {KIND_NAMES.get(k, k)}"
+                             for k, n in sorted(counts.items())) or "0"
+        text = (f"thêm {fmt(self.added)}; cập nhật {fmt(self.updated)}; "
+                f"không đổi {fmt(self.unchanged)}")
+        return text + (f"; rút {self.withdrawn} dịch vụ" if self.withdrawn else "")
 
 
 # --- field checks -------------------------------------------------------------------------
@@ -57,7 +63,7 @@ def _text(rec: Record, name: str, *, required: bool = True) -> str | None:
     value = rec.values.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise rec.fail(name, "is required")
+            raise rec.fail(name, "là bắt buộc")
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -68,21 +74,21 @@ def _count(rec: Record, name: str, *, required: bool = False) -> int | None:
     value = rec.values.get(name)
     if value is None or value == "":
         if required:
-            raise rec.fail(name, "is required")
+            raise rec.fail(name, "là bắt buộc")
         return None
     if isinstance(value, bool):
-        raise rec.fail(name, f"{value!r} is not a number")
+        raise rec.fail(name, f"{value!r} không phải số")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
         cleaned = value.strip().replace(".", "").replace(",", "").replace(" ", "")
         if not re.fullmatch(r"-?\d+", cleaned):
-            raise rec.fail(name, f"{value!r} is not a whole number")
+            raise rec.fail(name, f"{value!r} không phải số nguyên")
         value = int(cleaned)
     if not isinstance(value, int):
-        raise rec.fail(name, f"{value!r} is not a whole number")
+        raise rec.fail(name, f"{value!r} không phải số nguyên")
     if value < 0:
-        raise rec.fail(name, f"{value} is negative")
+        raise rec.fail(name, f"{value} là số âm")
     return value
 
 
@@ -93,9 +99,9 @@ def check_url(rec: Record, name: str, value: Any) -> str:
     scheme, sep, rest = text.partition("://")
     host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     if scheme.lower() not in ("http", "https") or not sep or not host or not _HOST.match(host):
-        raise rec.fail(name, f"{text!r} is not a valid http(s) URL")
+        raise rec.fail(name, f"{text!r} không phải URL http(s) hợp lệ")
     if "." not in host and not host.startswith(("localhost", "[")):
-        raise rec.fail(name, f"{text!r} has no valid host name")
+        raise rec.fail(name, f"{text!r} không có tên miền hợp lệ")
     return canonicalize_url(text, keep_fragments=False)
 
 
@@ -110,7 +116,7 @@ def _bool(rec: Record, name: str) -> int | None:
         return 1
     if text in ("0", "false", "no", "không", "khong"):
         return 0
-    raise rec.fail(name, f"{value!r} is not yes/no")
+    raise rec.fail(name, f"{value!r} không phải có/không (yes/no)")
 
 
 def _sections(rec: Record) -> dict[str, list[str]] | None:
@@ -122,16 +128,16 @@ def _sections(rec: Record) -> dict[str, list[str]] | None:
         for part in filter(None, (p.strip() for p in raw.split(";"))):
             key, sep, urls = part.partition("=")
             if not sep:
-                raise rec.fail("sections", f"{part!r} is not CRITERION=URL [URL…]")
+                raise rec.fail("sections", f"{part!r} không đúng dạng MÃ_TIÊU_CHÍ=URL [URL…]")
             parsed[key.strip()] = urls.split()
         raw = parsed
     if not isinstance(raw, dict):
-        raise rec.fail("sections", "expected a mapping of criterion id to URLs")
+        raise rec.fail("sections", "phải là một mapping từ mã tiêu chí tới các URL")
     result = {}
     for key, urls in raw.items():
         urls = [urls] if isinstance(urls, str) else urls
         if not isinstance(urls, list) or not urls:
-            raise rec.fail(f"sections.{key}", "expected a list of URLs")
+            raise rec.fail(f"sections.{key}", "phải là một danh sách URL")
         result[str(key)] = [check_url(rec, f"sections.{key}", u) for u in urls]
     return result
 
@@ -144,7 +150,7 @@ def _aliases(rec: Record) -> list[str] | None:
         return None
     urls = raw.split() if isinstance(raw, str) else raw
     if not isinstance(urls, list):
-        raise rec.fail("aliases", "expected a list of URLs")
+        raise rec.fail("aliases", "phải là một danh sách URL")
     return [check_url(rec, "aliases", u) for u in urls]
 
 
@@ -159,21 +165,22 @@ def survey_values(rec: Record) -> dict[str, float]:
         for part in filter(None, (p.strip() for p in raw.split(";"))):
             key, sep, value = part.partition("=")
             if not sep:
-                raise rec.fail("survey", f"{part!r} is not NAME=NUMBER")
+                raise rec.fail("survey", f"{part!r} không đúng dạng TÊN=SỐ")
             parsed[key.strip()] = value.strip()
         raw = parsed
     if not isinstance(raw, dict):
-        raise rec.fail("survey", "expected a mapping of survey figure to number")
+        raise rec.fail("survey", "phải là một mapping từ tên số liệu báo cáo tới giá trị số")
     result = {}
     for key, value in raw.items():
         if not _SURVEY_NAME.match(str(key)):
-            raise rec.fail(f"survey.{key}", "is not a survey figure name like services_level12")
+            raise rec.fail(f"survey.{key}", "không phải tên số liệu báo cáo (dạng "
+                                            "services_level12)")
         try:
             number = float(str(value).replace(",", "."))
         except ValueError:
-            raise rec.fail(f"survey.{key}", f"{value!r} is not a number") from None
+            raise rec.fail(f"survey.{key}", f"{value!r} không phải số") from None
         if number < 0:
-            raise rec.fail(f"survey.{key}", f"{value!r} is negative")
+            raise rec.fail(f"survey.{key}", f"{value!r} là số âm")
         result[str(key)] = int(number) if number.is_integer() else number
     return result
 
@@ -181,7 +188,8 @@ def survey_values(rec: Record) -> dict[str, float]:
 def _unknown_fields(rec: Record, allowed: set[str]) -> None:
     for name in rec.values:
         if name not in allowed:
-            raise rec.fail(name, f"unknown field (allowed: {', '.join(sorted(allowed - {'__has_services__'}))})")
+            raise rec.fail(name, f"không hỗ trợ trường này (các trường dùng được: "
+                                 f"{', '.join(sorted(allowed - {'__has_services__'}))})")
 
 
 # --- records to rows ----------------------------------------------------------------------
@@ -190,10 +198,12 @@ def agency_row(rec: Record) -> dict[str, Any]:
     _unknown_fields(rec, _AGENCY_FIELDS)
     agency_id = _text(rec, "id")
     if not _SLUG.match(agency_id):
-        raise rec.fail("id", f"{agency_id!r} is not a slug (lower-case letters, digits, - . _)")
+        raise rec.fail("id", f"{agency_id!r} không phải mã hợp lệ (chỉ gồm chữ thường không dấu, "
+                              "chữ số, - . _)")
     level = (_text(rec, "level") or "").lower()
     if level not in LEVELS:
-        raise rec.fail("level", f"unknown level {level!r} (one of {', '.join(LEVELS)})")
+        raise rec.fail("level", f"cấp {level!r} không hợp lệ (phải là một trong: "
+                                 f"{', '.join(LEVELS)})")
     portal = rec.values.get("portal")
     sections = _sections(rec)
     aliases = _aliases(rec)
@@ -219,18 +229,18 @@ def service_row(rec: Record) -> dict[str, Any]:
     name = _text(rec, "name")
     level_text = _text(rec, "level").lower()
     if level_text not in SERVICE_LEVELS:
-        raise rec.fail("level", f"unknown service level {level_text!r} (3, 4, "
-                                "'một phần' or 'toàn trình')")
+        raise rec.fail("level", f"mức độ dịch vụ {level_text!r} không hợp lệ (3, 4, "
+                                "'một phần' hoặc 'toàn trình')")
     online, total = _count(rec, "online_dossiers"), _count(rec, "total_dossiers")
     if online is not None and total is not None and online > total:
-        raise rec.fail("online_dossiers", f"{online} exceeds total_dossiers ({total})")
+        raise rec.fail("online_dossiers", f"{online} lớn hơn total_dossiers ({total})")
     procedures = rec.values.get("procedures")
     if isinstance(procedures, str):
         procedures = [p for p in re.split(r"[\s,;]+", procedures) if p]
     procedures = [str(p) for p in procedures or []]
     for code in procedures:
         if not _CODE.match(code):
-            raise rec.fail("procedures", f"{code!r} is not a procedure code like 1.004194")
+            raise rec.fail("procedures", f"{code!r} không phải mã thủ tục (dạng 1.004194)")
     return {
         "id": service_id(agency_id, name), "agency_id": agency_id, "name": name,
         "group_name": _text(rec, "group", required=False), "level": SERVICE_LEVELS[level_text],
@@ -244,10 +254,10 @@ def procedure_row(rec: Record) -> dict[str, Any]:
     _unknown_fields(rec, {"code", "name", "field", "level", "agency"})
     code = _text(rec, "code")
     if not _CODE.match(code):
-        raise rec.fail("code", f"{code!r} is not a procedure code like 1.004194")
+        raise rec.fail("code", f"{code!r} không phải mã thủ tục (dạng 1.004194)")
     level = _count(rec, "level")
     if level is not None and not 1 <= level <= 4:
-        raise rec.fail("level", f"{level} is not a service level 1-4")
+        raise rec.fail("level", f"{level} không phải mức độ dịch vụ 1-4")
     return {"code": code, "name": _text(rec, "name"), "field": _text(rec, "field", required=False),
             "level": level, "agency": _text(rec, "agency", required=False)}
 
@@ -285,7 +295,7 @@ def _import_records(ws: Workspace, records: list[Record]) -> ImportSummary:
     batch = _collect(records)
     _check_links(ws, batch)
     summary = ImportSummary()
-    source = ", ".join(sorted({r.where.split(":")[0] for r in records}))
+    source = ", ".join(sorted({r.file or r.where for r in records}))
     with ws.transaction():
         _write(ws, batch, summary, source)
         if summary.added or summary.updated or summary.withdrawn:
@@ -314,8 +324,8 @@ def _collect(records: list[Record]) -> _Batch:
         elif rec.kind == "agency":
             row = agency_row(rec)
             if row["id"] in batch.agencies:
-                raise rec.fail("id", f"duplicate agency id {row['id']!r} "
-                                     f"(first at {batch.agency_where[row['id']].where})")
+                raise rec.fail("id", f"mã cơ quan {row['id']!r} bị trùng "
+                                     f"(đã có ở {batch.agency_where[row['id']].where})")
             batch.agencies[row["id"]] = row
             batch.agency_where[row["id"]] = rec
             batch.surveys[row["id"]] = survey_values(rec)
@@ -324,20 +334,20 @@ def _collect(records: list[Record]) -> _Batch:
         elif rec.kind == "service":
             row = service_row(rec)
             if row["id"] in batch.services:
-                raise rec.fail("name", f"service {row['name']!r} is declared twice for "
-                                       f"agency {row['agency_id']!r}")
+                raise rec.fail("name", f"dịch vụ {row['name']!r} được khai báo hai lần cho "
+                                       f"cơ quan {row['agency_id']!r}")
             batch.services[row["id"]] = (rec, row)
             batch.replaces_services.add(row["agency_id"])
         elif rec.kind == "procedure":
             row = procedure_row(rec)
             if row["code"] in batch.procedures:
-                raise rec.fail("code", f"duplicate procedure code {row['code']!r}")
+                raise rec.fail("code", f"mã thủ tục {row['code']!r} bị trùng")
             batch.procedures[row["code"]] = (rec, row)
     if len(batch.provinces) > 1:
-        raise batch.provinces[1][0].fail("province", "the province is given more than once")
+        raise batch.provinces[1][0].fail("province", "tỉnh được khai báo nhiều hơn một lần")
     if not (batch.provinces or batch.agencies or batch.services or batch.procedures):
-        raise RegisterError("nothing to import: the files hold no province, agency, service "
-                            "or procedure")
+        raise RegisterError("không có gì để nhập: các tệp không có tỉnh, cơ quan, dịch vụ hay "
+                            "thủ tục nào")
     return batch
 
 
@@ -350,19 +360,19 @@ def _check_links(ws: Workspace, batch: _Batch) -> None:
         parent = row["parent"]
         if parent is not None:
             if parent not in known:
-                raise rec.fail("parent", f"unknown parent agency {parent!r}")
+                raise rec.fail("parent", f"cơ quan cấp trên {parent!r} không có trong danh mục")
             parent_level = known[parent]["level"]
             allowed = {"commune": ("district", "province"), "district": ("province",),
                        "province": ()}[row["level"]]
             if parent_level not in allowed:
-                raise rec.fail("parent", f"a {row['level']} cannot sit under the "
-                                         f"{parent_level} {parent!r}")
+                raise rec.fail("parent", f"cơ quan cấp {row['level']} không thể trực thuộc "
+                                         f"{parent!r} (cấp {parent_level})")
         elif row["level"] == "commune" and any(a["level"] == "district" for a in known.values()):
-            raise rec.fail("parent", "a commune needs its district (parent) when the register "
-                                     "holds districts")
+            raise rec.fail("parent", "xã phải có huyện quản lý (parent) khi danh mục có cơ quan "
+                                     "cấp huyện")
     for rec, row in batch.services.values():
         if row["agency_id"] not in known:
-            raise rec.fail("agency", f"unknown agency {row['agency_id']!r}")
+            raise rec.fail("agency", f"cơ quan {row['agency_id']!r} không có trong danh mục")
 
 
 def _write(ws: Workspace, batch: _Batch, summary: ImportSummary, source: str) -> None:
@@ -399,9 +409,10 @@ def import_catalog(ws: Workspace, path: Path) -> ImportSummary:
     elif suffix in (".xlsx", ".xlsm"):
         records = [r for r in read_xlsx(path) if r.kind == "procedure"]
         if not records:
-            raise RegisterError(f"{path}: no catalogue sheet (name a sheet 'catalog' or give it "
-                                "the columns code, name, field, level, agency)")
+            raise RegisterError(f"{path}: không có trang tính danh mục thủ tục (đặt tên một trang "
+                                "tính là 'catalog' hoặc cho nó các cột code, name, field, "
+                                "level, agency)")
     else:
-        raise RegisterError(f"{path}: unsupported file type {suffix or '(none)'!r} "
-                            "(use .csv or .xlsx)")
+        raise RegisterError(f"{path}: không hỗ trợ loại tệp {suffix or '(không có)'!r} "
+                            "(hãy dùng .csv hoặc .xlsx)")
     return _import_records(ws, records)

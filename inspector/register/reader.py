@@ -1,6 +1,6 @@
 """Read register and catalogue files (YAML, CSV, XLSX) into plain records that know their place.
 
-Every record carries `where` ("file:line N" or "file: sheet S, row N") so that a fault names
+Every record carries `where` ("file:dòng N" or "file: trang tính S, dòng N") so that a fault names
 the file, the row and the field.
 """
 
@@ -21,10 +21,11 @@ from ..model.errors import RegisterError
 class Record:
     kind: str  # province | agency | service | procedure
     values: dict[str, Any]
-    where: str
+    where: str          # file and line (or sheet and row), for messages
+    file: str = ""      # the file alone (the source recorded with what it gave)
 
     def fail(self, field: str, message: str) -> RegisterError:
-        return RegisterError(f"{self.where}: field {field!r}: {message}")
+        return RegisterError(f"{self.where}: trường {field!r}: {message}")
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -44,15 +45,15 @@ def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise RegisterError(f"{path}: no such file") from None
+        raise RegisterError(f"{path}: không có tệp này") from None
     except OSError as exc:
-        raise RegisterError(f"{path}: cannot read: {exc.strerror}") from None
+        raise RegisterError(f"{path}: không đọc được tệp: {exc.strerror}") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise RegisterError(f"{path}:line {line}: not UTF-8 text (save the file as UTF-8; "
-                            "Excel: 'CSV UTF-8')") from None
+        raise RegisterError(f"{path}:dòng {line}: không phải văn bản UTF-8 (hãy lưu tệp dạng "
+                            "UTF-8; trong Excel: 'CSV UTF-8')") from None
 
 
 def _strip_lines(value: Any) -> Any:
@@ -69,48 +70,49 @@ def read_yaml_register(path: Path) -> list[Record]:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:line {mark.line + 1}" if mark else str(path)
-        raise RegisterError(f"{where}: YAML does not parse: "
+        where = f"{path}:dòng {mark.line + 1}" if mark else str(path)
+        raise RegisterError(f"{where}: sai cú pháp YAML: "
                             f"{getattr(exc, 'problem', None) or exc}") from None
     if not isinstance(data, dict):
-        raise RegisterError(f"{path}: expected a mapping with 'agencies' (and 'province')")
+        raise RegisterError(f"{path}: phải là một mapping có khoá 'agencies' (và 'province')")
     unknown = set(data) - {"province", "agencies", "catalog", "__line__"}
     if unknown:
-        raise RegisterError(f"{path}:line 1: unknown top-level key(s) {sorted(unknown)} "
-                            "(allowed: province, agencies, catalog)")
+        raise RegisterError(f"{path}:dòng 1: khoá ngoài cùng không được hỗ trợ {sorted(unknown)} "
+                            "(các khoá dùng được: province, agencies, catalog)")
     records: list[Record] = []
     if data.get("province") is not None:
         province = data["province"]
         if not isinstance(province, dict):
-            raise RegisterError(f"{path}: field 'province': expected a mapping")
+            raise RegisterError(f"{path}: trường 'province': phải là một mapping")
         records.append(Record("province", _strip_lines(province),
-                              f"{path}:line {province['__line__']}"))
+                              f"{path}:dòng {province['__line__']}", str(path)))
     agencies = data.get("agencies")
     if not isinstance(agencies, list):
-        raise RegisterError(f"{path}: field 'agencies': expected a list of agencies")
+        raise RegisterError(f"{path}: trường 'agencies': phải là danh sách các cơ quan")
     for agency in agencies:
         if not isinstance(agency, dict):
-            raise RegisterError(f"{path}: field 'agencies': each agency must be a mapping")
-        where = f"{path}:line {agency['__line__']}"
+            raise RegisterError(f"{path}: trường 'agencies': mỗi cơ quan phải là một mapping")
+        where = f"{path}:dòng {agency['__line__']}"
         services = agency.get("services")
         values = _strip_lines({k: v for k, v in agency.items() if k != "services"})
         values["__has_services__"] = "services" in agency
-        records.append(Record("agency", values, where))
+        records.append(Record("agency", values, where, str(path)))
         if services is None:
             continue
         if not isinstance(services, list):
-            raise RegisterError(f"{where}: field 'services': expected a list")
+            raise RegisterError(f"{where}: trường 'services': phải là một danh sách")
         for service in services:
             if not isinstance(service, dict):
-                raise RegisterError(f"{where}: field 'services': each service must be a mapping")
+                raise RegisterError(f"{where}: trường 'services': mỗi dịch vụ phải là một mapping")
             values = _strip_lines(service)
             values.setdefault("agency", agency.get("id"))
-            records.append(Record("service", values, f"{path}:line {service['__line__']}"))
+            records.append(Record("service", values, f"{path}:dòng {service['__line__']}",
+                                  str(path)))
     for procedure in data.get("catalog") or []:
         if not isinstance(procedure, dict):
-            raise RegisterError(f"{path}: field 'catalog': each procedure must be a mapping")
+            raise RegisterError(f"{path}: trường 'catalog': mỗi thủ tục phải là một mapping")
         records.append(Record("procedure", _strip_lines(procedure),
-                              f"{path}:line {procedure['__line__']}"))
+                              f"{path}:dòng {procedure['__line__']}", str(path)))
     return records
 
 
@@ -142,19 +144,20 @@ def _table_kind(header: list[str], where: str, expected: str | None) -> str:
     elif columns <= {"name", "tthc_total"}:
         kind = "province"
     else:
-        raise RegisterError(f"{where}: cannot tell what this table holds from its columns "
-                            f"{header}; see docs/register.md")
+        raise RegisterError(f"{where}: không nhận ra bảng này chứa gì từ các cột {header}; "
+                            "xem docs/register.md")
     missing = [c for c in TABLES[kind]["required"] if c not in columns]
     if missing:
-        raise RegisterError(f"{where}: missing required column {missing[0]!r} "
-                            f"(a {kind} table needs {', '.join(TABLES[kind]['required'])})")
+        raise RegisterError(f"{where}: thiếu cột bắt buộc {missing[0]!r} "
+                            f"(bảng {kind} cần các cột {', '.join(TABLES[kind]['required'])})")
     return kind
 
 
 def _rows_to_records(rows: list[list[Any]], where: str, row_label: str,
-                     expected: str | None = None, first_row: int = 1) -> list[Record]:
+                     expected: str | None = None, first_row: int = 1, *,
+                     file: str = "") -> list[Record]:
     if not rows or not any(cell not in (None, "") for cell in rows[0]):
-        raise RegisterError(f"{where}: empty: the first row must name the columns")
+        raise RegisterError(f"{where}: trống: dòng đầu tiên phải ghi tên các cột")
     header = [str(c).strip().lower() if c is not None else "" for c in rows[0]]
     kind = _table_kind(header, where, expected)
     records = []
@@ -168,7 +171,8 @@ def _rows_to_records(rows: list[list[Any]], where: str, row_label: str,
             if isinstance(cell, str):
                 cell = cell.strip()
             values[name] = None if cell == "" else cell
-        records.append(Record(kind, values, f"{where}, {row_label} {first_row + offset}"))
+        records.append(Record(kind, values, f"{where}, {row_label} {first_row + offset}",
+                              file or where))
     return records
 
 
@@ -179,7 +183,7 @@ def read_csv(path: Path, expected: str | None = None) -> list[Record]:
     except csv.Error:
         dialect = csv.excel
     rows = list(csv.reader(io.StringIO(text), dialect))
-    return _rows_to_records(rows, str(path), "line", expected)
+    return _rows_to_records(rows, str(path), "dòng", expected, file=str(path))
 
 
 def read_xlsx(path: Path) -> list[Record]:
@@ -191,9 +195,10 @@ def read_xlsx(path: Path) -> list[Record]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise RegisterError(f"{path}: no such file") from None
+        raise RegisterError(f"{path}: không có tệp này") from None
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise RegisterError(f"{path}: not a readable XLSX workbook ({exc.__class__.__name__})") \
+        raise RegisterError(f"{path}: không đọc được bảng tính XLSX này "
+                            f"({exc.__class__.__name__})") \
             from None
     records: list[Record] = []
     try:
@@ -202,9 +207,10 @@ def read_xlsx(path: Path) -> list[Record]:
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
             if kind is None and not rows:
                 continue
-            records += _rows_to_records(rows, f"{path}: sheet {sheet.title!r}", "row", kind)
+            records += _rows_to_records(rows, f"{path}: trang tính {sheet.title!r}", "dòng", kind,
+                                        file=str(path))
     except zipfile.BadZipFile:
-        raise RegisterError(f"{path}: not a readable XLSX workbook (damaged)") from None
+        raise RegisterError(f"{path}: không đọc được bảng tính XLSX này (tệp hỏng)") from None
     finally:
         book.close()
     return records
@@ -218,5 +224,5 @@ def read_register_file(path: Path) -> list[Record]:
         return read_csv(path)
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path)
-    raise RegisterError(f"{path}: unsupported file type {suffix or '(none)'!r} "
-                        "(use .yaml, .csv or .xlsx)")
+    raise RegisterError(f"{path}: không hỗ trợ loại tệp {suffix or '(không có)'!r} "
+                        "(hãy dùng .yaml, .csv hoặc .xlsx)")

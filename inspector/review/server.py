@@ -43,8 +43,8 @@ def _origin(url: str, option: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
             or parts.query or parts.fragment:
-        raise UserError(f"{option} must be an origin such as https://danhgia.example.gov.vn "
-                        f"(got {url!r})")
+        raise UserError(f"{option} phải là một origin như https://danhgia.example.gov.vn "
+                        f"(nhận được {url!r})")
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
@@ -97,15 +97,15 @@ class ReviewServer:
         self.public_evidence_url = _origin(evidence_url, "--evidence-url") if evidence_url \
             else None
         if bool(self.public_url) != bool(self.public_evidence_url):
-            raise UserError("--public-url and --evidence-url go together")
+            raise UserError("--public-url và --evidence-url phải dùng cùng nhau")
         if self.public_url and _hostname(self.public_url) == _hostname(
                 self.public_evidence_url):
-            raise UserError("--public-url and --evidence-url need two host names (a cookie "
-                            "is not kept apart by port)")
+            raise UserError("--public-url và --evidence-url cần hai tên máy khác nhau (cookie "
+                            "không tách riêng theo cổng)")
         if not self.public_url and self.evidence_host == self.host:
-            raise UserError(f"listening on {host}, the evidence origin would share its host "
-                            "name: give --public-url and --evidence-url (two host names "
-                            "behind a reverse proxy), or listen on 127.0.0.1")
+            raise UserError(f"nghe trên {host} thì nơi phục vụ bằng chứng sẽ chung tên máy với "
+                            "trang đánh giá: hãy dùng --public-url và --evidence-url (hai tên "
+                            "máy sau reverse proxy), hoặc nghe trên 127.0.0.1")
         self._servers: list = []
         self._threads: list[threading.Thread] = []
         self.url = self.evidence_url = ""

@@ -25,12 +25,12 @@ class RatingTables:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
-            raise ChecklistError(f"{path}: cannot load the rating tables: {exc}") from None
+            raise ChecklistError(f"{path}: không đọc được các bảng xếp loại: {exc}") from None
         if not isinstance(data, dict) or data.get("schema") != RATINGS_SCHEMA:
-            raise ChecklistError(f"{path}: schema: expected {RATINGS_SCHEMA!r}")
+            raise ChecklistError(f"{path}: schema: phải là {RATINGS_SCHEMA!r}")
         for key in ("province_rating", "district_level", "commune_level"):
             if key not in data:
-                raise ChecklistError(f"{path}: missing required key {key!r}")
+                raise ChecklistError(f"{path}: thiếu khoá bắt buộc {key!r}")
         return cls(data)
 
     def province_rating(self, points: float, max_points: float) -> str:

@@ -117,14 +117,14 @@ class _Where:
 
 def _keys(w: _Where, where: str, data: Any, allowed: set[str], required: set[str]) -> None:
     if not isinstance(data, dict):
-        raise w.fail(where, f"expected a mapping, found {type(data).__name__}")
+        raise w.fail(where, f"phải là một mapping, không phải {type(data).__name__}")
     unknown = set(data) - allowed
     if unknown:
-        raise w.fail(where, f"unknown key {sorted(unknown)[0]!r} (allowed: "
-                            f"{', '.join(sorted(allowed))})")
+        raise w.fail(where, f"khoá {sorted(unknown)[0]!r} không được hỗ trợ (các khoá dùng "
+                            f"được: {', '.join(sorted(allowed))})")
     for key in required:
         if data.get(key) in (None, ""):
-            raise w.fail(where, f"missing required key {key!r}")
+            raise w.fail(where, f"thiếu khoá bắt buộc {key!r}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -136,31 +136,32 @@ def _known_topics() -> dict[str, Any]:
 def _item(w: _Where, where: str, raw: Any, seen: set[str]) -> Item:
     _keys(w, where, raw, _ITEM_KEYS, {"id", "label", "type"})
     if not _ID.match(str(raw["id"])):
-        raise w.fail(f"{where}.id", f"{raw['id']!r} is not a lower_case_id")
+        raise w.fail(f"{where}.id", f"{raw['id']!r} không phải mã dạng lower_case_id")
     if raw["id"] in seen:
-        raise w.fail(f"{where}.id", f"{raw['id']!r} is used twice in the form")
+        raise w.fail(f"{where}.id", f"{raw['id']!r} được dùng hai lần trong mẫu báo cáo")
     seen.add(raw["id"])
     if raw["type"] not in TYPES:
-        raise w.fail(f"{where}.type", f"{raw['type']!r} is not one of {', '.join(TYPES)}")
+        raise w.fail(f"{where}.type", f"{raw['type']!r} không phải một trong {', '.join(TYPES)}")
     declares = raw.get("declares")
     if declares is not None:
         if not isinstance(declares, dict) or not declares or set(declares) - _DECLARES:
-            raise w.fail(f"{where}.declares", f"expected one of {', '.join(sorted(_DECLARES))}")
+            raise w.fail(f"{where}.declares", f"phải là một trong {', '.join(sorted(_DECLARES))}")
         if raw["type"] not in ("count", "number"):
-            raise w.fail(f"{where}.declares", "only a count can be compared with what is observed")
+            raise w.fail(f"{where}.declares", "chỉ câu hỏi dạng số (count, number) mới so sánh "
+                                                 "được với số liệu quan sát")
         if "topic" in declares:
             topics = declares["topic"] if isinstance(declares["topic"], list) \
                 else [declares["topic"]]
             known = _known_topics()
             for topic in topics:
                 if topic not in known:
-                    raise w.fail(f"{where}.declares.topic", f"unknown topic {topic!r}")
+                    raise w.fail(f"{where}.declares.topic", f"không có chủ đề {topic!r}")
             declares = {**declares, "topic": topics}
         if "services_level" in declares and declares["services_level"] not in (3, 4):
-            raise w.fail(f"{where}.declares.services_level", "expected 3 or 4")
+            raise w.fail(f"{where}.declares.services_level", "phải là 3 hoặc 4")
     maximum = raw.get("max")
     if maximum is not None and (isinstance(maximum, bool) or not isinstance(maximum, (int, float))):
-        raise w.fail(f"{where}.max", f"{maximum!r} is not a number")
+        raise w.fail(f"{where}.max", f"{maximum!r} không phải số")
     if raw["type"] == "percent" and maximum is None:
         maximum = 100
     return Item(str(raw["id"]), str(raw["label"]), raw["type"], raw.get("unit"),
@@ -174,14 +175,14 @@ def load_form(path: Path) -> Form:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ChecklistError(f"{path}: cannot load the form: {exc}") from None
-    _keys(w, "top level", data, {"schema", "id", "level", "title", "source", "sections",
+        raise ChecklistError(f"{path}: không đọc được mẫu báo cáo: {exc}") from None
+    _keys(w, "cấp ngoài cùng", data, {"schema", "id", "level", "title", "source", "sections",
                                  "tables", "reading"},
           {"schema", "id", "level", "title", "source", "sections"})
     if data["schema"] != FORM_SCHEMA:
-        raise w.fail("schema", f"expected {FORM_SCHEMA!r}")
+        raise w.fail("schema", f"phải là {FORM_SCHEMA!r}")
     if data["level"] not in LEVEL_FORMS:
-        raise w.fail("level", f"{data['level']!r} is not province, district or commune")
+        raise w.fail("level", f"{data['level']!r} không phải province, district hay commune")
     seen: set[str] = set()
     sections = []
     sheets: set[str] = set()
@@ -192,34 +193,34 @@ def load_form(path: Path) -> Form:
                       for j, item in enumerate(raw["items"] or []))
         section = Section(str(raw["id"]), str(raw["title"]), items, raw.get("note"))
         if section.sheet in sheets:
-            raise w.fail(f"{where}.id", f"section {section.id!r} appears twice")
+            raise w.fail(f"{where}.id", f"mục {section.id!r} xuất hiện hai lần")
         sheets.add(section.sheet)
         sections.append(section)
     if not sections:
-        raise w.fail("sections", "a form needs at least one section")
+        raise w.fail("sections", "mẫu báo cáo cần ít nhất một mục")
     tables = []
     for i, raw in enumerate(data.get("tables") or []):
         where = f"tables[{i}]"
         _keys(w, where, raw, {"id", "title", "sheet", "columns", "max_rows"},
               {"id", "title", "sheet", "columns"})
         if not _ID.match(str(raw["id"])) or raw["id"] in seen:
-            raise w.fail(f"{where}.id", f"{raw['id']!r} is not a new lower_case_id")
+            raise w.fail(f"{where}.id", f"{raw['id']!r} không phải mã lower_case_id chưa dùng")
         seen.add(raw["id"])
         sheet = str(raw["sheet"])
         if len(sheet) > 31 or sheet in sheets or any(c in sheet for c in "[]:*?/\\"):
-            raise w.fail(f"{where}.sheet", f"{sheet!r} is not a free sheet name of ≤ 31 "
-                                           "characters")
+            raise w.fail(f"{where}.sheet", f"{sheet!r} không dùng được làm tên trang tính (cần "
+                                           "tối đa 31 ký tự, chưa trùng trang nào)")
         sheets.add(sheet)
         columns = []
         for j, col in enumerate(raw["columns"] or []):
             cw = f"{where}.columns[{j}]"
             _keys(w, cw, col, {"id", "label", "type", "required"}, {"id", "label", "type"})
             if not _ID.match(str(col["id"])) or col["type"] not in TYPES:
-                raise w.fail(cw, f"bad id {col['id']!r} or type {col['type']!r}")
+                raise w.fail(cw, f"mã {col['id']!r} hoặc kiểu {col['type']!r} không hợp lệ")
             columns.append(Column(str(col["id"]), str(col["label"]), col["type"],
                                   bool(col.get("required", False))))
         if not columns:
-            raise w.fail(f"{where}.columns", "a table needs columns")
+            raise w.fail(f"{where}.columns", "bảng phải có cột")
         tables.append(Table(str(raw["id"]), str(raw["title"]), sheet, tuple(columns),
                             int(raw.get("max_rows", 2000))))
     return Form(str(data["id"]), data["level"], str(data["title"]), str(data["source"]),
@@ -229,7 +230,7 @@ def load_form(path: Path) -> Form:
 def form_for_level(level: str, directory: Path | None = None) -> Form:
     """The form an agency of this level fills in (1A, 2A or 3A); forms are read once."""
     if level not in LEVEL_FORMS:
-        raise ChecklistError(f"no report form for level {level!r}")
+        raise ChecklistError(f"không có mẫu báo cáo cho cấp {level!r}")
     return _load_cached(Path(directory or FORMS_DIR) / f"{LEVEL_FORMS[level]}.yaml")
 
 

@@ -229,7 +229,7 @@ def test_a_cache_that_cannot_be_opened_ends_the_crawl_with_its_error(tmp_path):
                          capture_output=True, text=True, timeout=120, cwd=REPO)
     assert run.returncode == 1
     assert run.stderr.strip().splitlines()[-1] == \
-        "Lỗi: the crawl could not start: DatabaseError: file is not a database"
+        "Lỗi: không khởi động được lượt thu thập: DatabaseError: file is not a database"
     with sqlite3.connect(ws / "inspector.db") as db:
         assert db.execute("select count(*) from observations").fetchone()[0] == 0
         assert db.execute("select count(*) from runs").fetchone()[0] == 0

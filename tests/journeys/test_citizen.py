@@ -96,7 +96,7 @@ def test_password_file_inside_workspace(tmp_path):
     secret.write_text(PASSWORD, encoding="utf-8")
     path = write_citizen(tmp_path / "outside", drop=("password_env",), password_file=str(secret))
     message = load_error(path, workspace=workspace)
-    assert "password_file" in message and "workspace" in message
+    assert "password_file" in message and "nằm trong thư mục làm việc" in message
 
 
 def test_relative_password_file_resolving_inside_workspace(tmp_path):
@@ -111,7 +111,7 @@ def test_citizen_file_inside_workspace(tmp_path):
     workspace = tmp_path / "ws"
     path = write_citizen(workspace / "conf")
     message = load_error(path, workspace=workspace)
-    assert "citizen file" in message and "workspace" in message
+    assert "tệp công dân thử nghiệm" in message and "nằm trong thư mục làm việc" in message
 
 
 def test_unknown_key(tmp_path):

@@ -185,7 +185,7 @@ def test_wrong_password_fails_at_once(server):
 def test_wrong_password_is_a_citizen_error_naming_the_login(server):
     with pytest.raises(CitizenError) as info:
         wait(connect(server, password="sai-mat-khau"), timeout=2.0)
-    assert "login" in str(info.value).lower() and USER in str(info.value)
+    assert "từ chối đăng nhập" in str(info.value) and USER in str(info.value)
 
 
 def test_missing_folder_is_named():

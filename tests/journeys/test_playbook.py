@@ -90,7 +90,7 @@ def test_valid_test_playbook_loads(tmp_path):
 
 BROKEN = {
     "bad-yaml": (HEAD.replace("{name}", "x").replace("{match}", "a")
-                 + "phases:\n  open: [goto: '{service.url}'\n", "line"),
+                 + "phases:\n  open: [goto: '{service.url}'\n", "dòng"),
     "wrong-schema": (text().replace("inspector-playbook/1", "inspector-playbook/9"), "schema"),
     "unknown-phase": (text(phases=OPEN + "  pay:\n    - click: {role: button, name: Trả}\n"
                            + SUBMIT + TRACK), "phases.pay"),
@@ -168,10 +168,10 @@ def test_broken_playbook_names_file_and_place(tmp_path, case):
     ("negative-timeout", "timeout"),
     ("fails-as-not-a-phase", "fails_as"),
     ("bad-regex", "[A-Z0-9"),
-    ("out-of-order", "order"),
-    ("missing-open", "open missing"),
-    ("missing-submit", "submit missing"),
-    ("missing-track", "track missing"),
+    ("out-of-order", "thứ tự"),
+    ("missing-open", "thiếu open"),
+    ("missing-submit", "thiếu submit"),
+    ("missing-track", "thiếu track"),
     ("unknown-phase", "pay"),
 ])
 def test_broken_playbook_says_what_is_wrong(tmp_path, case, words):
@@ -185,7 +185,7 @@ def test_broken_yaml_names_the_line(tmp_path):
     path = write(tmp_path, "bad.yaml", BROKEN["bad-yaml"][0])
     with pytest.raises(PlaybookError) as info:
         load_playbook(path)
-    assert "line " in str(info.value) and "YAML" in str(info.value)
+    assert "dòng " in str(info.value) and "YAML" in str(info.value)
 
 
 def test_positive_timeout_and_fails_as_are_kept(tmp_path):

@@ -58,7 +58,7 @@ def test_years_compare_each_years_last_run(ws_dir):
     assert "1B/III/6.1: không có trong lượt này → không đánh giá được (not_assessed, 0 tin)" \
         in out
     bad = invoke("history", "so-tttt", "-w", str(ws_dir), "--before", "2019", code=1)
-    assert "no nightly run with an as-of date in 2019" in bad
+    assert "không có lượt chạy đêm nào có ngày đánh giá trong năm 2019" in bad
 
 
 def test_runs_lists_the_records_with_failures_by_class(ws_dir):

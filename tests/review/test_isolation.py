@@ -147,12 +147,12 @@ def test_behind_a_proxy_only_the_public_names_answer_and_cookies_are_host_bound(
 
 def test_the_page_refuses_a_shared_host_name(tmp_path):
     Workspace(tmp_path / "ws").close()
-    with pytest.raises(UserError, match="two host names"):
+    with pytest.raises(UserError, match="hai tên máy khác nhau"):
         ReviewServer(tmp_path / "ws", public_url="https://danhgia.example.gov.vn",
                      evidence_url="https://danhgia.example.gov.vn:8443")
-    with pytest.raises(UserError, match="share its host name"):
+    with pytest.raises(UserError, match="chung tên máy"):
         ReviewServer(tmp_path / "ws", host="0.0.0.0")
-    with pytest.raises(UserError, match="go together"):
+    with pytest.raises(UserError, match="phải dùng cùng nhau"):
         ReviewServer(tmp_path / "ws", public_url="https://danhgia.example.gov.vn")
 
 

@@ -98,10 +98,10 @@ def test_a_moved_automatic_value_flags_the_override(ws_dir):
 
 
 @pytest.mark.parametrize("points, reason, who, message", [
-    (6, "quá điểm", REVIEWER, "0..5"),
-    (-1, "âm", REVIEWER, "0..5"),
-    (3, "  ", REVIEWER, "reason"),
-    (3, "lý do", "", "reviewer"),
+    (6, "quá điểm", REVIEWER, "từ 0 đến 5"),
+    (-1, "âm", REVIEWER, "từ 0 đến 5"),
+    (3, "  ", REVIEWER, "lý do"),
+    (3, "lý do", "", "người thẩm định"),
 ])
 def test_a_bad_override_changes_nothing(ws_dir, points, reason, who, message):
     ws = Workspace(ws_dir)
@@ -128,7 +128,7 @@ def test_unknown_agency_or_criterion_is_one_clear_line(ws_dir):
 def test_agency_answers_are_kept_and_logged(ws_dir):
     ws = Workspace(ws_dir)
     respond(ws, "so-tttt", "1B/III/2", "confirmed", None, "can-bo-so-tttt")
-    with pytest.raises(UserError, match="comment"):
+    with pytest.raises(UserError, match="ghi rõ"):
         respond(ws, "so-tttt", "1B/III/2", "disputed", " ", "can-bo-so-tttt")
     respond(ws, "so-tttt", "1B/III/2", "disputed", "Thiếu tin tháng 12 đăng ngày 02/12",
             "can-bo-so-tttt")
@@ -202,9 +202,9 @@ def test_an_override_supersedes_a_confirmation_and_counts_in_the_audit(ws_dir):
 
 def test_a_finding_not_assessed_cannot_be_confirmed(ws_dir):
     ws = Workspace(ws_dir)
-    with pytest.raises(UserError, match="could not be assessed"):
+    with pytest.raises(UserError, match="chưa đánh giá được"):
         confirm_finding(ws, "so-tttt", "1B/III/6.1", REVIEWER)
-    with pytest.raises(UserError, match="reviewer"):
+    with pytest.raises(UserError, match="người thẩm định"):
         confirm_finding(ws, "so-tttt", "1B/III/2", " ")
     assert ws.db["confirmations"].count == 0
     ws.close()

@@ -305,4 +305,4 @@ def test_the_command_writes_a_districts_form_with_its_communes(tmp_path, ws):
     assert load_workbook(blank)["Thông tin"]["D6"].value == "3A"
     wrong = invoke("survey", "template", "-w", root, "--agency", "so-a", "--level", "commune",
                    "-o", str(tmp_path / "x.xlsx"), code=1)
-    assert "so-a is a province, not a commune" in wrong and not (tmp_path / "x.xlsx").exists()
+    assert "so-a thuộc cấp province, không phải cấp commune" in wrong and not (tmp_path / "x.xlsx").exists()
