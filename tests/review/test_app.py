@@ -118,7 +118,7 @@ def test_a_reviewer_browses_overrides_and_sees_the_audit_entry(client, ws_dir):
     assert refused.status_code == 403                                   # no CSRF token
     bad = client.post("/co-quan/so-tttt/dieu-chinh", data={
         "criterion": "1B/III/2", "points": "9", "reason": "quá", "csrf": token})
-    assert bad.status_code == 400 and "0..5" in bad.text
+    assert bad.status_code == 400 and "điểm phải từ 0 đến 5" in bad.text
     done = client.post("/co-quan/so-tttt/dieu-chinh", data={
         "criterion": "1B/III/2", "points": "2,5", "reason": "Tin trùng lặp", "csrf": token})
     assert done.status_code == 303
@@ -193,7 +193,7 @@ def test_a_reviewer_confirms_a_finding_and_the_list_shows_progress(client):
                        ).status_code == 403                                  # no CSRF token
     refused = client.post("/co-quan/so-tttt/xac-nhan", data={"criterion": "1B/III/6.1",
                                                              "csrf": token})
-    assert refused.status_code == 400 and "could not be assessed" in refused.text
+    assert refused.status_code == 400 and "không có điểm tự động để xác nhận" in refused.text
     done = client.post("/co-quan/so-tttt/xac-nhan", data={
         "criterion": "1B/III/2", "note": "Đã xem 11 tin", "csrf": token})
     assert done.status_code == 303 and done.headers["Location"].endswith("#tc-1B-III-2")

@@ -99,8 +99,9 @@ def test_the_session_cookie_reaches_only_a_portal_on_the_pages_host_name(provinc
     # which is why the page warns of such an address in the register
     shared = ReviewServer(ws_dir, port=0).start()
     try:
+        # agencies by id, then their services by id
         assert shared.shared_host_names() == [
-            "so-tttt: http://127.0.0.1:8101/", "huyen-cho-moi: http://127.0.0.1:8102/",
+            "huyen-cho-moi: http://127.0.0.1:8102/", "so-tttt: http://127.0.0.1:8101/",
             "xa-kien-an: http://127.0.0.1:8103/",
             "so-tttt: http://127.0.0.1:8201/thu-tuc/1.004194",
             "so-tttt: http://127.0.0.1:8201/thu-tuc/1.003652"]

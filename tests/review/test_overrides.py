@@ -202,7 +202,7 @@ def test_an_override_supersedes_a_confirmation_and_counts_in_the_audit(ws_dir):
 
 def test_a_finding_not_assessed_cannot_be_confirmed(ws_dir):
     ws = Workspace(ws_dir)
-    with pytest.raises(UserError, match="chưa đánh giá được"):
+    with pytest.raises(UserError, match="không có điểm tự động để xác nhận"):
         confirm_finding(ws, "so-tttt", "1B/III/6.1", REVIEWER)
     with pytest.raises(UserError, match="người thẩm định"):
         confirm_finding(ws, "so-tttt", "1B/III/2", " ")
