@@ -91,7 +91,7 @@ def test_a_second_nightly_on_the_same_workspace_is_refused(tmp_path: Path):
     with (ws / "nightly.lock").open("a+") as held:          # a nightly job is running
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         output = invoke("nightly", "-w", str(ws), "--as-of", "2026-11-26", code=1)
-    assert "another 'inspector nightly' is running" in output and output.count("\n") == 1
+    assert "một lượt 'inspector nightly' khác đang chạy" in output and output.count("\n") == 1
     conn = sqlite3.connect(ws / "inspector.db")
     assert conn.execute("select count(*) from runs").fetchone()[0] == 0      # nothing started
     conn.close()
