@@ -2,13 +2,17 @@
 follows links, over the same sandbox province, and their ratio.
 
 Each crawl runs in its own process (Twisted's reactor starts once per process); both get the
-same politeness settings and page budget. Run: python3 scripts/bench_crawl.py [--agencies 17]
+same politeness settings and page budget. The two sides are interleaved, A B then B A, for
+--repeat rounds, each full crawl into a fresh workspace: whatever else the machine does falls on
+both sides alike, and the spread of the ratio over the rounds says how much to trust it.
+Run: python3 scripts/bench_crawl.py [--agencies 17] [--repeat 3] [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,29 +82,54 @@ def run(code: str, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _rate(side: dict) -> float:
+    return side["pages"] / side["seconds"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=17)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-of", default="2026-11-26")
     parser.add_argument("--budget", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of A B / B A")
+    parser.add_argument("--json", type=Path, help="also write the rounds to this file")
     args = parser.parse_args()
     as_of = date.fromisoformat(args.as_of)
     province = generate_province(args.seed, args.agencies, as_of)
+    rounds = []
     with tempfile.TemporaryDirectory() as tmp, \
             Sandbox(province, Path(tmp) / "sandbox", base_port=0, slow_seconds=0.3) as running:
-        ws = Workspace(Path(tmp) / "ws")
-        import_register(ws, [running.out_dir / "register.yaml"])
-        ws.close()
         portals = [a.base_url for a in province.agencies if not a.has("down")]
         fast = json.dumps({**FAST, "INSPECTOR_PAGE_BUDGET": args.budget})
-        full = run(FULL, str(Path(tmp) / "ws"), args.as_of, fast)
-        bare = run(BARE, json.dumps(portals), str(args.budget), fast)
-    full_rate = full["pages"] / full["seconds"]
-    bare_rate = bare["pages"] / bare["seconds"]
-    print(f"full pipeline: {full['pages']} pages in {full['seconds']:.1f} s = {full_rate:.1f} pages/s")
-    print(f"bare spider:   {bare['pages']} pages in {bare['seconds']:.1f} s = {bare_rate:.1f} pages/s")
-    print(f"ratio full/bare: {full_rate / bare_rate:.2f}")
+
+        def full() -> dict:
+            folder = Path(tempfile.mkdtemp(dir=tmp))
+            ws = Workspace(folder)
+            import_register(ws, [running.out_dir / "register.yaml"])
+            ws.close()
+            return run(FULL, str(folder), args.as_of, fast)
+
+        def bare() -> dict:
+            return run(BARE, json.dumps(portals), str(args.budget), fast)
+
+        for index in range(args.repeat):
+            order = (("full", full), ("bare", bare))
+            measured = {name: side() for name, side in (order if index % 2 == 0
+                                                        else order[::-1])}
+            measured["ratio"] = _rate(measured["full"]) / _rate(measured["bare"])
+            rounds.append(measured)
+            print(f"round {index + 1}: full {measured['full']['pages']} pages in "
+                  f"{measured['full']['seconds']:.1f} s = {_rate(measured['full']):.1f} pages/s; "
+                  f"bare {measured['bare']['pages']} pages in {measured['bare']['seconds']:.1f} s"
+                  f" = {_rate(measured['bare']):.1f} pages/s; ratio {measured['ratio']:.2f}",
+                  flush=True)
+    ratios = sorted(r["ratio"] for r in rounds)
+    print(f"ratio full/bare over {len(ratios)} rounds: median {statistics.median(ratios):.2f}, "
+          f"min {ratios[0]:.2f}, max {ratios[-1]:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps({"agencies": args.agencies, "rounds": rounds,
+                                         "median_ratio": statistics.median(ratios)}, indent=1))
 
 
 if __name__ == "__main__":
