@@ -71,7 +71,7 @@ def demo(out_dir, count, seed, port, sandbox_port, as_of, serve):
         credentials = out_dir / "tai-khoan.txt"
         lines = []
         for username, role, agency_id, name in DEMO_ACCOUNTS:
-            if accounts.user_exists(ws, username):
+            if accounts.get_user(ws, username) is not None:
                 continue
             password = secrets.token_urlsafe(12)
             accounts.create_user(ws, username, password, role, agency_id, name, actor="demo")

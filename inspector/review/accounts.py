@@ -181,10 +181,6 @@ def disable_user(ws: Workspace, username: str, *, actor: str = "cli") -> dict[st
     return _public(row)
 
 
-def user_exists(ws: Workspace, username: str) -> bool:
-    return _user_row(ws, username) is not None
-
-
 def list_users(ws: Workspace) -> list[dict[str, Any]]:
     """Every account by username, without password hashes."""
     return [_public(row) for row in ws.db["users"].rows_where(order_by="username")]
