@@ -4,13 +4,17 @@ and screenshots of the pages behind findings."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urlsplit
 
 PHONE = {"width": 375, "height": 740}
+# Chromium hands screenshots over as JPEG at this quality: it encodes one in half a PNG's time,
+# and at 90 the text loses nothing that the stored image (evidence/screenshots.py) would keep.
+JPEG_QUALITY = 90
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking"]
 # A page that answers one of these may answer the next request (portals behind an overloaded
@@ -25,13 +29,13 @@ class PageError(RuntimeError):
     """The page kept answering a transient error (429, 5xx) through every attempt."""
 
 
-def open_page(page, url: str, timeout_ms: int) -> None:
-    """Load ``url`` in ``page``; a transient error is tried again (after its Retry-After, at
-    most MAX_RETRY_AFTER_S) and raises PageError if it stays. Other statuses, a 404 too, are
-    what a visitor sees and are left on the page."""
+async def open_page(page, url: str, timeout_ms: int) -> None:
+    """Load ``url`` in ``page`` (Playwright's async API); a transient error is tried again
+    (after its Retry-After, at most MAX_RETRY_AFTER_S) and raises PageError if it stays. Other
+    statuses, a 404 too, are what a visitor sees and are left on the page."""
     target = url
     for attempt in range(1, PAGE_ATTEMPTS + 1):
-        response = page.goto(target, wait_until="load", timeout=timeout_ms)
+        response = await page.goto(target, wait_until="load", timeout=timeout_ms)
         status = response.status if response is not None else None
         if status not in TRANSIENT_STATUSES:
             return
@@ -43,7 +47,7 @@ def open_page(page, url: str, timeout_ms: int) -> None:
         retry_after = (response.headers.get("retry-after") or "").strip()
         if retry_after.isdigit():
             wait = min(float(retry_after), MAX_RETRY_AFTER_S)
-        page.wait_for_timeout(wait * 1000)
+        await page.wait_for_timeout(wait * 1000)
 
 
 def chromium_path() -> str:
@@ -95,6 +99,17 @@ def video_ready() -> bool:
 NOWHERE = "http://127.0.0.1:9"
 
 
+def _launch_options(only_hosts: list[str] | None) -> dict[str, Any]:
+    options: dict[str, Any] = {"executable_path": chromium_path(), "headless": True,
+                               "args": CHROMIUM_ARGS}
+    if only_hosts is not None:
+        # "<-loopback>" removes Chromium's implicit bypass of loopback: 127.0.0.1 is
+        # reached only when it is one of the hosts
+        options["proxy"] = {"server": NOWHERE,
+                            "bypass": ",".join(["<-loopback>", *sorted(set(only_hosts))])}
+    return options
+
+
 @contextmanager
 def chromium(only_hosts: list[str] | None = None) -> Iterator[Any]:
     """Debian's Chromium, headless. With ``only_hosts`` (host or host:port), it reaches those
@@ -104,19 +119,28 @@ def chromium(only_hosts: list[str] | None = None) -> Iterator[Any]:
     nothing (a report printed from local files)."""
     from playwright.sync_api import sync_playwright
 
-    options: dict[str, Any] = {}
-    if only_hosts is not None:
-        # "<-loopback>" removes Chromium's implicit bypass of loopback: 127.0.0.1 is
-        # reached only when it is one of the hosts
-        options["proxy"] = {"server": NOWHERE,
-                            "bypass": ",".join(["<-loopback>", *sorted(set(only_hosts))])}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
-                                             args=CHROMIUM_ARGS, **options)
+        browser = playwright.chromium.launch(**_launch_options(only_hosts))
         try:
             yield browser
         finally:
             browser.close()
+
+
+@asynccontextmanager
+async def async_chromium(only_hosts: list[str] | None = None) -> AsyncIterator[Any]:
+    """``chromium`` for Playwright's async API, where several tabs work at once (the crawl's
+    photographs). Chromium's own zygote processes are kept: without them each tab's renderer
+    starts from nothing, which cost the crawl's photographs half their CPU again (measured:
+    --no-zygote, --in-process-gpu)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(**_launch_options(only_hosts))
+        try:
+            yield browser
+        finally:
+            await browser.close()
 
 
 def own_host_only(url: str):
@@ -132,23 +156,75 @@ def own_host_only(url: str):
     return handler
 
 
-def mobile_layout(browser, url: str, timeout_ms: int = 30000) -> dict[str, Any]:
+class PortalTab:
+    """One tab for one portal's pages, visited one after the other (a context and a tab cost
+    about as much as a visit; a portal's pages share them), in Playwright's async API. A page
+    the crawl already fetched is answered from its bytes, so a photo costs no second visit of
+    the portal: only the page's own assets (styles, images) come from the network, where the
+    browser reaches the crawled portals' hosts and nothing else (``async_chromium(only_hosts)``).
+    Only that page's request is intercepted (a route matching its URL alone, matched by
+    Playwright's driver): its assets never wait on Python. ``await PortalTab.open(...)``, then
+    ``await tab.close()``."""
+
+    def __init__(self, context, page, viewport: dict[str, int], timeout_ms: int):
+        self.context, self.page = context, page
+        self.viewport = dict(viewport)
+        self.timeout_ms = timeout_ms
+
+    @classmethod
+    async def open(cls, browser, viewport: dict[str, int],
+                   timeout_ms: int = 30000) -> "PortalTab":
+        context = await browser.new_context(viewport=dict(viewport), ignore_https_errors=True)
+        context.set_default_timeout(timeout_ms)
+        return cls(context, await context.new_page(), viewport, timeout_ms)
+
+    async def close(self) -> None:
+        await self.context.close()
+
+    async def visit(self, url: str, body: bytes | None = None, content_type: str | None = None,
+                    viewport: dict[str, int] | None = None) -> None:
+        """Load ``url`` (open_page: a transient error is tried again, PageError if it stays),
+        answered from ``body`` when given, at ``viewport`` (the tab's own by default)."""
+        wanted = dict(viewport or self.viewport)
+        if self.page.viewport_size != wanted:
+            await self.page.set_viewport_size(wanted)
+        if body is None:
+            await open_page(self.page, url, self.timeout_ms)
+            return
+        target = re.compile("^" + re.escape(url.split("#")[0]) + "$")
+        headers = {"content-type": content_type or "text/html"}
+
+        async def answer(route) -> None:
+            if route.request.is_navigation_request():
+                await route.fulfill(status=200, body=body, headers=headers)
+            else:       # the same URL asked by the page itself (a script, a frame): the portal
+                await route.continue_()
+
+        await self.page.route(target, answer)
+        try:
+            await open_page(self.page, url, self.timeout_ms)
+        finally:
+            await self.page.unroute(target, answer)
+
+
+async def mobile_layout(tab: PortalTab, url: str, body: bytes | None = None,
+                        content_type: str | None = None) -> dict[str, Any]:
     """At a phone's width: does the page declare a device-width viewport, and does it fit
-    without scrolling sideways? Returns {present, viewport_meta, scroll_width, width, png}."""
-    context = browser.new_context(viewport=PHONE, ignore_https_errors=True)
+    without scrolling sideways? Returns {present, viewport_meta, scroll_width, width, image}
+    (a JPEG of the phone's screen). The tab goes back to its own width afterwards."""
     try:
-        page = context.new_page()
-        page.route("**/*", own_host_only(url))
-        open_page(page, url, timeout_ms)
-        meta = page.evaluate(
+        await tab.visit(url, body, content_type, viewport=PHONE)
+        page = tab.page
+        meta = await page.evaluate(
             "() => { const m = document.querySelector('meta[name=viewport]');"
             " return m ? m.getAttribute('content') : null; }")
-        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
-        width = page.evaluate("() => window.innerWidth")
-        png = page.screenshot(full_page=False)
+        scroll_width = await page.evaluate("() => document.documentElement.scrollWidth")
+        width = await page.evaluate("() => window.innerWidth")
+        image = await page.screenshot(full_page=False, type="jpeg", quality=JPEG_QUALITY)
     finally:
-        context.close()
+        if tab.page.viewport_size != tab.viewport:
+            await tab.page.set_viewport_size(tab.viewport)
     fits = scroll_width <= width + 1
     has_meta = bool(meta and "device-width" in meta)
     return {"present": has_meta and fits, "viewport_meta": meta, "scroll_width": scroll_width,
-            "width": width, "png": png}
+            "width": width, "image": image}

@@ -2,25 +2,33 @@
 without screenshots, then photographs each section's first listing page as the crawl does
 (evidence/screenshots.capture) and times its phases: the page's load (context, navigation,
 network), Chromium's full-page screenshot, decoding it in Pillow, encoding the stored image
-and the annotated crop; and the bytes stored. Not a test; it measures this machine as it is.
+and the annotated crop; and the bytes stored: as 0.7 did it ("before") and as the crawl does it
+now ("after": one tab per portal, the page from the crawl's bytes, Chromium's JPEG, the crop drawn
+on demand). Not a test; it measures this machine as it is.
 
-Run: python3 scripts/bench_capture.py [--agencies 8] [--seed 1] [--limit 60] [--modes now,both]
+Run: python3 scripts/bench_capture.py [--agencies 8] [--seed 1] [--limit 60] [--modes before,after]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import io
 import ssl
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
-from inspector.browser import chromium, open_page, own_host_only
+from PIL import Image
+
+from inspector.browser import PortalTab, async_chromium, chromium, own_host_only
+from inspector.evidence import crops
 from inspector.evidence import screenshots as shots
 from inspector.model.sections import SectionRecord
 from inspector.records import observations, registry
@@ -56,64 +64,90 @@ def _targets(ws: Workspace, limit: int) -> list[tuple[str, list[str]]]:
     return found[:limit]
 
 
-def _from_bytes(url: str, body: bytes, content_type: str):
-    """A route handler answering the page itself with bytes already fetched (as the crawl has
-    them), the page's own host for the rest, nothing else."""
-    own = own_host_only(url)
-
-    def handler(route) -> None:
-        if route.request.is_navigation_request() and route.request.url == url:
-            route.fulfill(status=200, body=body, headers={"content-type": content_type})
-        else:
-            own(route)
-    return handler
+def _png(image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
-def _photograph(browser, url: str, posts: list[str], timings: dict[str, list[float]],
-                sizes: dict[str, list[int]], shared=None, fetched=None) -> None:
+def _before(browser, url: str, posts: list[str], timings, sizes) -> None:
+    """As 0.7 photographed a page: a context of its own, the page fetched from the portal again,
+    Chromium's PNG decoded and stored again as PNG, the annotated crop drawn and stored."""
     started = time.perf_counter()
-    reuse_page = isinstance(shared, tuple)          # (context, page): one tab for the host
-    if reuse_page:
-        context, page = shared
-        page.unroute("**/*")
-    else:
-        context = shared or browser.new_context(viewport=shots.VIEWPORT,
-                                                ignore_https_errors=True)
-        page = context.new_page()
+    context = browser.new_context(viewport=shots.VIEWPORT, ignore_https_errors=True)
+    page = context.new_page()
     opened = time.perf_counter()
-    page.route("**/*", _from_bytes(url, *fetched) if fetched else own_host_only(url))
-    open_page(page, url, 30000)
+    page.route("**/*", own_host_only(url))
+    page.goto(url, wait_until="load", timeout=30000)
     loaded = time.perf_counter()
-    timings["context"].append(opened - started)
     width, height = page.evaluate(shots._PAGE_SIZE_JS)
     clip = {"x": 0, "y": 0, "width": min(width, shots.MAX_WIDTH),
             "height": min(height, shots.MAX_HEIGHT)}
     raw = page.screenshot(full_page=True, clip=clip)
     links = page.evaluate(shots._LINK_BOXES_JS)
-    if shared is None:
-        context.close()
-    elif not reuse_page:
-        page.close()
+    context.close()
     taken = time.perf_counter()
-    image = shots._clean_image(raw)
-    decoded = time.perf_counter()
-    stored = shots._png_bytes(image)
+    with Image.open(io.BytesIO(raw)) as decoded:
+        image = decoded.convert("RGB")
+    decoded_at = time.perf_counter()
+    stored = _png(image)
     encoded = time.perf_counter()
     boxes = shots._boxes_to_outline(links, posts, image.size)
-    crop = b""
-    if boxes:
-        crop = shots._png_bytes(shots._annotated_crop(image, boxes, ["bench", url]))
+    crop = _png(crops.draw_crop(image, boxes, ["bench", url])) if boxes else b""
     cropped = time.perf_counter()
-    for name, seconds in (("load", loaded - opened), ("screenshot", taken - loaded),
-                          ("decode", decoded - taken), ("encode", encoded - decoded),
-                          ("crop", cropped - encoded), ("total", cropped - started)):
+    for name, seconds in (("context", opened - started), ("load", loaded - opened),
+                          ("screenshot", taken - loaded), ("decode", decoded_at - taken),
+                          ("encode", encoded - decoded_at), ("crop", cropped - encoded),
+                          ("total", cropped - started)):
         timings[name].append(seconds)
-    sizes["screenshot"].append(len(stored))
-    sizes["crop"].append(len(crop))
-    sizes["height"].append(image.size[1])
+    sizes["before"].append(len(stored) + len(crop))
 
 
-MODES = ("now", "shared-context", "from-bytes", "both", "one-page")
+class _After:
+    """As the crawl photographs a page now: Playwright's async API (on a loop of its own
+    thread, so that both sides alternate page by page), a tab per portal, the page from the
+    bytes the crawl fetched, stored as WebP, the crop's boxes kept (drawn on demand)."""
+
+    def __init__(self, root: Path, hosts: list[str]):
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.chromium = async_chromium(only_hosts=hosts)
+        self.browser = self._call(self.chromium.__aenter__())
+        self.ws = self._call(self._workspace(root))   # SQLite: opened in the loop's thread
+        self.tabs: dict[str, PortalTab] = {}
+
+    @staticmethod
+    async def _workspace(root: Path) -> Workspace:
+        return Workspace(root)
+
+    async def _close_workspace(self) -> None:
+        self.ws.close()
+
+    def _call(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
+    def photograph(self, url: str, posts: list[str], fetched, timings, sizes) -> None:
+        started = time.perf_counter()
+        host = url.split("/")[2]
+        if host not in self.tabs:
+            self.tabs[host] = self._call(PortalTab.open(self.browser, shots.VIEWPORT))
+        body, content_type = fetched
+        refs = self._call(shots.capture(self.ws, self.tabs[host], url, posts, label="bench",
+                                        body=body, content_type=content_type))
+        timings["total"].append(time.perf_counter() - started)
+        sizes["after"].append((self.ws.root / refs[0]["path"]).stat().st_size)
+
+    def close(self) -> None:
+        for tab in self.tabs.values():
+            self._call(tab.close())
+        self._call(self.chromium.__aexit__(None, None, None))
+        self._call(self._close_workspace())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+
+
+MODES = ("before", "after")
 
 
 def main() -> None:
@@ -123,11 +157,9 @@ def main() -> None:
     parser.add_argument("--as-of", default="2026-11-26")
     parser.add_argument("--limit", type=int, default=60, help="pages to photograph")
     parser.add_argument("--modes", default=",".join(MODES),
-                        help="comma-separated, measured interleaved page by page: now (a "
-                        "context and a visit per page, as the crawl does), shared-context (one "
-                        "context per host), from-bytes (the page answered from bytes fetched "
-                        "beforehand, as the crawl holds them), both, one-page (one tab per "
-                        "host, from bytes, navigated page after page)")
+                        help="comma-separated, measured interleaved page by page: before (0.7: "
+                        "a context and a visit per page, PNG, crop stored), after (a tab per "
+                        "portal, the crawl's bytes, JPEG, crop drawn on demand)")
     args = parser.parse_args()
     from datetime import date
 
@@ -142,7 +174,7 @@ def main() -> None:
         hosts = sorted({url.split("/")[2] for url, _ in targets})
         modes = [m for m in args.modes.split(",") if m]
         fetched = {}
-        if {"from-bytes", "both", "one-page"} & set(modes):
+        if "after" in modes:
             for url, _ in targets:
                 # the sandbox's https portals have a self-signed certificate (loopback only)
                 with urllib.request.urlopen(url, timeout=30,
@@ -151,39 +183,29 @@ def main() -> None:
                                                                       "text/html"))
         timings = {m: defaultdict(list) for m in modes}
         sizes: dict[str, list[int]] = defaultdict(list)
+        after = _After(ws.root, hosts) if "after" in modes else None
         with chromium(only_hosts=hosts) as browser:
-            contexts: dict[tuple[str, str], object] = {}
-            pages: dict[tuple[str, str], object] = {}
             for index, (url, posts) in enumerate(targets):
-                # each page in every mode, the order turning page by page: load falls alike
+                # each page in both modes, the order turning page by page: load falls alike
                 for mode in modes[index % len(modes):] + modes[:index % len(modes)]:
-                    shared = None
-                    if mode in ("shared-context", "both", "one-page"):
-                        key = (mode, url.split("/")[2])
-                        if key not in contexts:
-                            contexts[key] = browser.new_context(viewport=shots.VIEWPORT,
-                                                                ignore_https_errors=True)
-                            if mode == "one-page":
-                                pages[key] = contexts[key].new_page()
-                        shared = (contexts[key], pages[key]) if mode == "one-page" \
-                            else contexts[key]
-                    _photograph(browser, url, posts, timings[mode], sizes, shared,
-                                fetched.get(url) if mode in ("from-bytes", "both", "one-page")
-                                else None)
-            for context in contexts.values():
-                context.close()
+                    if mode == "before":
+                        _before(browser, url, posts, timings[mode], sizes)
+                    else:
+                        after.photograph(url, posts, fetched[url], timings[mode], sizes)
+        if after is not None:
+            after.close()
         ws.close()
     print(f"{len(targets)} pages photographed in each mode ({args.agencies} agencies, seed "
           f"{args.seed}); seconds per page, mean (median)")
     phases = ["context", "load", "screenshot", "decode", "encode", "crop", "total"]
-    print("  " + "mode".ljust(16) + "".join(p.rjust(16) for p in phases))
+    print("  " + "mode".ljust(10) + "".join(p.rjust(16) for p in phases))
     for mode, measured in timings.items():
-        print("  " + mode.ljust(16) + "".join(
-            f"{statistics.mean(measured[p]):.3f} ({statistics.median(measured[p]):.3f})".rjust(16)
-            for p in phases))
-    print(f"  stored per page: screenshot {statistics.mean(sizes['screenshot']) / 1024:.0f} KB, "
-          f"crop {statistics.mean(sizes['crop']) / 1024:.0f} KB, height "
-          f"{statistics.mean(sizes['height']):.0f} px")
+        print("  " + mode.ljust(10) + "".join(
+            (f"{statistics.mean(measured[p]):.3f} ({statistics.median(measured[p]):.3f})"
+             if measured[p] else "-").rjust(16) for p in phases))
+    for mode in modes:
+        print(f"  {mode}: {statistics.mean(sizes[mode]) / 1024:.0f} KB stored per page "
+              "(screenshot and crop)")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ Not a test (nothing here is timed inside pytest); it measures this machine as it
 included (the load average before and after each run is in the output). Run:
 
     nice -n 19 python3 scripts/bench_nightly.py [--agencies 200] [--slow-seconds 0.3] \
-        [--workers 2] [--batch 4] [--no-screenshots] [--delay S] [--seed 1] [--out DIR] [--keep]
+        [--workers 2] [--batch 8] [--no-screenshots] [--delay S] [--seed 1] [--out DIR] [--keep]
 
 What it does:
 1. serves the sandbox province in a child process on free ports of 127.0.0.1 (portals of the
@@ -26,7 +26,8 @@ revalidate / invalidate counts; pages over the network = processed − cache hit
 second, the stage seconds of the run record, the crawl workers' durations, screenshots taken,
 and memory: VmRSS of the nightly process and all its descendants sampled every 0.5 s (peak of
 the sum — Chromium's processes share pages, so the sum overstates — and peak of the largest
-single process), the sandbox's process apart. Then what changed between the runs: posts found
+single process; also the peak of the summed proportional set size, PSS, which counts a shared
+page once), the sandbox's process apart. Then what changed between the runs: posts found
 per agency against the sandbox's list of changes, and findings (finding_history) that differ.
 
 Prints a table and writes scripts/results/bench_nightly-<agencies>-<date>.json (written after
@@ -115,14 +116,25 @@ def _tree(root: int, procs: dict[int, int]) -> list[int]:
     return [root] + descendants(root, {pid: (ppid, []) for pid, ppid in procs.items()})
 
 
-def _rss_kb(pid: int) -> int:
+def _kb(pid: int, file: str, field: str) -> int:
+    """A field in kB of /proc/<pid>/<file>, 0 when the process is gone (or a zombie)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
-    return 0        # gone, or a zombie (no VmRSS line)
+    return 0
+
+
+def _rss_kb(pid: int) -> int:
+    return _kb(pid, "status", "VmRSS:")
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: each page shared by n processes counted 1/n in each (Chromium's
+    processes share much of their memory, which a sum of RSS counts again in each)."""
+    return _kb(pid, "smaps_rollup", "Pss:")
 
 
 def _name(pid: int) -> str:
@@ -150,7 +162,7 @@ class MemoryWatch(threading.Thread):
         super().__init__(daemon=True)
         self.root, self.sandbox = root, sandbox
         self.done = threading.Event()
-        self.peak_sum_kb = self.peak_single_kb = self.peak_processes = 0
+        self.peak_sum_kb = self.peak_single_kb = self.peak_processes = self.peak_pss_kb = 0
         self.peak_single_name = ""
         self.peak_sandbox_kb = 0
         self.samples = 0
@@ -172,6 +184,7 @@ class MemoryWatch(threading.Thread):
             live = sum(1 for kb, _ in sizes if kb)
             if total > self.peak_sum_kb:
                 self.peak_sum_kb = total
+            self.peak_pss_kb = max(self.peak_pss_kb, sum(_pss_kb(pid) for pid in pids))
             if largest > self.peak_single_kb:
                 self.peak_single_kb, self.peak_single_name = largest, _name(pid)
             self.peak_processes = max(self.peak_processes, live)
@@ -200,6 +213,7 @@ class MemoryWatch(threading.Thread):
 
     def result(self) -> dict[str, Any]:
         return {"peak_tree_rss_mb": round(self.peak_sum_kb / 1024, 1),
+                "peak_tree_pss_mb": round(self.peak_pss_kb / 1024, 1),
                 "peak_single_rss_mb": round(self.peak_single_kb / 1024, 1),
                 "peak_single_process": self.peak_single_name,
                 "peak_processes": self.peak_processes,
@@ -431,6 +445,7 @@ def nightly_run(args, ws: Path, as_of: str, sandbox_pid: int, label: str, log_di
         "failures_by_class": stages.get("crawl", {}).get("failures_by_class"),
         "services": stages.get("services"), "findings": stages.get("score", {}).get("findings"),
         **crawl, "memory": watch.result(),
+        "screenshots_mb": round(_folder_bytes(ws / "screenshots") / 1e6, 1),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "output": str(log_path),
@@ -445,6 +460,45 @@ def nightly_run(args, ws: Path, as_of: str, sandbox_pid: int, label: str, log_di
     if stopped:
         raise Stopped(label, result)
     return result
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) \
+        if folder.is_dir() else 0
+
+
+# Issue 18's table: 0.7.0 as measured at 200 agencies on this 2-core machine, and the targets.
+# Wall time and storage grow with the province: at N agencies they are scaled by N / 200.
+ISSUE_18 = (
+    ("first night (min)", lambda f, i: f["wall_seconds"] / 60, 51.6, 20.0, True),
+    ("incremental night / first night", lambda f, i: i["wall_seconds"] / f["wall_seconds"],
+     0.179, 0.10, False),
+    ("peak RSS, nightly tree (GB)",
+     lambda f, i: max(f["memory"]["peak_tree_rss_mb"], i["memory"]["peak_tree_rss_mb"]) / 1024,
+     2.7, 1.5, False),
+    ("screenshots stored (MB)", lambda f, i: i["screenshots_mb"], 894.0, 250.0, True),
+)
+
+
+def _targets(report: dict[str, Any]) -> str:
+    """Issue 18's measures: 0.7.0, this run, the target (scaled to this province's size)."""
+    full, incr = report.get("full"), report.get("incremental")
+    agencies = report["settings"]["agencies"]
+    scale = agencies / 200
+    lines = [f"issue 18 at {agencies} agencies (0.7.0 and targets measured at 200; wall time "
+             "and storage scaled by agencies / 200)",
+             f"{'':34} {'0.7.0':>10} {'this run':>10} {'target':>10}  met"]
+    for title, measure, before, target, scaled in ISSUE_18:
+        factor = scale if scaled else 1.0
+        try:
+            value = measure(full, incr)
+        except (KeyError, TypeError, ZeroDivisionError):
+            lines.append(f"{title:34} {before * factor:>10.3g} {'-':>10} "
+                         f"{target * factor:>10.3g}")
+            continue
+        lines.append(f"{title:34} {before * factor:>10.3g} {value:>10.3g} "
+                     f"{target * factor:>10.3g}  {'yes' if value <= target * factor else 'NO'}")
+    return "\n".join(lines)
 
 
 def _clock() -> str:
@@ -500,7 +554,9 @@ def _table(report: dict[str, Any]) -> str:
             ("pages/s processed", "pages_per_second_processed"),
             ("new screenshots/mobile checks", lambda r: sum(r["new_captures"].values())),
             ("new evidence files", lambda r: sum(r["new_evidence_files"].values())),
+            ("screenshots stored after the run (MB)", "screenshots_mb"),
             ("peak RSS, nightly tree (MB)", lambda r: r["memory"]["peak_tree_rss_mb"]),
+            ("peak PSS, nightly tree (MB)", lambda r: r["memory"].get("peak_tree_pss_mb", "-")),
             ("peak RSS, largest process (MB)",
              lambda r: f"{r['memory']['peak_single_rss_mb']} ({r['memory']['peak_single_process']})"),
             ("peak processes in the tree", lambda r: r["memory"]["peak_processes"]),
@@ -534,7 +590,7 @@ def main() -> None:
                         help="Wait per request of the 'slow' portals (inspector sandbox serve: "
                              "1.5).")
     parser.add_argument("--workers", type=int, help="nightly --workers (its default: 2)")
-    parser.add_argument("--batch", type=int, help="nightly --batch (its default: 4)")
+    parser.add_argument("--batch", type=int, help="nightly --batch (its default: 8)")
     parser.add_argument("--no-screenshots", action="store_true")
     parser.add_argument("--delay", type=float, help="nightly --delay (its default: 0.5)")
     parser.add_argument("--seed", type=int, default=1,
@@ -566,7 +622,7 @@ def main() -> None:
                                 " (inspector sandbox serve: 1.5 s)",
                      "slow_seconds": args.slow_seconds,
                      "workers": args.workers or "default (2)",
-                     "batch": args.batch or "default (4)",
+                     "batch": args.batch or "default (8)",
                      "screenshots": not args.no_screenshots,
                      "delay": args.delay if args.delay is not None else "default (0.5)",
                      "citizen": None, "services_note": "no --citizen: the services stage is "
@@ -641,6 +697,8 @@ def main() -> None:
             shutil.rmtree(ws, ignore_errors=True)
     print()
     print(_table(report))
+    print()
+    print(_targets(report))
     if "comparison" in report:
         c = report["comparison"]
         print(f"\nchange: {c['new_posts_published']} new posts on {len(c['changed_agencies'])} "

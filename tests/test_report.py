@@ -12,7 +12,8 @@ from lxml import html as lxml_html
 from PIL import Image
 
 from inspector.records.evidence import store
-from inspector.export.report import metric_lines, render_report
+from inspector.evidence import crops
+from inspector.export.report import embedded_thumbnail, metric_lines, render_report
 from inspector.review.overrides import confirm_finding, respond, set_override
 from inspector.records.workspace import Workspace
 from inspector.records.observations import put as put_observation
@@ -95,6 +96,26 @@ def test_hostile_titles_stay_text_and_pictures_stay_inside_the_workspace(ws_dir)
     assert shot.getpixel((5, 5))[2] > 150 and shot.size == (640, 480)   # a page's first screen
     assert "(không đọc được ảnh)" in page.get_element_by_id("tc-1B-III-2").text_content()
     assert "http-equiv" in text and "img-src data:" in text            # nothing else loads
+
+
+def test_a_crop_drawn_from_its_screenshot_is_printed_with_its_outlines(tmp_path):
+    """Since 0.8 a crop is its screenshot's path with the boxes: the report draws it."""
+    ws = Workspace(tmp_path / "ws")
+    buffer = io.BytesIO()
+    Image.new("RGB", (1280, 2000), (255, 255, 255)).save(buffer, "WEBP", quality=75)
+    shot = store(ws, buffer.getvalue(), "screenshot", "http://127.0.0.1:8101/tin-tuc")
+    crop = crops.crop_ref(shot, [(40, 1200, 900, 1230), (40, 1300, 900, 1330)],
+                          ["Chuyên mục “Tin tức”"])
+    source = embedded_thumbnail(ws.root)
+    ws.close()
+    drawn = Image.open(io.BytesIO(base64.b64decode(source(crop, True).split(",", 1)[1])))
+    whole = Image.open(io.BytesIO(base64.b64decode(source(shot).split(",", 1)[1])))
+    # the region around the two boxes (with margins and the caption), not the page's top
+    assert drawn.size[0] == 640 and drawn.size[1] < 250 and whole.size == (640, 480)
+    magenta = [c for _, c in drawn.convert("RGB").getcolors(1 << 20)
+               if c[0] > 180 and c[1] < 80 and c[2] > 60]
+    assert magenta                                  # the outlines survive the thumbnail
+    assert source(dict(crop, path="screenshots/../../etc/passwd"), True) is None
 
 
 def test_review_states_and_agency_answers_are_printed(ws_dir):

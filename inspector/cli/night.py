@@ -69,7 +69,7 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots, incremental, redis_ur
                    "without one the services are not checked.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Crawl processes at once.")
-@click.option("--batch", type=click.IntRange(1, 1000), default=4, show_default=True,
+@click.option("--batch", type=click.IntRange(1, 1000), default=8, show_default=True,
               help="Agencies per crawl process (a killed run redoes at most the batches in "
                    "flight).")
 @click.option("--budget", type=click.IntRange(10, 1_000_000), default=None,

@@ -93,11 +93,82 @@ def parse_listing(html: str, url: str, platform: str | None = None, hints: Hints
     the other pages its pager links, and its WebForms post-backs. ``hints``: the section's
     name and URL; ``frame``: the portal's other pages' blocks (this page's are added to it),
     so that a block repeated across pages is not taken for this page's listing."""
+    return choose_listing(read_listing(html, url, platform, hints), hints, frame,
+                          page_key or canonical(url))
+
+
+@dataclass
+class ListingReading:
+    """What a listing page's markup says, whatever else the portal shows: every block of
+    posts, the pager, the post-backs. The same page gives the same reading (an incremental
+    crawl remembers it, `to_json`); which block is the listing depends on the portal's frame
+    too (`choose_listing`)."""
+
+    platform: str
+    blocks: list[Block] = field(default_factory=list)
+    page_urls: list[str] = field(default_factory=list)
+    next_url: str | None = None
+    postbacks: list[Postback] = field(default_factory=list)
+    empty: bool = False
+    readable: bool = True       # False: the page has no document to read
+
+    def to_json(self) -> dict:
+        return {"platform": self.platform, "page_urls": self.page_urls,
+                "next_url": self.next_url, "empty": self.empty, "readable": self.readable,
+                "postbacks": [[p.target, p.argument, p.formdata, p.url] for p in self.postbacks],
+                "blocks": [{"signature": b.signature, "heading": b.heading, "aside": b.aside,
+                            "menu": b.menu, "main": b.main, "order": b.order,
+                            "source": b.source, "posts": [_post_json(p) for p in b.posts]}
+                           for b in self.blocks]}
+
+    @classmethod
+    def from_json(cls, value: dict) -> "ListingReading":
+        blocks = [Block(signature=b["signature"], heading=b["heading"], aside=b["aside"],
+                        menu=b["menu"], main=b["main"], order=b["order"], source=b["source"],
+                        posts=tuple(_post_from_json(p) for p in b["posts"]))
+                  for b in value["blocks"]]
+        return cls(value["platform"], blocks, list(value["page_urls"]), value["next_url"],
+                   [Postback(*p) for p in value["postbacks"]], value["empty"],
+                   value["readable"])
+
+
+def _post_json(post: PostLink) -> list:
+    return [post.url, post.title, post.published.isoformat() if post.published else None,
+            post.moment.isoformat() if post.moment else None, post.date_text]
+
+
+def _post_from_json(value: list) -> PostLink:
+    url, title, published, moment, date_text = value
+    return PostLink(url, title, date.fromisoformat(published) if published else None,
+                    datetime.fromisoformat(moment) if moment else None, date_text)
+
+
+def read_listing(html: str, url: str, platform: str | None = None,
+                 hints: Hints | None = None) -> ListingReading:
+    """The reading of a listing page (blocks, pager, post-backs): what `parse_listing` takes
+    its listing from."""
     platform = platform if platform in EXTRACTORS else detect_platform(html, url)
     doc = _parse(html)
     if doc is None:
-        return Listing(platform)
-    return EXTRACTORS[platform]().listing(doc, url, platform, hints, frame, page_key)
+        return ListingReading(platform, readable=False)
+    return EXTRACTORS[platform]().reading(doc, url, platform, hints)
+
+
+def choose_listing(reading: ListingReading, hints: Hints | None = None,
+                   frame: FrameRegistry | None = None, page_key: str = "") -> Listing:
+    """The page's own listing among the blocks read: the site's frame (blocks ``frame`` has
+    seen repeated on other pages; this page's are added to it) left out."""
+    if not reading.readable:
+        return Listing(reading.platform)
+    blocks = reading.blocks
+    left_out: set[int] = set()
+    if frame is not None:
+        frame.add(page_key, blocks)
+        left_out = frame.frame(page_key, blocks)
+    choice = choose(blocks, hints or Hints(), left_out, reading.empty)
+    posts = list(choice.block.posts) if choice.block is not None else []
+    return Listing(reading.platform, posts, reading.page_urls, reading.postbacks,
+                   reading.next_url, blocks=blocks, why=choice.why, empty=reading.empty)
 
 
 def listed_posts(listing: Listing) -> set[str]:
@@ -366,6 +437,12 @@ class ListingExtractor:
                 frame: FrameRegistry | None = None, page_key: str | None = None) -> Listing:
         """The page's blocks of posts and the one taken as its own listing: the site's frame
         (blocks ``frame`` has seen repeated on other pages) left out."""
+        return choose_listing(self.reading(doc, url, platform, hints), hints, frame,
+                              page_key or canonical(url))
+
+    def reading(self, doc, url: str, platform: str,
+                hints: Hints | None = None) -> ListingReading:
+        """Every block of posts of the page, its pager and post-backs (ListingReading)."""
         hints = hints or Hints()
         page = _Page(doc, url)
         # the section's own first page and the portal's home are never its posts
@@ -376,15 +453,8 @@ class ListingExtractor:
         page.pages.update(page_urls)
         blocks = self.blocks(doc, root, page, hints)
         empty = says_empty(_text(root)) if len(_text(root)) < 4000 else False
-        left_out: set[int] = set()
-        if frame is not None:
-            key = page_key or page.url
-            frame.add(key, blocks)
-            left_out = frame.frame(key, blocks)
-        choice = choose(blocks, hints, left_out, empty)
-        posts = list(choice.block.posts) if choice.block is not None else []
-        return Listing(platform, posts, page_urls, self.postbacks(doc, page), next_url,
-                       blocks=blocks, why=choice.why, empty=empty)
+        return ListingReading(platform, blocks, page_urls, next_url,
+                              self.postbacks(doc, page), empty)
 
     def main_root(self, doc):
         body = doc.find("body") if doc.find("body") is not None else doc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,8 +14,8 @@ from scrapy.crawler import CrawlerProcess
 
 from ..records import registry
 from ..model.errors import UserError
-from ..evidence.screenshots import CaptureError, capture
-from ..records.evidence import store
+from ..evidence.screenshots import VIEWPORT, CaptureError, capture, stored_image
+from ..records.evidence import resolve_evidence, store
 from ..register.corrections import all_corrections
 from ..model.sections import IS, Correction
 from ..model.checklist import Topics, load_all, load_topics, posts_topics, topics_of_criteria
@@ -21,7 +23,7 @@ from ..model.periods import Window, read_for
 from ..records.observations import put as put_observation
 from ..records.runs import OK, Run, mark_agencies, put_run
 from ..records.workspace import Workspace, dumps, loads, utcnow
-from ..browser import chromium, mobile_layout
+from ..browser import PortalTab, async_chromium, mobile_layout
 from .cache import ExtractionMemo, cache_settings, cache_summary
 from .observe import observations
 from .scope import Scope
@@ -64,20 +66,48 @@ def _agency_entry(row: dict[str, Any], by_criterion: dict[str, str],
             "scope": Scope.of(row["portal"], aliases, others)}
 
 
+@dataclass
+class CrawledBatch:
+    """What the Scrapy crawl read of some agencies, before Chromium's photographs and the write
+    (`inspector nightly` photographs and writes a batch in its own process while its workers
+    crawl the next ones): each agency's state as read, the crawl's stats, its run record's
+    id and start."""
+
+    run_id: str
+    started: str
+    as_of: date
+    states: dict[str, AgencyState]
+    stats: dict[str, Any]
+    screenshots: bool = True
+    incremental: bool = False
+    nightly_run: str | None = None
+    memo: tuple[int, int] | None = None     # extraction memo hits, misses (incremental)
+
+
 def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
           settings: dict[str, Any] | None = None, screenshots: bool = True,
           nightly_run: str | None = None, incremental: bool = False,
           queue: tuple[str, str, int] | None = None) -> CrawlReport:
     """Crawl the portals (one Scrapy process; call once per Python process, as Twisted's
-    reactor cannot restart), then write each agency's observations in one transaction; for a
-    nightly run, the same transaction records those agencies as crawled in that run.
-    Incremental: unchanged pages come from the workspace's HTTP cache (crawl/cache.py) and the
-    screenshots of pages whose HTML has not changed are reused. With ``queue`` (Redis URL,
-    list key, agencies taken at a time) the agencies are not given: this process takes them
-    from a Redis list shared with other crawl processes (crawl/queued.py, scrapy-redis) until
-    the list stays empty."""
+    reactor cannot restart), photograph them (`photograph`), then write each agency's
+    observations in one transaction; for a nightly run, the same transaction records those
+    agencies as crawled in that run. Incremental: unchanged pages come from the workspace's
+    HTTP cache (crawl/cache.py) and the screenshots of pages whose HTML has not changed are
+    reused. With ``queue`` (Redis URL, list key, agencies taken at a time) the agencies are
+    not given: this process takes them from a Redis list shared with other crawl processes
+    (crawl/queued.py, scrapy-redis) until the list stays empty."""
+    batch = read_portals(ws, as_of, agency_ids, settings, screenshots, nightly_run,
+                         incremental, queue)
+    mobile = asyncio.run(photograph(ws, batch))
+    return store_batch(ws, batch, mobile)
+
+
+def read_portals(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
+                 settings: dict[str, Any] | None = None, screenshots: bool = True,
+                 nightly_run: str | None = None, incremental: bool = False,
+                 queue: tuple[str, str, int] | None = None) -> CrawledBatch:
+    """The Scrapy crawl of `crawl`, nothing stored but the pages' HTML evidence."""
     checklists = load_all()
-    topics = load_topics()
     by_criterion = topics_of_criteria(checklists)
     rows = [r for r in registry.agencies(ws, agency_ids) if r["portal"]]  # no portal: nothing to crawl
     portals = [r["portal"] for r in registry.agencies(ws) if r["portal"]]
@@ -86,31 +116,47 @@ def crawl(ws: Workspace, as_of: date, agency_ids: list[str] | None = None,
     reviewed = all_corrections(ws)
     entries = [_agency_entry(row, by_criterion, portals, reviewed.get(row["id"], []))
                for row in rows]
-    needed = {level: posts_topics(checklists, level)
-              for level in ("province", "district", "commune")}
     memo = ExtractionMemo(ws.root) if incremental else None
     try:
-        states, stats = _run_spider(ws, as_of, entries, needed, settings or {}, memo, queue)
+        states, stats = _run_spider(ws, as_of, entries, _needed(checklists), settings or {},
+                                    memo, queue)
     finally:
         if memo is not None:
             memo.close()
-    mobile = _browser_checks(ws, states, screenshots, reuse=incremental)
-    report = CrawlReport(run_id)
+    return CrawledBatch(run_id, started, as_of, states, stats, screenshots, incremental,
+                        nightly_run, (memo.hits, memo.misses) if memo is not None else None)
+
+
+def _needed(checklists) -> dict[str, Any]:
+    return {level: posts_topics(checklists, level)
+            for level in ("province", "district", "commune")}
+
+
+def store_batch(ws: Workspace, batch: CrawledBatch,
+                mobile: dict[str, dict[str, Any]]) -> CrawlReport:
+    """Write each agency's observations (``mobile``: its feature/mobile, from `photograph`),
+    the agencies' marks in the nightly run and the crawl's run record, in one transaction."""
+    checklists = load_all()
+    needed = _needed(checklists)
+    topics = load_topics()
+    reviewed = all_corrections(ws)
+    report = CrawlReport(batch.run_id)
     with ws.transaction():
-        for agency_id, state in states.items():
+        for agency_id, state in batch.states.items():
             report.agencies[agency_id] = _store_agency(
                 ws, state, needed[state.level], topics, reviewed.get(agency_id, []),
-                mobile.get(agency_id), stats, run_id, read_for(as_of))
-        if nightly_run:
-            mark_agencies(ws.db, nightly_run, "crawl", report.agencies, utcnow())
+                mobile.get(agency_id), batch.stats, batch.run_id, read_for(batch.as_of))
+        if batch.nightly_run:
+            mark_agencies(ws.db, batch.nightly_run, "crawl", report.agencies, utcnow())
         counts: dict[str, Any] = {"agencies": report.agencies}
-        if nightly_run:
-            counts["nightly_run"] = nightly_run      # the nightly run this crawl worked for
-        if memo is not None:
-            counts["cache"] = {**cache_summary(stats), "memo_hit": memo.hits,
-                               "memo_miss": memo.misses}
-        put_run(ws.db, Run(id=run_id, command="crawl", as_of=as_of.isoformat(),
-                           started_at=started, finished_at=utcnow(), status=OK, counts=counts))
+        if batch.nightly_run:
+            counts["nightly_run"] = batch.nightly_run  # the nightly run this crawl worked for
+        if batch.memo is not None:
+            counts["cache"] = {**cache_summary(batch.stats), "memo_hit": batch.memo[0],
+                               "memo_miss": batch.memo[1]}
+        put_run(ws.db, Run(id=batch.run_id, command="crawl", as_of=batch.as_of.isoformat(),
+                           started_at=batch.started, finished_at=utcnow(), status=OK,
+                           counts=counts))
     return report
 
 
@@ -181,24 +227,63 @@ def _store_agency(ws: Workspace, state: AgencyState, needed: Any, topics: Topics
             "internal_errors": state.internal_errors, "pages": pages}
 
 
-def _browser_checks(ws: Workspace, states: dict[str, AgencyState],
-                    screenshots: bool, reuse: bool = False) -> dict[str, dict[str, Any]]:
-    """In Chromium: feature/mobile for each portal whose home page was read, and (unless turned
-    off) a screenshot of each section's first listing page with the counted posts outlined,
-    added to that page's evidence."""
-    todo = {aid: s for aid, s in states.items() if not s.failure}
+# Tabs at work at once: Chromium renders each in a process of its own, so a second tab keeps
+# both cores busy while the first one's page loads; more only queue for the same cores.
+TABS = 2
+
+
+async def photograph(ws: Workspace, batch: CrawledBatch,
+                     tabs: int = TABS) -> dict[str, dict[str, Any]]:
+    """In Chromium, one tab per portal, ``tabs`` portals at once: feature/mobile for each
+    portal whose home page was read, and (unless the batch says no) a screenshot of each
+    section's first listing page with the boxes of the counted posts, added to that page's
+    evidence. Pages are shown from the HTML the crawl fetched (only their own assets come from
+    the portal); with an incremental batch, a page whose HTML has not changed keeps its
+    photograph. Returns feature/mobile by agency."""
+    todo = {aid: s for aid, s in batch.states.items() if not s.failure}
     results: dict[str, dict[str, Any]] = {}
     if not todo:
         return results
+    from playwright.async_api import Error as PlaywrightError
+
+    reuse = batch.incremental
     try:
-        with chromium(only_hosts=_hosts(todo.values())) as browser:
-            for agency_id, state in todo.items():
-                results[agency_id] = _mobile(ws, browser, state, reuse)
-                if screenshots:
-                    _section_screenshots(ws, browser, state, reuse)
-    except RuntimeError as exc:  # no Chromium on this machine: not assessed, with the reason
-        return {aid: {"status": "failed", "reason": str(exc)} for aid in todo}
+        async with async_chromium(only_hosts=_hosts(todo.values())) as browser:
+            room = asyncio.Semaphore(max(1, tabs))
+
+            async def one(agency_id: str, state: AgencyState) -> None:
+                async with room:
+                    try:
+                        tab = await PortalTab.open(browser, VIEWPORT)
+                    except PlaywrightError as exc:  # that portal's finding: not assessed
+                        results[agency_id] = {"status": "failed", "reason": "Chromium could "
+                                              f"not open a tab: {str(exc).splitlines()[0]}"}
+                        return
+                    try:
+                        results[agency_id] = await _mobile(ws, tab, state, reuse)
+                        if batch.screenshots:
+                            await _section_screenshots(ws, tab, state, reuse)
+                    finally:
+                        with contextlib.suppress(PlaywrightError):  # a crashed browser
+                            await tab.close()
+
+            await asyncio.gather(*(one(aid, state) for aid, state in todo.items()))
+    except (RuntimeError, PlaywrightError) as exc:
+        # no Chromium here, or it would not start or died: what it did not see is not
+        # assessed, with the reason; the crawl's own observations stand
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        for agency_id in todo:
+            results.setdefault(agency_id, {"status": "failed", "reason": f"Chromium: {reason}"})
     return results
+
+
+def _fetched(ws: Workspace, state: AgencyState, url: str) -> tuple[bytes | None, str | None]:
+    """The page's HTML as the crawl fetched it (from the evidence store) and its Content-Type;
+    (None, None) when the crawl kept none (the tab then visits the portal)."""
+    for ref in state.evidence.get(url, []):
+        if ref.get("kind") == "html" and (file := resolve_evidence(ws.root, ref["path"])):
+            return file.read_bytes(), state.content_types.get(url)
+    return None, None
 
 
 def _hosts(states) -> list[str]:
@@ -237,16 +322,21 @@ def _remember(ws: Workspace, url: str, kind: str, key: str | None, value: Any) -
                                  pk=("url", "kind", "html_sha256"))
 
 
-def _mobile(ws: Workspace, browser, state: AgencyState, reuse: bool = False) -> dict[str, Any]:
+async def _mobile(ws: Workspace, tab: PortalTab, state: AgencyState, reuse: bool = False
+                  ) -> dict[str, Any]:
     # the home page's HTML as read, under the URL it was read at (a portal's root redirects)
-    key = _html_key(state, state.home_url or state.portal)
+    home = state.home_url or state.portal
+    key = _html_key(state, home)
     if reuse and (earlier := _reused(ws, state.portal, "mobile", key)):
         return earlier                      # the home page has not changed since
     try:
-        seen = mobile_layout(browser, state.portal)
+        # the root as the register names it, showing the home page as read (after redirects)
+        body, content_type = _fetched(ws, state, home)
+        seen = await mobile_layout(tab, home if body is not None else state.portal, body,
+                                   content_type)
     except Exception as exc:  # one portal's browser failure is that portal's finding
         return {"status": "failed", "reason": f"Chromium could not open the home page: {exc}"}
-    shot = store(ws, seen.pop("png"), "screenshot", state.portal)
+    shot = store(ws, stored_image(seen.pop("image")), "screenshot", state.portal)
     result = {"status": "ok", "present": seen["present"], "where": state.portal,
               "viewport_meta": seen["viewport_meta"], "scroll_width": seen["scroll_width"],
               "width": seen["width"], "evidence": [shot]}
@@ -254,8 +344,8 @@ def _mobile(ws: Workspace, browser, state: AgencyState, reuse: bool = False) -> 
     return dict(result)
 
 
-def _section_screenshots(ws: Workspace, browser, state: AgencyState, reuse: bool = False
-                         ) -> None:
+async def _section_screenshots(ws: Workspace, tab: PortalTab, state: AgencyState,
+                               reuse: bool = False) -> None:
     for section in state.sections.values():
         if not section.alive() or "#" in section.pages[0]:
             continue
@@ -263,8 +353,10 @@ def _section_screenshots(ws: Workspace, browser, state: AgencyState, reuse: bool
         key = _html_key(state, page)
         refs = _reused(ws, page, "section", key) if reuse else None
         if refs is None:
+            body, content_type = _fetched(ws, state, page)
             try:
-                refs = capture(ws, browser, page, list(section.posts), label=section.name)
+                refs = await capture(ws, tab, page, list(section.posts), label=section.name,
+                                     body=body, content_type=content_type)
             except CaptureError as exc:  # the HTML stays the evidence; the note says why
                 state.notes.append(str(exc))
                 continue

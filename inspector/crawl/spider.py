@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Iterator
 
 import scrapy
@@ -183,9 +183,7 @@ class PortalSpider(scrapy.Spider):
         section.pages.append(page)
         if len(section.pages) == 1:
             self._keep(state, response)
-        listing = listings.parse_listing(html, response.url, state.platform,
-                                         hints=section.hints(state.portal), frame=state.frame,
-                                         page_key=page)
+        listing = self._listing(state, response, section.hints(state.portal), page)
         section.read_page(page, listing, response.url, response.meta.get("postback"))
         section.refresh(state.article_dates)
         self._note_features(state, html, response.url)
@@ -194,6 +192,23 @@ class PortalSpider(scrapy.Spider):
         if "van-ban-qppl" in section.topics and section.document_fields is None:
             section.document_fields = features.fields_present(html, "van-ban")
         yield from self._settle(state, key)
+
+    def _listing(self, state: AgencyState, response: Response, hints, page: str):
+        """The listing of a listing page: its reading (blocks, pager) from the markup, or in an
+        incremental crawl remembered from the same page read before with the same hints; the
+        listing chosen among its blocks with the portal's frame as it stands."""
+        def read() -> dict[str, Any]:
+            return listings.read_listing(response.text, response.url, state.platform,
+                                         hints).to_json()
+
+        if self.memo is None:
+            reading = listings.read_listing(response.text, response.url, state.platform, hints)
+        else:
+            name = "\0".join(("listing", state.platform or "", hints.section_name,
+                               hints.section_url, hints.home_url))
+            reading = listings.ListingReading.from_json(
+                self.memo.remember(name, response.url, response.text, read))
+        return listings.choose_listing(reading, hints, state.frame, page)
 
     def _settle(self, state: AgencyState, key: str):
         """What a section still needs, given what was read: the articles of the undated posts
@@ -257,13 +272,36 @@ class PortalSpider(scrapy.Spider):
 
     def parse_article(self, response: Response):
         state = self._state(response)
-        found = listings.parse_article_date(response.text, response.url, state.platform,
-                                            title=response.meta.get("title"))
+        value, reason = self._article_date(state, response)
         asked = _asked_url(response.request)
-        self._article_dated(state, asked, found.moment or found.value, found.reason)
+        self._article_dated(state, asked, value, reason)
         self._note_features(state, response.text, response.url, article=True)
         for key in sorted(state.waiting.pop(asked, set())):
             yield from self._settle(state, key)
+
+    def _article_date(self, state: AgencyState, response: Response):
+        """(the article's date or moment, or None; why not), read from the page, or in an
+        incremental crawl remembered from the same page read before (by URL, body, platform
+        and the title the listing showed, all the reading depends on)."""
+        title = response.meta.get("title")
+
+        def read() -> dict[str, Any]:
+            found = listings.parse_article_date(response.text, response.url, state.platform,
+                                                title=title)
+            when = found.moment or found.value
+            return {"when": when.isoformat() if when else None, "moment": bool(found.moment),
+                    "reason": found.reason}
+
+        if self.memo is None:
+            read_now = read()
+        else:
+            read_now = self.memo.remember(f"article-date\0{state.platform}\0{title or ''}",
+                                          response.url, response.text, read)
+        when = read_now["when"]
+        if when is None:
+            return None, read_now["reason"]
+        return (datetime.fromisoformat(when) if read_now["moment"]
+                else date.fromisoformat(when)), read_now["reason"]
 
     def _article_dated(self, state: AgencyState, url: str, value, reason: str | None) -> None:
         state.article_dates[url] = {"value": value, "reason": None if value else reason}
@@ -327,6 +365,9 @@ class PortalSpider(scrapy.Spider):
         key = canonical(response.url)
         if self.evidence is not None and key not in state.evidence:
             state.evidence[key] = [self.evidence(response.url, response.body)]
+            content_type = response.headers.get("Content-Type")
+            if content_type:
+                state.content_types[key] = content_type.decode("latin-1")
 
     def _note_features(self, state: AgencyState, html: str, url: str, article: bool = False):
         if self.memo is not None:   # an incremental crawl: a page seen before is not parsed again

@@ -155,6 +155,8 @@ class AgencyState:
     features: dict[str, dict[str, Any]] = field(default_factory=dict)
     projects: list[dict[str, Any]] = field(default_factory=list)
     evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # URL → evidence rows
+    # URL → the Content-Type it was served with (its charset), to show the stored HTML again
+    content_types: dict[str, str] = field(default_factory=dict)
     budget_hit: bool = False
     notes: list[str] = field(default_factory=list)    # pages that failed, for the reviewer
     # information pages that failed: kind (lien-he, thu-tuc, procedure…) → [(url, reason)]

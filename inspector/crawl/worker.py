@@ -50,6 +50,9 @@ class CrawlJob:
     nightly_run: str | None = None       # the nightly run the crawl works for
     queue: Queue | None = None
     log_path: Path | None = None         # where the worker's own output goes
+    # the worker only crawls and sends what it read back (WorkerResult.batch): the caller
+    # photographs and writes it (`finish`) while workers crawl the next agencies
+    crawl_only: bool = False
 
 
 @dataclass
@@ -63,6 +66,7 @@ class WorkerResult:
     error: str | None = None
     traceback_path: str | None = None    # relative to the workspace
     exit_code: int | None = None
+    batch: Any = None                    # runner.CrawledBatch of a crawl_only job, till written
 
     @property
     def ok(self) -> bool:
@@ -97,18 +101,43 @@ class WorkerResult:
 
 def run_job(job: CrawlJob) -> WorkerResult:
     """The job's crawl in this process (once per process: Twisted's reactor cannot restart)."""
-    from .runner import crawl
+    from .runner import crawl, read_portals
 
     ws = Workspace(job.workspace)
     try:
         queue = (job.queue.redis_url, job.queue.key, job.queue.batch) if job.queue else None
-        report = crawl(ws, job.as_of, list(job.agency_ids) or None,
-                       job.options.scrapy_settings(), screenshots=job.options.screenshots,
-                       nightly_run=job.nightly_run, incremental=job.options.incremental,
-                       queue=queue)
+        arguments = (ws, job.as_of, list(job.agency_ids) or None,
+                     job.options.scrapy_settings())
+        options = {"screenshots": job.options.screenshots, "nightly_run": job.nightly_run,
+                   "incremental": job.options.incremental, "queue": queue}
+        if job.crawl_only and queue is None:
+            return WorkerResult(job.agency_ids, batch=read_portals(*arguments, **options))
+        report = crawl(*arguments, **options)
     finally:
         ws.close()
     return WorkerResult(job.agency_ids, agencies=report.agencies)
+
+
+def finish(workspace: Path, result: WorkerResult) -> WorkerResult:
+    """Photograph and write what a crawl_only worker read (in the caller's process, in a thread
+    of its own: one browser at a time whatever the number of crawl workers); the result with
+    each agency's summary, or what failed, with its traceback."""
+    import asyncio
+
+    from .runner import photograph, store_batch
+
+    batch, result.batch = result.batch, None       # the states are not kept past their write
+    ws = Workspace(workspace)
+    try:
+        report = store_batch(ws, batch, asyncio.run(photograph(ws, batch)))
+    except Exception as exc:  # noqa: BLE001 - a failure is this batch's result, as a worker's
+        path = keep_traceback(workspace, f"crawl-photographer-{os.getpid()}", exc)
+        return WorkerResult(result.agency_ids, error_class=type(exc).__name__,
+                            error=str(exc), traceback_path=path, exit_code=result.exit_code)
+    finally:
+        ws.close()
+    return WorkerResult(result.agency_ids, agencies=report.agencies,
+                        exit_code=result.exit_code)
 
 
 def failed(job: CrawlJob, exc: BaseException) -> WorkerResult:

@@ -4,6 +4,7 @@ thumbnails and review state, as one self-contained HTML file and as a PDF printe
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import io
 import json
@@ -12,6 +13,7 @@ from typing import Any, Callable
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..evidence import crops
 from ..records import registry
 from ..records.findings import scored_agencies
 from ..model.errors import UserError
@@ -33,21 +35,29 @@ FORMATS = ("html", "pdf")
 DECLARED_NAMES = {"tthc_total": "tổng số TTHC", "services_level3": "số DVCTT mức 3",
                   "services_level4": "số DVCTT mức 4", "services_level12": "số DVC mức 1, 2"}
 
-# (evidence path, whole picture?) → an <img> source, or None when it cannot be shown.
+# (evidence reference, whole picture?) → an <img> source, or None when it cannot be shown.
 ImageSource = Callable[..., "str | None"]
 
 
 def embedded_thumbnail(root: Path) -> ImageSource:
-    """Evidence path → a JPEG thumbnail as a data: URI (None when the file is not a readable
-    image inside the workspace), so that the report is one file an agency can keep."""
+    """Evidence reference → a JPEG thumbnail as a data: URI (None when the file is not a
+    readable image inside the workspace), so that the report is one file an agency can keep. A
+    crop is drawn from its screenshot (evidence/crops.py)."""
     from PIL import Image, UnidentifiedImageError
 
-    def source(path: str, whole: bool = False) -> str | None:
-        file = resolve_evidence(root, path)
+    def source(ref: dict[str, Any], whole: bool = False) -> str | None:
+        file = resolve_evidence(root, ref.get("path", ""))
         if file is None:
             return None
         try:
-            with Image.open(file) as image:
+            if crops.is_drawn(ref):
+                drawn = crops.render_ref(root, ref)
+                if drawn is None:
+                    return None
+                opened = contextlib.nullcontext(drawn)
+            else:
+                opened = Image.open(file)
+            with opened as image:
                 image = image.convert("RGB")
                 if whole:       # an annotated crop: all of it, or the outlines lose their sense
                     image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
@@ -179,7 +189,7 @@ def report_context(ws: Workspace, agency_id: str,
         pictures, files = [], []
         for item in criterion["evidence"]:
             if item.get("kind") in PICTURE_KINDS:
-                pictures.append(dict(item, src=source(item["path"], item["kind"] == "crop")))
+                pictures.append(dict(item, src=source(item, item["kind"] == "crop")))
             else:
                 files.append(item)
         # The annotated crop first: it shows what was counted.
@@ -195,7 +205,7 @@ def report_context(ws: Workspace, agency_id: str,
         if last:
             shots = [p for p in last["evidence"] if p.startswith("screenshots/")]
             if shots:
-                picture = source(shots[-1])
+                picture = source({"kind": "screenshot", "path": shots[-1]})
         services.append(dict(service, last=last, picture=picture))
     return {"document": document, "agency": agency, "by_category": by_category,
             "services": services, "made_at": utcnow(),

@@ -47,15 +47,25 @@ def has_diacritics(text: str) -> bool:
         ch in _TONES or ch in _MARKS_OTHER_THAN_TONE for ch in decomposed)
 
 
+SHORT_TEXT = 300
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _forms(text: str) -> tuple[str, str, bool]:
+    return f" {toneless_placement(text)} ", f" {fold(text)} ", has_diacritics(text)
+
+
 class Matcher:
     """Whole-word keyword matching that respects diacritics when the keyword has them ('quý'
     is not 'quy định', 'năm' is not 'Nam') and falls back to folded text when the keyword or the
     text has none (abbreviations like 'PBGDPL', or a portal written without accents)."""
 
     def __init__(self, text: str):
-        self.accented = f" {toneless_placement(text)} "
-        self.folded = f" {fold(text)} "
-        self.text_has_diacritics = has_diacritics(text)
+        text = text or ""
+        # a portal repeats its menus' and boxes' words on every page: short texts are
+        # normalised once
+        forms = _forms(text) if len(text) <= SHORT_TEXT else _forms.__wrapped__(text)
+        self.accented, self.folded, self.text_has_diacritics = forms
 
     def find(self, keywords: list[str]) -> str | None:
         for keyword in keywords:

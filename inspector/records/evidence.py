@@ -21,13 +21,27 @@ SUFFIX = {"html": ".html", "screenshot": ".png", "crop": ".png", "trace": ".zip"
 FOLDER = {"html": "evidence", "trace": "evidence", "video": "evidence", "har": "evidence",
           "screenshot": "screenshots", "crop": "screenshots"}
 FOLDERS = ("evidence", "screenshots")
+# An image is named by what its bytes are: a page's screenshot is WebP since 0.8 (PNG before, a
+# journey's steps still are; JPEG where Pillow has no WebP).
+IMAGE_SUFFIXES = ((b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"))
+
+
+def suffix(kind: str, data: bytes) -> str:
+    """The file suffix of evidence of that kind with those bytes."""
+    if FOLDER[kind] == "screenshots":
+        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            return ".webp"
+        for magic, name in IMAGE_SUFFIXES:
+            if data.startswith(magic):
+                return name
+    return SUFFIX[kind]
 
 
 def store(ws: Workspace, data: bytes, kind: str, url: str | None = None) -> dict[str, Any]:
     """Write the bytes (once: the same content is the same file) and return the evidence
     reference findings carry: {kind, path, sha256, url}."""
     digest = hashlib.sha256(data).hexdigest()
-    relative = Path(FOLDER[kind]) / digest[:2] / f"{digest}{SUFFIX[kind]}"
+    relative = Path(FOLDER[kind]) / digest[:2] / f"{digest}{suffix(kind, data)}"
     path = ws.root / relative
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from ..model.errors import UserError
 from ..export.rankings import GROUPS
 from ..export.report import render_report
 from ..model.labels import LEVEL_NAMES, template_globals, vn_date, vn_number, vn_points
+from ..evidence import crops
 from ..records import registry
 from ..records.evidence import evidence_file, owned_by
 from ..records.findings import categories as stored_categories
@@ -189,9 +190,16 @@ class ReviewApp:
             user=user, csrf=user["csrf"] if user else "", messages=context.pop("messages", []), **context)
         return Response(body, status=status, mimetype="text/html")
 
-    def sign(self, user: dict[str, Any], path: str) -> str:
-        query = self.signer.sign(path, user["username"], session=user.get("link_id") or None)
+    def sign(self, user: dict[str, Any], path: str, crop: str | None = None) -> str:
+        """A link to the evidence file, or with ``crop`` (a token) to that crop of it."""
+        query = self.signer.sign(path, user["username"], session=user.get("link_id") or None,
+                                 crop=crop)
         return f"{self.evidence_origin}/e/{quote(path)}?{query}"
+
+    def evidence_href(self, user: dict[str, Any], ref: dict[str, Any]) -> str:
+        """The link showing an evidence reference: a crop drawn from its screenshot, or the
+        file itself."""
+        return self.sign(user, ref["path"], crops.token(ref) if crops.is_drawn(ref) else None)
 
     def forbidden(self, user) -> Response:
         return self.render(user, "error.html", status=403, heading="Bạn không có quyền xem trang này")
@@ -309,7 +317,7 @@ class ReviewApp:
                 flags=finding.flags or None, review=reviews[finding.criterion_id],
                 metrics_other=json.dumps(other, ensure_ascii=False, indent=1) if other else "",
                 # the annotated crop first: it sits beside the posts it outlines
-                evidence=sorted((dict(e, href=self.sign(user, e["path"]))
+                evidence=sorted((dict(e, href=self.evidence_href(user, e))
                                  for e in finding.evidence if e.get("path")),
                                 key=lambda e: e.get("kind") != "crop")))
         for index, finding in enumerate(findings):
@@ -331,7 +339,8 @@ class ReviewApp:
             return self.forbidden(user)
         if not has_findings(ws, agency_id):
             raise NotFound()
-        html = render_report(ws, agency_id, lambda path, whole=False: self.sign(user, path))
+        html = render_report(ws, agency_id,
+                             lambda ref, whole=False: self.evidence_href(user, ref))
         return Response(html, mimetype="text/html")
 
     def _services(self, ws, user, agency_id: str) -> list[dict[str, Any]]:

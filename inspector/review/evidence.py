@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
+from ..evidence.crops import from_token, png_bytes, render
 from ..records.evidence import resolve_evidence
 
 PREFIX = "/e/"
@@ -31,6 +32,8 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9._-]{1,200}")
 TYPES = {
     ".html": ("text/html; charset=utf-8", False),
     ".png": ("image/png", False),
+    ".jpg": ("image/jpeg", False),
+    ".webp": ("image/webp", False),
     ".webm": ("video/webm", False),
     ".zip": ("application/zip", True),
     ".har": ("application/json", True),
@@ -61,8 +64,10 @@ class EvidenceSigner:
             raise ValueError("the evidence signing secret must be at least 16 bytes")
         self._secret = bytes(secret)
 
-    def _digest(self, path: str, username: str, exp: str, session: str = "") -> str:
-        message = f"{path}|{username}|{exp}" + (f"|{session}" if session else "")
+    def _digest(self, path: str, username: str, exp: str, session: str = "",
+                crop: str = "") -> str:
+        message = f"{path}|{username}|{exp}" + (f"|{session}" if session else "") \
+            + (f"|crop:{crop}" if crop else "")
         message = message.encode("utf-8", "surrogatepass")
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
@@ -72,9 +77,12 @@ class EvidenceSigner:
                 and "|" not in username and username.isprintable())
 
     def sign(self, path: str, username: str, lifetime: timedelta = timedelta(minutes=30),
-             now: datetime | None = None, session: str | None = None) -> str:
-        """The query string ``u=<username>&exp=<unix seconds>[&s=<session>]&sig=<hex>`` for
-        ``path``; with a session's link key the link works only while that session lasts."""
+             now: datetime | None = None, session: str | None = None,
+             crop: str | None = None) -> str:
+        """The query string ``u=<username>&exp=<unix seconds>[&s=<session>][&crop=<token>]
+        &sig=<hex>`` for ``path``; with a session's link key the link works only while that
+        session lasts; with a crop token (evidence/crops.py) it opens that crop of the
+        screenshot, drawn on demand, and nothing else."""
         if not self._valid_username(username):
             raise ValueError(f"cannot sign evidence for username {username!r}")
         if lifetime <= timedelta(0):
@@ -85,18 +93,20 @@ class EvidenceSigner:
         query = {"u": username, "exp": exp}
         if session:
             query["s"] = session
-        query["sig"] = self._digest(path, username, exp, session or "")
+        if crop:
+            query["crop"] = crop
+        query["sig"] = self._digest(path, username, exp, session or "", crop or "")
         return urlencode(query)
 
     def verify(self, path: str, username: str, exp: str, sig: str,
-               now: datetime | None = None, session: str = "") -> bool:
+               now: datetime | None = None, session: str = "", crop: str = "") -> bool:
         """True only for this signer's signature of these values, before exp."""
-        if not all(isinstance(v, str) for v in (path, exp, sig, session)):
+        if not all(isinstance(v, str) for v in (path, exp, sig, session, crop)):
             return False
         if not self._valid_username(username) or not _EXP.fullmatch(exp) \
                 or not _SIG.fullmatch(sig) or (session and not _SESSION.fullmatch(session)):
             return False
-        expected = self._digest(path, username, exp, session)
+        expected = self._digest(path, username, exp, session, crop)
         if not hmac.compare_digest(expected.encode("ascii"), sig.encode("ascii")):
             return False
         return _timestamp(now) < int(exp)
@@ -168,9 +178,11 @@ class EvidenceApp:
         relative = request.path[len(PREFIX):]
         values = [request.args.getlist(name) for name in ("u", "exp", "sig")]
         sessions = request.args.getlist("s")
-        if any(len(v) != 1 for v in values) or len(sessions) > 1 or not self.signer.verify(
-                relative, values[0][0], values[1][0], values[2][0],
-                session=sessions[0] if sessions else ""):
+        crops = request.args.getlist("crop")
+        if any(len(v) != 1 for v in values) or len(sessions) > 1 or len(crops) > 1 \
+                or not self.signer.verify(relative, values[0][0], values[1][0], values[2][0],
+                                          session=sessions[0] if sessions else "",
+                                          crop=crops[0] if crops else ""):
             return self.error(403, "Liên kết không hợp lệ hoặc đã hết hạn")
         if self.session_alive is not None and not (
                 sessions and self.session_alive(values[0][0], sessions[0])):
@@ -178,7 +190,20 @@ class EvidenceApp:
         path = resolve_evidence(self.root, relative)
         if path is None:
             return self.error(404, "Không tìm thấy")
+        if crops:
+            return self.send_crop(request, path, crops[0])
         return self.send(request, path)
+
+    def send_crop(self, request: Request, path: Path, token: str) -> Response:
+        """The annotated crop a signed token describes, drawn from the screenshot file."""
+        spec = from_token(token)
+        image = render(path, *spec) if spec else None
+        if image is None:
+            return self.error(404, "Không tìm thấy")
+        body = png_bytes(image)
+        response = Response(b"" if request.method == "HEAD" else body, content_type="image/png")
+        response.content_length = len(body)
+        return response
 
     def send(self, request: Request, path: Path) -> Response:
         content_type, attachment = TYPES.get(path.suffix.lower(), OCTET)

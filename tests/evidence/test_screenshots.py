@@ -1,7 +1,9 @@
-"""Screenshots and annotated crops of sandbox pages, stored as evidence (loopback only)."""
+"""Screenshots of sandbox pages stored as evidence, and the annotated crops drawn from them
+(loopback only)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import socket
@@ -14,7 +16,10 @@ from urllib.parse import urljoin
 import pytest
 from PIL import Image
 
-from inspector.evidence.screenshots import OUTLINE_COLOUR, CaptureError, capture
+from inspector.browser import PortalTab, async_chromium
+from inspector.evidence import crops
+from inspector.evidence.crops import OUTLINE_COLOUR, OUTLINE_GAP
+from inspector.evidence.screenshots import VIEWPORT, CaptureError, capture
 from inspector.records.workspace import Workspace
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -25,11 +30,12 @@ PLATFORMS = ("liferay", "nukeviet")
 
 @pytest.fixture(scope="module")
 def browser():
-    pytest.importorskip("playwright.sync_api")
-    from inspector.browser import chromium
+    """Whether Chromium runs here (INSPECTOR_CHROMIUM or Debian's): each test launches its own
+    through Playwright's async API, as the crawl does."""
+    pytest.importorskip("playwright.async_api")
+    from inspector.browser import chromium_path
 
-    with chromium() as running:  # Chromium at INSPECTOR_CHROMIUM or Debian's
-        yield running
+    return chromium_path()
 
 
 @pytest.fixture
@@ -56,24 +62,38 @@ def news_listing(truth, platform: str) -> tuple[str, list[str], str]:
     raise AssertionError(f"the sandbox has no news listing on {platform}")
 
 
-def png_chunks(data: bytes) -> list[bytes]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    chunks, offset = [], 8
-    while offset < len(data):
-        (length,) = struct.unpack(">I", data[offset:offset + 4])
-        chunks.append(data[offset + 4:offset + 8])
-        offset += 12 + length
+def shoot(ws: Workspace, browser, url: str, highlight=None, timeout_ms: int = 30000,
+          **options) -> list[dict]:
+    """capture() in a tab of its own, as the crawl opens one per portal."""
+    async def run():
+        async with async_chromium() as running:
+            tab = await PortalTab.open(running, VIEWPORT, timeout_ms)
+            try:
+                return await capture(ws, tab, url, highlight, **options)
+            finally:
+                await tab.close()
+    return asyncio.run(run())
+
+
+def webp_chunks(data: bytes) -> list[bytes]:
+    """The FourCCs of a WebP file's chunks (RIFF container)."""
+    assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    chunks, offset = [], 12
+    while offset + 8 <= len(data):
+        (length,) = struct.unpack("<I", data[offset + 4:offset + 8])
+        chunks.append(data[offset:offset + 4])
+        offset += 8 + length + (length & 1)
     return chunks
 
 
 def read_evidence(ws: Workspace, ref: dict) -> bytes:
     path = ws.root / ref["path"]
     assert Path(ref["path"]).parts[0] == "screenshots"
-    assert path.name == ref["sha256"] + ".png"
+    assert path.name == ref["sha256"] + ".webp"
     data = path.read_bytes()
     assert hashlib.sha256(data).hexdigest() == ref["sha256"]
-    # only pixels: no text, time, colour-profile or EXIF chunks
-    assert set(png_chunks(data)) == {b"IHDR", b"IDAT", b"IEND"}, ref
+    # only pixels: no EXIF, XMP or colour-profile chunks
+    assert set(webp_chunks(data)) <= {b"VP8 ", b"VP8L"}, ref
     return data
 
 
@@ -85,38 +105,96 @@ def evidence_rows(ws: Workspace) -> dict[str, dict]:
 def test_crop_outlines_each_post_of_a_news_listing(platform, browser, sandbox, truth, ws):
     url, post_urls, section_name = news_listing(truth, platform)
     assert post_urls
-    refs = capture(ws, browser, url, post_urls, label=f"Chuyên mục “{section_name}”")
+    refs = shoot(ws, browser, url, post_urls, label=f"Chuyên mục “{section_name}”")
     assert [ref["kind"] for ref in refs] == ["screenshot", "crop"]
     shot_ref, crop_ref = refs
-    assert crop_ref["outlined"] == len(post_urls)
+    assert crop_ref["outlined"] == len(post_urls) == len(crop_ref["boxes"])
     assert shot_ref["url"] == crop_ref["url"] == url
+    # the crop is drawn from the screenshot: its pixels are stored once
+    assert crop_ref["path"] == shot_ref["path"] and crop_ref["sha256"] == shot_ref["sha256"]
+    assert crop_ref["caption"][0] == f"Chuyên mục “{section_name}”"
 
-    shot_data, crop_data = read_evidence(ws, shot_ref), read_evidence(ws, crop_ref)
-    shot, crop = Image.open(io.BytesIO(shot_data)), Image.open(io.BytesIO(crop_data))
-    assert shot.format == crop.format == "PNG"
+    shot = Image.open(io.BytesIO(read_evidence(ws, shot_ref)))
+    assert shot.format == "WEBP"
     assert shot.width == 1280 and shot.height >= 900
+    crop = crops.render_ref(ws.root, crop_ref)
     assert crop.width * crop.height < shot.width * shot.height
-    assert len(crop_data) < len(shot_data)
-    colours = crop.convert("RGB").getcolors(maxcolors=1 << 24)
+    colours = crop.getcolors(maxcolors=1 << 24)
     assert OUTLINE_COLOUR in {colour for _, colour in colours}
 
     rows = evidence_rows(ws)
+    assert set(rows) == {shot_ref["sha256"]}
     assert rows[shot_ref["sha256"]]["kind"] == "screenshot"
-    assert rows[crop_ref["sha256"]]["kind"] == "crop"
     assert rows[shot_ref["sha256"]]["path"] == shot_ref["path"]
-    assert rows[crop_ref["sha256"]]["size"] == len(crop_data)
+
+
+def test_a_crop_drawn_on_demand_outlines_the_boxes_stored(browser, sandbox, truth, ws):
+    """Each stored box is the post link's box on the page, and the crop drawn later outlines
+    exactly those boxes over the screenshot's own pixels."""
+    url, post_urls, _ = news_listing(truth, PLATFORMS[0])
+
+    async def run():
+        async with async_chromium() as running:
+            tab = await PortalTab.open(running, VIEWPORT)
+            try:
+                refs = await capture(ws, tab, url, post_urls, caption=False)
+                # the page as it stands: each post's first text link, in page coordinates
+                boxes = await tab.page.evaluate("""urls => urls.map(u => {
+                    const a = Array.from(document.querySelectorAll('a[href]')).find(
+                        a => a.href === u && a.innerText.trim());
+                    const r = a.getBoundingClientRect();
+                    return [Math.trunc(r.left + scrollX), Math.trunc(r.top + scrollY),
+                            Math.round(r.right + scrollX), Math.round(r.bottom + scrollY)];
+                })""", post_urls)
+            finally:
+                await tab.close()
+        return refs, boxes
+
+    (shot_ref, crop_ref), live = asyncio.run(run())
+    boxes = [tuple(box) for box in crop_ref["boxes"]]
+    assert sorted(boxes, key=lambda b: (b[1], b[0])) == boxes
+    assert sorted(boxes) == sorted(tuple(box) for box in live)
+
+    shot = Image.open(ws.root / shot_ref["path"]).convert("RGB")
+    crop = crops.render_ref(ws.root, crop_ref)
+    left, top, _, _ = crops._crop_region(boxes, shot.size)
+    for box_left, box_top, box_right, box_bottom in boxes:
+        # the outline runs just outside the box: its edges are the outline colour
+        outline = (box_left - left - OUTLINE_GAP, box_top - top - OUTLINE_GAP,
+                   box_right - left + OUTLINE_GAP, box_bottom - top + OUTLINE_GAP)
+        middle_x = (outline[0] + outline[2]) // 2
+        assert crop.getpixel((middle_x, outline[1])) == OUTLINE_COLOUR
+        assert crop.getpixel((middle_x, outline[3])) == OUTLINE_COLOUR
+        assert crop.getpixel((outline[2], (outline[1] + outline[3]) // 2)) == OUTLINE_COLOUR
+        # inside the box, the screenshot's pixels as they are
+        inside = (box_left + 1, box_top + 1)
+        assert crop.getpixel((inside[0] - left, inside[1] - top)) == shot.getpixel(inside)
+
+
+def test_the_page_is_shown_from_the_bytes_given_without_a_second_visit(browser, ws,
+                                                                       faulty_server):
+    base, hits = faulty_server
+    crawled = ("<html><head><meta charset='windows-1258'></head><body style='margin:0;"
+               "background:#c00000;height:900px'><a href='/tin-1'>Tin 1</a></body></html>")
+    refs = shoot(ws, browser, f"{base}/changed", [f"{base}/tin-1"],
+                 body=crawled.encode("cp1258"), content_type="text/html; charset=windows-1258")
+    assert hits.get("changed", 0) == 0         # the portal was not asked for the page again
+    image = Image.open(io.BytesIO(read_evidence(ws, refs[0]))).convert("RGB")
+    red, green, blue = image.getpixel((600, 600))
+    assert red > 150 and green < 60 and blue < 60         # the page as crawled, not as served
+    assert refs[1]["outlined"] == 1
 
 
 def test_the_same_page_twice_is_stored_once(browser, sandbox, truth, ws):
     url, post_urls, _ = news_listing(truth, PLATFORMS[0])
     # no caption: it carries the capture time, so only then must both crops be identical
-    first = capture(ws, browser, url, post_urls, caption=False)
-    second = capture(ws, browser, url, post_urls, caption=False)
-    assert [ref["sha256"] for ref in first] == [ref["sha256"] for ref in second]
+    first = shoot(ws, browser, url, post_urls, caption=False)
+    second = shoot(ws, browser, url, post_urls, caption=False)
+    assert first == second
     rows = evidence_rows(ws)
-    assert set(rows) == {ref["sha256"] for ref in first} and len(rows) == 2
+    assert set(rows) == {ref["sha256"] for ref in first} and len(rows) == 1
     files = [path for path in (ws.root / "screenshots").rglob("*") if path.is_file()]
-    assert sorted(path.name for path in files) == sorted(f"{sha}.png" for sha in rows)
+    assert sorted(path.name for path in files) == sorted(f"{sha}.webp" for sha in rows)
 
 
 def test_nothing_to_highlight_gives_the_screenshot_alone(browser, sandbox, truth, ws):
@@ -125,7 +203,7 @@ def test_nothing_to_highlight_gives_the_screenshot_alone(browser, sandbox, truth
     with pytest.raises(urllib.error.HTTPError) as answered:
         urllib.request.urlopen(missing, timeout=10)
     assert answered.value.code == 404
-    refs = capture(ws, browser, missing, [urljoin(url, "/bai-viet-khong-co-that.html")])
+    refs = shoot(ws, browser, missing, [urljoin(url, "/bai-viet-khong-co-that.html")])
     assert [ref["kind"] for ref in refs] == ["screenshot"]
     assert "outlined" not in refs[0]
     assert Image.open(io.BytesIO(read_evidence(ws, refs[0]))).width == 1280
@@ -138,7 +216,7 @@ def test_an_unreachable_url_raises(browser, ws):
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}/tin-tuc"
     with pytest.raises(CaptureError, match="127.0.0.1") as failed:
-        capture(ws, browser, url, [url], timeout_ms=5000)
+        shoot(ws, browser, url, [url], timeout_ms=5000)
     assert "ERR_CONNECTION_REFUSED" in str(failed.value)
     assert ws.db["evidence"].count == 0
 
@@ -148,7 +226,7 @@ def test_a_page_slower_than_the_timeout_raises(browser, truth, ws):
     if slow is None:
         pytest.skip("the sandbox has no slow portal")
     with pytest.raises(CaptureError, match="[Tt]imeout"):
-        capture(ws, browser, slow["portal"], timeout_ms=50)
+        shoot(ws, browser, slow["portal"], timeout_ms=50)
     assert ws.db["evidence"].count == 0
 
 
@@ -189,7 +267,7 @@ def faulty_server():
 @pytest.mark.parametrize("route", ["flaky", "busy"])
 def test_a_transient_error_page_is_tried_again_not_photographed(browser, ws, faulty_server, route):
     base, hits = faulty_server
-    refs = capture(ws, browser, f"{base}/{route}")
+    refs = shoot(ws, browser, f"{base}/{route}")
     assert hits[route] == 2
     image = Image.open(io.BytesIO(read_evidence(ws, refs[0]))).convert("RGB")
     red, green, blue = image.getpixel((10, 10))
@@ -199,6 +277,6 @@ def test_a_transient_error_page_is_tried_again_not_photographed(browser, ws, fau
 def test_an_error_that_stays_is_not_stored_as_evidence(browser, ws, faulty_server):
     base, hits = faulty_server
     with pytest.raises(CaptureError, match="HTTP 500 after 3 attempts"):
-        capture(ws, browser, f"{base}/broken")
+        shoot(ws, browser, f"{base}/broken")
     assert hits["broken"] == 3
     assert ws.db["evidence"].count == 0

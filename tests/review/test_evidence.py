@@ -403,3 +403,39 @@ def test_a_link_bound_to_a_session_works_only_while_that_session_lasts(ws, signe
     assert client.get(bound).status_code == 403
     with pytest.raises(ValueError):
         signer.sign(path, USER, session="not-hex")
+
+
+def test_a_signed_crop_link_draws_the_outlines_over_the_screenshot(client, signer, ws):
+    """A crop is drawn on demand from its screenshot and the boxes its signed link carries;
+    changing the boxes of a signed link is refused."""
+    import io
+
+    from PIL import Image
+
+    from inspector.evidence import crops
+
+    page = Image.new("RGB", (1280, 1400), (255, 255, 255))
+    buffer = io.BytesIO()
+    page.save(buffer, "WEBP", quality=75)
+    shot = store(ws, buffer.getvalue(), "screenshot", "http://127.0.0.1:8101/tin-tuc")
+    assert shot["path"].endswith(".webp")
+    ref = crops.crop_ref(shot, [(100, 300, 500, 330), (100, 400, 500, 430)],
+                         ["Chuyên mục “Tin tức”", "http://127.0.0.1:8101/tin-tuc"])
+    token = crops.token(ref)
+    response = client.get(link(signer, shot["path"], crop=token))
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    hardened(response)
+    crop = Image.open(io.BytesIO(response.data)).convert("RGB")
+    assert crop.width == 640                 # MIN_CROP_WIDTH around boxes 400 px wide
+    assert crops.OUTLINE_COLOUR in {c for _, c in crop.getcolors(1 << 20)}
+
+    # the whole screenshot under the same path is another link, with its own signature
+    whole = client.get(link(signer, shot["path"]))
+    assert whole.mimetype == "image/webp" and Image.open(io.BytesIO(whole.data)).size == \
+        (1280, 1400)
+    # boxes of one's own choosing under a signature made for other boxes
+    forged = crops.token(crops.crop_ref(shot, [(0, 0, 1280, 1400)], ["giả"]))
+    query = signer.sign(shot["path"], USER, crop=token).replace(f"crop={token}", f"crop={forged}")
+    assert client.get(f"/e/{quote(shot['path'])}?{query}").status_code == 403
+    # a crop link of the signer's own but not a crop token: nothing drawn
+    assert client.get(link(signer, shot["path"], crop="khong-phai")).status_code == 404
