@@ -34,14 +34,14 @@ import os
 _url = os.environ.get("INSPECTOR_TEST_BUGGY_URL")
 if _url:
     from inspector.crawl import listings
-    _parse = listings.parse_listing
+    _read = listings.read_listing
 
-    def parse_listing(html, url, *args, **kwargs):
+    def read_listing(html, url, *args, **kwargs):
         if url == _url:
             raise RuntimeError("injected bug in the listing parser")
-        return _parse(html, url, *args, **kwargs)
+        return _read(html, url, *args, **kwargs)
 
-    listings.parse_listing = parse_listing
+    listings.read_listing = read_listing
 '''
 
 
