@@ -433,13 +433,6 @@ class ListingExtractor:
     MAX_CLIMB = 6          # how far above a link a repeated block may start
 
     # -- the listing -------------------------------------------------------------------------
-    def listing(self, doc, url: str, platform: str, hints: Hints | None = None,
-                frame: FrameRegistry | None = None, page_key: str | None = None) -> Listing:
-        """The page's blocks of posts and the one taken as its own listing: the site's frame
-        (blocks ``frame`` has seen repeated on other pages) left out."""
-        return choose_listing(self.reading(doc, url, platform, hints), hints, frame,
-                              page_key or canonical(url))
-
     def reading(self, doc, url: str, platform: str,
                 hints: Hints | None = None) -> ListingReading:
         """Every block of posts of the page, its pager and post-backs (ListingReading)."""
