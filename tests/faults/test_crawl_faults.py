@@ -91,13 +91,17 @@ TOPIC = {"Tin tức sự kiện": "tin-dia-phuong", "Chỉ đạo điều hành"
 
 # The crawl runs in its own process (Twisted's reactor cannot restart), through the real
 # command line; the wrapper only lowers DOWNLOAD_TIMEOUT and records the process's own peak
-# RSS at exit (RUSAGE_CHILDREN would mix in Chromium's).
+# RSS at exit: VmHWM, the high-water mark of its own address space. Not getrusage: Linux
+# carries the peak of the process that spawned it across exec into ru_maxrss, so a child of a
+# pytest process grown to 400 MB would report 400 MB; nor RUSAGE_CHILDREN (Chromium's).
 CRAWL = """
-import atexit, os, resource, sys
+import atexit, os, re, sys
 from inspector.crawl import settings
 settings.SETTINGS["DOWNLOAD_TIMEOUT"] = float(os.environ["FAULTS_DOWNLOAD_TIMEOUT"])
-atexit.register(lambda: open(os.environ["FAULTS_PEAK_RSS"], "w").write(
-    str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
+def peak_kb():
+    with open("/proc/self/status") as status:
+        return re.search(r"^VmHWM:\\s*(\\d+) kB", status.read(), re.M).group(1)
+atexit.register(lambda: open(os.environ["FAULTS_PEAK_RSS"], "w").write(peak_kb()))
 sys.argv = ["inspector"] + sys.argv[1:]
 from inspector.cli import cli
 cli()
