@@ -71,7 +71,8 @@ def crawl(ws, agencies, as_of, budget, delay, screenshots, incremental, redis_ur
               help="Crawl processes at once.")
 @click.option("--batch", type=click.IntRange(1, 1000), default=8, show_default=True,
               help="Agencies per crawl process (a killed run redoes at most the batches in "
-                   "flight).")
+                   "flight); three times as many for portals crawled before, on an incremental "
+                   "night.")
 @click.option("--budget", type=click.IntRange(10, 1_000_000), default=None,
               help="Pages at most per portal (default 3000).")
 @click.option("--delay", type=click.FloatRange(0, 60), default=None,

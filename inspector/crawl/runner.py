@@ -239,7 +239,8 @@ async def photograph(ws: Workspace, batch: CrawledBatch,
     section's first listing page with the boxes of the counted posts, added to that page's
     evidence. Pages are shown from the HTML the crawl fetched (only their own assets come from
     the portal); with an incremental batch, a page whose HTML has not changed keeps its
-    photograph. Returns feature/mobile by agency."""
+    photograph, and Chromium starts only if some portal has a changed page to show. Returns
+    feature/mobile by agency."""
     todo = {aid: s for aid, s in batch.states.items() if not s.failure}
     results: dict[str, dict[str, Any]] = {}
     if not todo:
@@ -247,6 +248,16 @@ async def photograph(ws: Workspace, batch: CrawledBatch,
     from playwright.async_api import Error as PlaywrightError
 
     reuse = batch.incremental
+    # an incremental night's unchanged portals keep their photographs without a browser
+    unchanged = {aid for aid, state in todo.items()
+                 if reuse and not _needs_browser(ws, state, batch.screenshots)}
+    for agency_id in unchanged:
+        results[agency_id] = await _mobile(ws, None, todo[agency_id], reuse)
+        if batch.screenshots:
+            await _section_screenshots(ws, None, todo[agency_id], reuse)
+    todo = {aid: state for aid, state in todo.items() if aid not in unchanged}
+    if not todo:
+        return results
     try:
         async with async_chromium(only_hosts=_hosts(todo.values())) as browser:
             room = asyncio.Semaphore(max(1, tabs))
@@ -275,6 +286,23 @@ async def photograph(ws: Workspace, batch: CrawledBatch,
         for agency_id in todo:
             results.setdefault(agency_id, {"status": "failed", "reason": f"Chromium: {reason}"})
     return results
+
+
+def _needs_browser(ws: Workspace, state: AgencyState, screenshots: bool) -> bool:
+    """Whether an incremental batch must show one of this portal's pages in Chromium: its home
+    page (the mobile check) or a section's first listing page changed since photographed."""
+    if _reused(ws, state.portal, "mobile", _html_key(state, state.home_url or state.portal)) \
+            is None:
+        return True
+    return screenshots and any(
+        _reused(ws, section.pages[0], "section", _html_key(state, section.pages[0])) is None
+        for section in _photographed_sections(state))
+
+
+def _photographed_sections(state: AgencyState) -> list[Any]:
+    """The sections whose first page is photographed: each living one with a page of its own."""
+    return [section for section in state.sections.values()
+            if section.alive() and "#" not in section.pages[0]]
 
 
 def _fetched(ws: Workspace, state: AgencyState, url: str) -> tuple[bytes | None, str | None]:
@@ -322,7 +350,7 @@ def _remember(ws: Workspace, url: str, kind: str, key: str | None, value: Any) -
                                  pk=("url", "kind", "html_sha256"))
 
 
-async def _mobile(ws: Workspace, tab: PortalTab, state: AgencyState, reuse: bool = False
+async def _mobile(ws: Workspace, tab: PortalTab | None, state: AgencyState, reuse: bool = False
                   ) -> dict[str, Any]:
     # the home page's HTML as read, under the URL it was read at (a portal's root redirects)
     home = state.home_url or state.portal
@@ -344,11 +372,11 @@ async def _mobile(ws: Workspace, tab: PortalTab, state: AgencyState, reuse: bool
     return dict(result)
 
 
-async def _section_screenshots(ws: Workspace, tab: PortalTab, state: AgencyState,
+async def _section_screenshots(ws: Workspace, tab: PortalTab | None, state: AgencyState,
                                reuse: bool = False) -> None:
-    for section in state.sections.values():
-        if not section.alive() or "#" in section.pages[0]:
-            continue
+    """Each photographed section's first page, with its counted posts outlined, added to that
+    page's evidence (``tab`` None: every one is known unchanged, its photograph reused)."""
+    for section in _photographed_sections(state):
         page = section.pages[0]
         key = _html_key(state, page)
         refs = _reused(ws, page, "section", key) if reuse else None

@@ -22,6 +22,10 @@ SETTINGS = {
     "AUTOTHROTTLE_START_DELAY": 0.5,
     "AUTOTHROTTLE_MAX_DELAY": 10.0,
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
+    # Scrapy's AutoThrottle, except that a 304 (an incremental night's revalidations) teaches
+    # it a portal's speed as a 200 does (extensions/throttle.py)
+    "EXTENSIONS": {"scrapy.extensions.throttle.AutoThrottle": None,
+                   "inspector.crawl.extensions.throttle.RevalidationAwareThrottle": 0},
     "DOWNLOAD_TIMEOUT": 30,
     # A portal page is tens or hundreds of kilobytes; a page over 16 MB (an endless log, a
     # misconfigured download behind a menu link) is cut off as it streams, or refused at once

@@ -65,10 +65,18 @@ async def capture(ws: Workspace, tab: PortalTab, url: str,
         await tab.visit(url, body, content_type)
         page = tab.page
         width, height = await page.evaluate(_PAGE_SIZE_JS)
-        size = (min(width, MAX_WIDTH), min(height, MAX_HEIGHT))
-        clip = {"x": 0, "y": 0, "width": size[0], "height": size[1]}
-        image = await page.screenshot(full_page=True, clip=clip, type="jpeg",
-                                      quality=JPEG_QUALITY, timeout=tab.timeout_ms)
+        screen = page.viewport_size or tab.viewport
+        if width <= screen["width"] and height <= screen["height"]:
+            # the whole page is on the screen: taken as shown, which spares Chromium laying
+            # it out again beyond the screen (a third of a photo's CPU on such a page)
+            size = (screen["width"], screen["height"])
+            image = await page.screenshot(type="jpeg", quality=JPEG_QUALITY,
+                                          timeout=tab.timeout_ms)
+        else:
+            size = (min(width, MAX_WIDTH), min(height, MAX_HEIGHT))
+            clip = {"x": 0, "y": 0, "width": size[0], "height": size[1]}
+            image = await page.screenshot(full_page=True, clip=clip, type="jpeg",
+                                          quality=JPEG_QUALITY, timeout=tab.timeout_ms)
         captured_at = datetime.now(timezone.utc).replace(microsecond=0)
         links = await page.evaluate(_LINK_BOXES_JS) if highlight else []
     except PlaywrightError as exc:

@@ -23,6 +23,9 @@ from ..records.runs import INCOMPLETE, OK, RUNNING
 from ..records.workspace import Workspace, dumps, utcnow
 
 STAGES = ("crawl", "services", "score")
+# Agencies per crawl process on an incremental night, for portals crawled before, as a
+# multiple of --batch (the 40-agency benchmark: 58 s with batches of 8, see docs/nightly.md)
+INCREMENTAL_BATCH_FACTOR = 3
 LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
 log = logging.getLogger("inspector.nightly")
@@ -99,16 +102,28 @@ def _crawl_stage(ws: Workspace, run: RunRecord, settings: NightlySettings, progr
     failed_workers = []
     # Workers crawl; what they read is photographed and written here, one batch at a time in a
     # thread of its own, while they crawl the next batches: Chromium off the crawl's path, and
-    # one browser for the night whatever the number of workers.
-    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool, \
+    # one browser for the night whatever the number of workers. A batch read waits in memory
+    # for its photographs: a crawl starts only while at most `workers` batches are in hand
+    # (being crawled, waiting for the photographer or photographed), so that a photographer
+    # slower than the crawl holds the crawl back instead of piling batches up in memory.
+    workers = max(1, settings.workers)
+    queued = list(jobs)
+    with ThreadPoolExecutor(max_workers=workers) as pool, \
             ThreadPoolExecutor(max_workers=1) as photographer:
-        pending = {pool.submit(start_worker, job, settings.worker_timeout) for job in jobs}
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        pending: dict[Any, str] = {}        # each future → what it does, for the log's timings
+        while queued or pending:
+            while queued and len(pending) <= workers and \
+                    sum(kind == "crawled" for kind in pending.values()) < workers:
+                future = pool.submit(_timed, start_worker, queued.pop(0), settings.worker_timeout)
+                pending[future] = "crawled"
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                result = future.result()
+                (result, seconds), done_what = future.result(), pending.pop(future)
+                log.info("%s %s in %.1f s", done_what if result.ok else "failed",
+                         " ".join(result.agency_ids) or "(queue)", seconds)
                 if result.batch is not None:
-                    pending.add(photographer.submit(finish, ws.root, result))
+                    pending[photographer.submit(_timed, finish, ws.root, result)] = \
+                        "photographed and written"
                     continue
                 _crawled_batch(result, progress, failed_workers)
     done = crawled(ws, run.run_id)
@@ -117,6 +132,12 @@ def _crawl_stage(ws: Workspace, run: RunRecord, settings: NightlySettings, progr
     progress.end_stage()
     return {"agencies": len(with_portal), "crawled": len(done & set(with_portal)),
             "not_crawled": sorted(set(with_portal) - done), "failed_workers": failed_workers}
+
+
+def _timed(work, *arguments) -> tuple[Any, float]:
+    """``work(*arguments)`` and the seconds it took (the run's log tells where the night went)."""
+    started = time.monotonic()
+    return work(*arguments), time.monotonic() - started
 
 
 def _crawled_batch(result: WorkerResult, progress: Progress,
@@ -155,8 +176,16 @@ def _crawl_jobs(ws: Workspace, run: RunRecord, settings: NightlySettings, todo: 
         push_agencies(settings.redis_url, key, todo)
         shared = replace(job, queue=Queue(settings.redis_url, key, settings.batch))
         return [shared] * min(settings.workers, len(todo))
-    return [replace(job, agency_ids=tuple(todo[i:i + settings.batch]), crawl_only=True)
-            for i in range(0, len(todo), settings.batch)]
+    # An incremental night reads most pages of a portal crawled before from the cache: its
+    # crawl is mostly waiting for revalidations, so a worker takes INCREMENTAL_BATCH_FACTOR
+    # times as many of those portals at once (their waits overlap; fewer processes start).
+    seen = observations.agencies_with(ws, "crawl/") if settings.crawl.incremental else set()
+    batches = []
+    for agencies, size in (([a for a in todo if a not in seen], settings.batch),
+                           ([a for a in todo if a in seen],
+                            settings.batch * INCREMENTAL_BATCH_FACTOR)):
+        batches += [tuple(agencies[i:i + size]) for i in range(0, len(agencies), size)]
+    return [replace(job, agency_ids=batch, crawl_only=True) for batch in batches]
 
 
 def _failures_by_class(ws: Workspace) -> dict[str, int]:

@@ -185,6 +185,26 @@ def test_the_page_is_shown_from_the_bytes_given_without_a_second_visit(browser, 
     assert refs[1]["outlined"] == 1
 
 
+@pytest.mark.parametrize("height", [300, 2500])
+def test_the_whole_page_is_photographed_whether_it_fits_the_screen_or_not(browser, ws,
+                                                                          faulty_server, height):
+    # a page that fits the screen is taken as shown, a taller one laid out at its full height:
+    # either way the picture holds the page down to its bottom, with the post outlined there
+    base, _ = faulty_server
+    page = (f"<html><body style='margin:0;height:{height}px;position:relative'>"
+            f"<div style='position:absolute;top:{height - 60}px;left:0;width:400px;"
+            "height:60px;background:#0000c0'><a href='/tin-cuoi' style='color:#fff'>Tin cuối"
+            "</a></div></body></html>")
+    refs = shoot(ws, browser, f"{base}/trang", [f"{base}/tin-cuoi"], body=page.encode(),
+                 content_type="text/html; charset=utf-8")
+    image = Image.open(io.BytesIO(read_evidence(ws, refs[0]))).convert("RGB")
+    assert image.size == (VIEWPORT["width"], max(height, VIEWPORT["height"]))
+    red, green, blue = image.getpixel((300, height - 20))      # the block at the page's bottom
+    assert blue > 150 and red < 60 and green < 60
+    left, top, right, bottom = refs[1]["boxes"][0]
+    assert height - 60 <= top < bottom <= height and left == 0
+
+
 def test_the_same_page_twice_is_stored_once(browser, sandbox, truth, ws):
     url, post_urls, _ = news_listing(truth, PLATFORMS[0])
     # no caption: it carries the capture time, so only then must both crops be identical

@@ -121,3 +121,26 @@ def test_a_browser_that_cannot_start_leaves_the_crawl_written_and_the_pictures_n
     mobile = db.execute("select status, points from findings where agency_id = 'so-tttt' "
                         "and reason like '%Chromium%'").fetchall()
     assert mobile and all(row == ("not_assessed", None) for row in mobile), mobile
+
+
+def test_an_unchanged_portal_keeps_its_photographs_without_a_browser(sandbox, tmp_path: Path):
+    ws = _register(sandbox, tmp_path, AGENCIES[:1])
+    nightly = CLI + ["nightly", "-w", str(ws), "--as-of", AS_OF.isoformat(), "--delay", "0"]
+    first = subprocess.run(nightly, capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, (first.stdout + first.stderr)[-3000:]
+    db = sqlite3.connect(ws / "inspector.db")
+    before = _observation(db, "so-tttt", "feature/mobile")[1]["evidence"]
+    shots = db.execute("select count(*) from evidence where kind = 'screenshot'").fetchone()
+    # the next night, no page changed: Chromium could not even start, and need not
+    env = dict(os.environ, INSPECTOR_CHROMIUM="/bin/false")
+    second = subprocess.run(nightly, capture_output=True, text=True, timeout=900, env=env)
+    assert second.returncode == 0, (second.stdout + second.stderr)[-3000:]
+    assert db.execute("select count(*) from runs where command = 'nightly' and status = 'ok'"
+                      ).fetchone() == (2,)
+    status, mobile = _observation(db, "so-tttt", "feature/mobile")
+    assert status == "ok" and mobile["evidence"] == before
+    photographed = _photographed_sections(db, "so-tttt")
+    assert photographed and all({"screenshot", "crop"} <= kinds
+                                for kinds in photographed.values()), photographed
+    assert db.execute("select count(*) from evidence where kind = 'screenshot'"
+                      ).fetchone() == shots

@@ -1,0 +1,1 @@
+"""Scrapy extensions of the portal crawl (enabled in crawl/settings.py)."""
