@@ -24,7 +24,8 @@ from ..records.workspace import Workspace, dumps, utcnow
 
 STAGES = ("crawl", "services", "score")
 # Agencies per crawl process on an incremental night, for portals crawled before, as a
-# multiple of --batch (the 40-agency benchmark: 58 s with batches of 8, see docs/nightly.md)
+# multiple of --batch (the 40-agency benchmark's incremental night: 58 s in batches of 8,
+# 50.5 s in batches of 24; docs/nightly.md)
 INCREMENTAL_BATCH_FACTOR = 3
 LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
