@@ -137,7 +137,7 @@ def main() -> None:
           f"{'yes' if median >= TARGET_RATIO else 'NO'}")
     if args.json:
         args.json.write_text(json.dumps({"agencies": args.agencies, "rounds": rounds,
-                                         "median_ratio": statistics.median(ratios)}, indent=1))
+                                         "median_ratio": median}, indent=1))
 
 
 if __name__ == "__main__":

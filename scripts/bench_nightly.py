@@ -58,7 +58,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from proctree import descendants, processes  # scripts/proctree.py (run as a script)
+from proctree import cpu_seconds, descendants, processes  # scripts/proctree.py (run as a script)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SAMPLE_SECONDS = 0.5
@@ -190,7 +190,7 @@ class MemoryWatch(threading.Thread):
                 self.peak_single_kb, self.peak_single_name = largest, _name(pid)
             self.peak_processes = max(self.peak_processes, live)
             for pid in pids:
-                self.cpu[pid] = max(self.cpu.get(pid, 0.0), _cpu_seconds_of(pid))
+                self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu_seconds(pid))
             self.peak_sandbox_kb = max(self.peak_sandbox_kb, _rss_kb(self.sandbox))
             self.samples += 1
             now = time.monotonic() - self.started
@@ -253,15 +253,6 @@ def _cpu_seconds_of_children() -> float:
     for, with theirs (a nightly's workers, Playwright's driver, Chromium's processes)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def _cpu_seconds_of(pid: int) -> float:
-    """User + system CPU seconds a live process has used so far (0 when it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _crawl_figures(ws: Path, run: dict[str, Any], wall: float) -> dict[str, Any]:
@@ -385,7 +376,7 @@ def nightly_run(args, ws: Path, as_of: str, sandbox_pid: int, label: str, log_di
     load_before = os.getloadavg()
     print(f"[{_clock()}] {label}: {' '.join(command[1:])}", flush=True)
     with open(log_path, "w", encoding="utf-8") as out:
-        cpu_before, sandbox_cpu_before = _cpu_seconds_of_children(), _cpu_seconds_of(sandbox_pid)
+        cpu_before, sandbox_cpu_before = _cpu_seconds_of_children(), cpu_seconds(sandbox_pid)
         started = time.monotonic()
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)     # its own group: stopped as one
@@ -403,7 +394,7 @@ def nightly_run(args, ws: Path, as_of: str, sandbox_pid: int, label: str, log_di
             watch.join()
             _kill_group(proc)       # anything the run left behind
             cpu = _cpu_seconds_of_children() - cpu_before
-            sandbox_cpu = _cpu_seconds_of(sandbox_pid) - sandbox_cpu_before
+            sandbox_cpu = cpu_seconds(sandbox_pid) - sandbox_cpu_before
             state["nightly"] = None
     run = _last_nightly(ws)
     if run is None:

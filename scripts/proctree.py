@@ -33,3 +33,13 @@ def descendants(root: int, procs: dict[int, tuple[int, list[str]]]) -> list[int]
             out.append(child)
             todo.append(child)
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a live process has used so far (0 when it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rfind(")") + 2:].split()      # from the state, after the command name
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -65,7 +65,7 @@ async def capture(ws: Workspace, tab: PortalTab, url: str,
         await tab.visit(url, body, content_type)
         page = tab.page
         width, height = await page.evaluate(_PAGE_SIZE_JS)
-        screen = page.viewport_size or tab.viewport
+        screen = tab.viewport           # tab.visit shows every page at the tab's own size
         if width <= screen["width"] and height <= screen["height"]:
             # the whole page is on the screen: taken as shown, which spares Chromium laying
             # it out again beyond the screen (a third of a photo's CPU on such a page)
