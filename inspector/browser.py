@@ -3,13 +3,16 @@ and screenshots of the pages behind findings."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import os
-import re
 import shutil
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urlsplit
+
+from w3lib.url import canonicalize_url
 
 PHONE = {"width": 375, "height": 740}
 # Chromium hands screenshots over as JPEG at this quality: it encodes one in half a PNG's time,
@@ -17,6 +20,14 @@ PHONE = {"width": 375, "height": 740}
 JPEG_QUALITY = 90
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking"]
+# The crawl's photographs (async_chromium) show public pages, one portal per context and no
+# credentials in any: site isolation protects nothing there, and with two tabs at work it made
+# Chromium start a renderer process for nearly every page (the spare renderer it keeps ready is
+# for one context; each page the other tab loads throws it away and starts another): 272
+# renderers for the 340 photographs of 15 sandbox portals, 30 without it. The first night of
+# 40 sandbox agencies: 328 s instead of 436, 569 CPU-s instead of 740 (docs/nightly.md). A
+# citizen's journey (logged in) keeps site isolation.
+PHOTOGRAPHER_ARGS = [*CHROMIUM_ARGS, "--disable-site-isolation-trials"]
 # A page that answers one of these may answer the next request (portals behind an overloaded
 # proxy); a photo of the error page is no evidence of the page.
 TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
@@ -99,9 +110,10 @@ def video_ready() -> bool:
 NOWHERE = "http://127.0.0.1:9"
 
 
-def _launch_options(only_hosts: list[str] | None) -> dict[str, Any]:
+def _launch_options(only_hosts: list[str] | None, args: list[str] = CHROMIUM_ARGS
+                    ) -> dict[str, Any]:
     options: dict[str, Any] = {"executable_path": chromium_path(), "headless": True,
-                               "args": CHROMIUM_ARGS}
+                               "args": list(args)}
     if only_hosts is not None:
         # "<-loopback>" removes Chromium's implicit bypass of loopback: 127.0.0.1 is
         # reached only when it is one of the hosts
@@ -130,13 +142,14 @@ def chromium(only_hosts: list[str] | None = None) -> Iterator[Any]:
 @asynccontextmanager
 async def async_chromium(only_hosts: list[str] | None = None) -> AsyncIterator[Any]:
     """``chromium`` for Playwright's async API, where several tabs work at once (the crawl's
-    photographs). Chromium's own zygote processes are kept: without them each tab's renderer
-    starts from nothing, which cost the crawl's photographs half their CPU again (measured:
-    --no-zygote, --in-process-gpu)."""
+    photographs: PHOTOGRAPHER_ARGS). Chromium's own zygote processes are kept: without them
+    each tab's renderer starts from nothing, which cost the crawl's photographs half their CPU
+    again (measured: --no-zygote, --in-process-gpu)."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(**_launch_options(only_hosts))
+        browser = await playwright.chromium.launch(**_launch_options(only_hosts,
+                                                                    PHOTOGRAPHER_ARGS))
         try:
             yield browser
         finally:
@@ -162,14 +175,18 @@ class PortalTab:
     the crawl already fetched is answered from its bytes, so a photo costs no second visit of
     the portal: only the page's own assets (styles, images) come from the network, where the
     browser reaches the crawled portals' hosts and nothing else (``async_chromium(only_hosts)``).
-    Only that page's request is intercepted (a route matching its URL alone, matched by
-    Playwright's driver): its assets never wait on Python. ``await PortalTab.open(...)``, then
-    ``await tab.close()``."""
+    Only documents are intercepted, through a DevTools session of the tab's own: a Playwright
+    route would turn the browser's cache off, and every page would fetch the portal's styles,
+    scripts and images again (twenty section pages, twenty downloads of each). ``await
+    PortalTab.open(...)``, then ``await tab.close()``."""
 
     def __init__(self, context, page, viewport: dict[str, int], timeout_ms: int):
         self.context, self.page = context, page
         self.viewport = dict(viewport)
         self.timeout_ms = timeout_ms
+        self._devtools = None                 # opened for the first page given as bytes
+        self._answer: tuple[str, bytes, str] | None = None   # (canonical URL, body, type)
+        self._sending: set[asyncio.Future] = set()
 
     @classmethod
     async def open(cls, browser, viewport: dict[str, int],
@@ -188,23 +205,40 @@ class PortalTab:
         wanted = dict(viewport or self.viewport)
         if self.page.viewport_size != wanted:
             await self.page.set_viewport_size(wanted)
-        if body is None:
-            await open_page(self.page, url, self.timeout_ms)
-            return
-        target = re.compile("^" + re.escape(url.split("#")[0]) + "$")
-        headers = {"content-type": content_type or "text/html"}
-
-        async def answer(route) -> None:
-            if route.request.is_navigation_request():
-                await route.fulfill(status=200, body=body, headers=headers)
-            else:       # the same URL asked by the page itself (a script, a frame): the portal
-                await route.continue_()
-
-        await self.page.route(target, answer)
+        if body is not None:
+            await self._intercept_documents()
+            self._answer = (canonicalize_url(url), body, content_type or "text/html")
         try:
             await open_page(self.page, url, self.timeout_ms)
         finally:
-            await self.page.unroute(target, answer)
+            self._answer = None
+
+    async def _intercept_documents(self) -> None:
+        if self._devtools is None:
+            session = await self.context.new_cdp_session(self.page)
+            session.on("Fetch.requestPaused", self._paused)
+            # documents only (the page's and its frames'): styles, scripts and images never
+            # pause, and come from the browser's cache as for any visitor
+            await session.send("Fetch.enable", {"patterns": [
+                {"urlPattern": "*", "resourceType": "Document", "requestStage": "Request"}]})
+            self._devtools = session
+
+    def _paused(self, event: dict[str, Any]) -> None:
+        answer, request_id = self._answer, event["requestId"]
+        if answer is not None and canonicalize_url(event["request"]["url"]) == answer[0]:
+            # answered once: the same URL asked again (a frame, a reload) goes to the portal
+            self._answer = None
+            sent = self._devtools.send("Fetch.fulfillRequest", {
+                "requestId": request_id, "responseCode": 200,
+                "responseHeaders": [{"name": "Content-Type", "value": answer[2]}],
+                "body": base64.b64encode(answer[1]).decode("ascii")})
+        else:
+            sent = self._devtools.send("Fetch.continueRequest", {"requestId": request_id})
+        task = asyncio.ensure_future(sent)
+        self._sending.add(task)         # kept until done: a task nobody holds may be collected
+        # a tab closed meanwhile fails the command: nothing is waiting for it
+        task.add_done_callback(lambda done: (self._sending.discard(done),
+                                             done.cancelled() or done.exception()))
 
 
 async def mobile_layout(tab: PortalTab, url: str, body: bytes | None = None,

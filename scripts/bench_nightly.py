@@ -26,10 +26,13 @@ revalidate / invalidate counts; pages over the network = processed − cache hit
 second, the stage seconds of the run record, the crawl workers' durations, screenshots taken,
 CPU seconds (user + system) of the nightly's process tree (of the processes waited for, and
 summed over every process sampled) and of the sandbox, and memory: VmRSS of the nightly
-process and all its descendants sampled every 0.5 s (peak of the sum — Chromium's processes share pages, so the sum overstates — and peak of the largest
-single process; also the peak of the summed proportional set size, PSS, which counts a shared
-page once), the sandbox's process apart. Then what changed between the runs: posts found
-per agency against the sandbox's list of changes, and findings (finding_history) that differ.
+process and all its descendants sampled every 0.5 s (peak of the sum — Chromium's processes
+share pages, so the sum overstates — and peak of the largest single process; also the peak of
+the summed proportional set size, PSS, which counts a shared page once), the sandbox's process
+apart. Both CPU seconds and the peak's RSS are also given by kind of process (the nightly, its
+crawl workers, Playwright's driver, Chromium's browser, renderers, GPU process…). Then what
+changed between the runs: posts found per agency against the sandbox's list of changes, and
+findings (finding_history) that differ.
 
 Prints a table and writes scripts/results/bench_nightly-<agencies>-<date>.json (written after
 each run, so an interrupted benchmark leaves what it measured). SIGTERM/Ctrl-C stop the nightly
@@ -145,6 +148,15 @@ def _name(pid: int) -> str:
     except OSError:
         return "?"
     words = " ".join(a.decode(errors="replace") for a in argv[:6] if a)
+    # Chromium's children rewrite their command line as one string: split it again
+    tokens = [t for a in argv for t in a.decode(errors="replace").split(" ") if t]
+    chromium_type = next((t[7:] for t in tokens if t.startswith("--type=")), None)
+    if chromium_type is not None:           # a child of Chromium's: renderer, gpu-process…
+        if chromium_type == "utility":      # the network service, storage…: say which
+            service = next((t.rpartition(".")[2] for t in tokens
+                            if t.startswith("--utility-sub-type=")), "")
+            chromium_type = f"utility {service}".strip()
+        return f"chromium {chromium_type}"
     if "inspector.cli crawl" in words or "multiprocessing" in words:  # nightly spawns them
         return "crawl worker"
     if "inspector.cli nightly" in words:
@@ -152,7 +164,7 @@ def _name(pid: int) -> str:
     if "playwright" in words.lower() or "node" in os.path.basename(words.split(" ")[0]):
         return "playwright driver"
     if "chrom" in words.lower():
-        return "chromium"
+        return "chromium browser"
     return os.path.basename(words.split(" ")[0]) or "?"
 
 
@@ -173,6 +185,8 @@ class MemoryWatch(threading.Thread):
         self.timeline: list[tuple[float, int, int]] = []     # (s, tree MB, processes) each 10 s
         self.started = time.monotonic()
         self.cpu: dict[int, float] = {}       # pid → CPU seconds when last seen
+        self.kinds: dict[int, str] = {}       # pid → _name, read once
+        self.peak_by_kind_kb: dict[str, int] = {}   # the peak's sum, by kind of process
 
     def run(self) -> None:
         last_kept = -10.0
@@ -183,8 +197,15 @@ class MemoryWatch(threading.Thread):
             total = sum(kb for kb, _ in sizes)
             largest, pid = max(sizes, default=(0, 0))
             live = sum(1 for kb, _ in sizes if kb)
+            for pid in pids:
+                if pid not in self.kinds:
+                    self.kinds[pid] = _name(pid)
             if total > self.peak_sum_kb:
                 self.peak_sum_kb = total
+                self.peak_by_kind_kb = {}
+                for kb, pid in sizes:
+                    kind = self.kinds[pid]
+                    self.peak_by_kind_kb[kind] = self.peak_by_kind_kb.get(kind, 0) + kb
             self.peak_pss_kb = max(self.peak_pss_kb, sum(_pss_kb(pid) for pid in pids))
             if largest > self.peak_single_kb:
                 self.peak_single_kb, self.peak_single_name = largest, _name(pid)
@@ -199,6 +220,14 @@ class MemoryWatch(threading.Thread):
                 last_kept = now
             self.done.wait(SAMPLE_SECONDS)
 
+    def _by_kind(self, per_pid: dict[int, float]) -> dict[str, float]:
+        summed: dict[str, float] = {}
+        for pid, value in per_pid.items():
+            kind = self.kinds.get(pid, "?")
+            summed[kind] = summed.get(kind, 0.0) + value
+        return {kind: round(value, 1)
+                for kind, value in sorted(summed.items(), key=lambda item: -item[1])}
+
     def result(self) -> dict[str, Any]:
         return {"peak_tree_rss_mb": round(self.peak_sum_kb / 1024, 1),
                 "peak_tree_pss_mb": round(self.peak_pss_kb / 1024, 1),
@@ -207,6 +236,10 @@ class MemoryWatch(threading.Thread):
                 "peak_processes": self.peak_processes,
                 "peak_sandbox_rss_mb": round(self.peak_sandbox_kb / 1024, 1),
                 "cpu_seconds_sampled": round(sum(self.cpu.values()), 1),
+                "cpu_seconds_by_process": self._by_kind(self.cpu),
+                "peak_tree_rss_mb_by_process": {
+                    kind: round(kb / 1024, 1) for kind, kb in sorted(
+                        self.peak_by_kind_kb.items(), key=lambda item: -item[1])},
                 "samples": self.samples,
                 "timeline_s_mb_processes": self.timeline}
 
@@ -563,6 +596,22 @@ def _table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _breakdown(report: dict[str, Any]) -> str:
+    """CPU seconds and the peak's RSS by kind of process, for each run: where the time and the
+    memory go (the nightly, its crawl workers, Chromium's browser, renderers, GPU…)."""
+    lines = []
+    for label in ("full", "incremental"):
+        memory = (report.get(label) or {}).get("memory") or {}
+        cpu = memory.get("cpu_seconds_by_process")
+        rss = memory.get("peak_tree_rss_mb_by_process") or {}
+        if not cpu:
+            continue
+        lines.append(f"{label}: {'CPU s':>8} {'RSS at peak (MB)':>18}")
+        for kind in sorted(set(cpu) | set(rss), key=lambda k: -cpu.get(k, 0)):
+            lines.append(f"  {kind:31} {cpu.get(kind, 0):>8} {rss.get(kind, '-'):>12}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -678,6 +727,8 @@ def main() -> None:
             shutil.rmtree(ws, ignore_errors=True)
     print()
     print(_table(report))
+    print()
+    print(_breakdown(report))
     print()
     print(_targets(report))
     if "comparison" in report:

@@ -205,6 +205,84 @@ def test_the_whole_page_is_photographed_whether_it_fits_the_screen_or_not(browse
     assert height - 60 <= top < bottom <= height and left == 0
 
 
+def test_a_portal_s_assets_are_fetched_once_for_all_its_pages(browser, ws, faulty_server):
+    # pages shown from the crawl's bytes load their stylesheet from the portal, and from the
+    # browser's cache on the next page, as any visitor's browser would: twenty section pages
+    # photographed must not cost the portal twenty downloads of each asset
+    base, hits = faulty_server
+    before = hits.get("blue.css", 0)
+    page = ("<html><head><link rel='stylesheet' href='/blue.css'></head>"
+            "<body style='margin:0;height:800px'>Trang {n}</body></html>")
+    refs = []
+
+    async def run():
+        async with async_chromium() as running:
+            tab = await PortalTab.open(running, VIEWPORT)
+            try:
+                for n in range(3):
+                    refs.append(await capture(ws, tab, f"{base}/trang-{n}",
+                                              body=page.format(n=n).encode(),
+                                              content_type="text/html; charset=utf-8"))
+            finally:
+                await tab.close()
+    asyncio.run(run())
+    assert hits.get("blue.css", 0) - before == 1
+    assert not any(hits.get(f"trang-{n}") for n in range(3))    # the pages: from their bytes
+    for photo in refs:          # each page drawn with the portal's style
+        image = Image.open(io.BytesIO(read_evidence(ws, photo[0]))).convert("RGB")
+        red, green, blue = image.getpixel((600, 600))
+        assert blue > 150 and red < 60 and green < 60
+
+
+def renderer_processes() -> set[int]:
+    """The Chromium renderer processes alive now (their command line says --type=renderer)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if b"--type=renderer" in (entry / "cmdline").read_bytes():
+                    found.add(int(entry.name))
+            except OSError:         # gone meanwhile
+                continue
+    return found
+
+
+def test_two_portals_at_once_keep_their_renderers_from_page_to_page(browser, sandbox, truth,
+                                                                    ws):
+    # the crawl photographs two portals at once, a tab each: each tab's pages are drawn by the
+    # same renderer, not one started anew for nearly every page (with site isolation on, 18
+    # renderers came and went for these 16 pages)
+    portals = [agency for agency in truth["agencies"]
+               if not TROUBLED & set(agency["troubles"]) and agency["platform"] in PLATFORMS]
+    pages = {}
+    for agency in portals:
+        urls = [section["listing_pages"][0]["url"] for section in agency["sections"]
+                if section["listing_pages"] and "postback" not in
+                section["listing_pages"][0]["url"]]
+        if len(urls) >= 8:
+            pages[agency["id"]] = urls[:8]
+        if len(pages) == 2:
+            break
+    assert len(pages) == 2
+    before = renderer_processes()
+    seen: set[int] = set()
+
+    async def run():
+        async with async_chromium() as running:
+            async def one(urls):
+                tab = await PortalTab.open(running, VIEWPORT)
+                try:
+                    for url in urls:
+                        await capture(ws, tab, url)
+                        seen.update(renderer_processes() - before)
+                finally:
+                    await tab.close()
+            await asyncio.gather(*(one(urls) for urls in pages.values()))
+    asyncio.run(run())
+    assert len(evidence_rows(ws)) == 16             # every page photographed
+    assert len(seen) <= 6, f"{len(seen)} renderer processes for 16 pages in two tabs"
+
+
 def test_the_same_page_twice_is_stored_once(browser, sandbox, truth, ws):
     url, post_urls, _ = news_listing(truth, PLATFORMS[0])
     # no caption: it carries the capture time, so only then must both crops be identical
@@ -270,6 +348,9 @@ def faulty_server():
             return Response("chậm lại", 429, headers={"Retry-After": "1"})
         if name == "broken":
             return Response("<h1>500</h1>", 500, mimetype="text/html")
+        if name == "blue.css":         # a portal's stylesheet, cacheable as most are
+            return Response("body { background: #0000c0 }", mimetype="text/css",
+                            headers={"Cache-Control": "max-age=3600"})
         return Response(good, mimetype="text/html")
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
