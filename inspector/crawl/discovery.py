@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Iterator
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import lxml.html
@@ -158,21 +159,36 @@ def parse(html: str | bytes) -> lxml.html.HtmlElement:
 
 def text_of(element) -> str:
     """The element's text, whitespace collapsed, scripts and styles left out."""
-    parts = []
+    return " ".join(" ".join(_text_parts(element)).split())
+
+
+def short_text(element, most_words: int) -> str | None:
+    """text_of(element) when it has at most ``most_words`` words, else None; a long element
+    (a page's wrapper) is read no further than its first words over the limit."""
+    parts, words = [], 0
+    for part in _text_parts(element):
+        words += len(part.split())
+        if words > most_words:
+            return None
+        parts.append(part)
+    return " ".join(" ".join(parts).split())
+
+
+def _text_parts(element) -> Iterator[str]:
+    """The pieces of text of an element, in document order (text_of joins them)."""
     for node in element.iter():
         if not isinstance(node.tag, str):
             if node.tail:                      # a comment's tail is still text
-                parts.append(node.tail)
+                yield node.tail
             continue
         if node.tag in ("script", "style", "noscript", "template"):
             if node is not element and node.tail:
-                parts.append(node.tail)
+                yield node.tail
             continue
         if node.text:
-            parts.append(node.text)
+            yield node.text
         if node is not element and node.tail:
-            parts.append(node.tail)
-    return " ".join(" ".join(parts).split())
+            yield node.tail
 
 
 def _words_of(element) -> set[str]:

@@ -8,7 +8,7 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from ..model.textnorm import Matcher, fold
-from .discovery import absolute, main_content, parse, text_of, vocabulary
+from .discovery import absolute, main_content, parse, short_text, text_of, vocabulary
 
 # Features one page can show, in topics.yaml order; accessibility_helpers is derived from three
 # of them, and "mobile" is only the viewport hint here (the layout is checked in Chromium).
@@ -171,9 +171,9 @@ def _controls(doc) -> list[tuple[str, Any]]:
             words.append(element.get("value"))
         elif element.tag == "img":
             words.append(element.get("alt"))
-        else:
-            text = text_of(element)
-            if text and len(text.split()) <= CONTROL_WORDS:
+        else:           # a wrapper's whole text is never a control's: not read to its end
+            text = short_text(element, CONTROL_WORDS)
+            if text:
                 words.append(text)
         for word in words:
             if word and word.strip():

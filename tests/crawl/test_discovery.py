@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from inspector.crawl.discovery import (href_topics, main_content, section_links, section_topics,
-                                       static_pages, text_of)
+from inspector.crawl.discovery import (href_topics, main_content, parse, section_links,
+                                       section_topics, short_text, static_pages, text_of)
 from inspector.sandbox.portal import FIELD_LABELS
 from tests.crawl.conftest import BASE, fetch
 
@@ -301,3 +301,22 @@ def test_an_articles_category_link_does_not_make_its_category_an_article():
     records = {r.url: r for r in section_records(state)}
     assert not records[category].article and records[category].is_section()
     assert records[article].article and records[other].article
+
+
+@pytest.mark.parametrize("html, words, expected", [
+    # a control's label: read whole, as text_of reads it
+    ("<a href='/'> Cỡ   chữ <b>lớn</b></a>", 8, "Cỡ chữ lớn"),
+    ("<span>Đọc bài<script>var x = 'a b c d e f g h i';</script></span>", 2, "Đọc bài"),
+    # exactly at the limit, and one word over it
+    ("<li>một hai ba</li>", 3, "một hai ba"),
+    ("<li>một hai ba bốn</li>", 3, None),
+    # a wrapper holding the page: not a control
+    ("<div><p>Tin tức sự kiện</p><p>Thông báo mới nhất của Sở</p></div>", 8, None),
+    ("<div> </div>", 8, ""),
+])
+def test_short_text_is_the_text_of_a_short_element_and_nothing_of_a_long_one(html, words,
+                                                                              expected):
+    element = parse(f"<html><body>{html}</body></html>").find(".//body")[0]
+    assert short_text(element, words) == expected
+    if expected is not None:
+        assert short_text(element, words) == text_of(element)
