@@ -215,13 +215,16 @@ class PortalTab:
 
     async def _intercept_documents(self) -> None:
         if self._devtools is None:
-            session = await self.context.new_cdp_session(self.page)
-            session.on("Fetch.requestPaused", self._paused)
+            self._devtools = await self.context.new_cdp_session(self.page)
+            self._devtools.on("Fetch.requestPaused", self._paused)
             # documents only (the page's and its frames'): styles, scripts and images never
             # pause, and come from the browser's cache as for any visitor
-            await session.send("Fetch.enable", {"patterns": [
-                {"urlPattern": "*", "resourceType": "Document", "requestStage": "Request"}]})
-            self._devtools = session
+            try:
+                await self._devtools.send("Fetch.enable", {"patterns": [
+                    {"urlPattern": "*", "resourceType": "Document", "requestStage": "Request"}]})
+            except Exception:
+                self._devtools = None           # the next page tries again
+                raise
 
     def _paused(self, event: dict[str, Any]) -> None:
         answer, request_id = self._answer, event["requestId"]
