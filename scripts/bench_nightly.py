@@ -195,7 +195,7 @@ class MemoryWatch(threading.Thread):
             pids = _tree(self.root, procs)
             sizes = [(_rss_kb(pid), pid) for pid in pids]
             total = sum(kb for kb, _ in sizes)
-            largest, pid = max(sizes, default=(0, 0))
+            largest, largest_pid = max(sizes, default=(0, 0))
             live = sum(1 for kb, _ in sizes if kb)
             for pid in pids:
                 if pid not in self.kinds:
@@ -208,7 +208,8 @@ class MemoryWatch(threading.Thread):
                     self.peak_by_kind_kb[kind] = self.peak_by_kind_kb.get(kind, 0) + kb
             self.peak_pss_kb = max(self.peak_pss_kb, sum(_pss_kb(pid) for pid in pids))
             if largest > self.peak_single_kb:
-                self.peak_single_kb, self.peak_single_name = largest, _name(pid)
+                self.peak_single_kb = largest
+                self.peak_single_name = self.kinds.get(largest_pid, "?")
             self.peak_processes = max(self.peak_processes, live)
             for pid in pids:
                 self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu_seconds(pid))
