@@ -178,7 +178,7 @@ def _jaccard(a: frozenset, b: frozenset) -> float:
 @dataclass
 class _PageBlocks:
     links: frozenset[str]               # every candidate post URL of the page
-    blocks: list[tuple[str, frozenset[str]]]
+    blocks: dict[str, list[frozenset[str]]]   # each block's posts, by the block's signature
 
 
 @dataclass
@@ -187,6 +187,10 @@ class FrameRegistry:
     same place with the same posts on other pages) from each page's own listing."""
 
     pages: dict[str, _PageBlocks] = field(default_factory=dict)
+    # each registered page's copies: the registered pages whose links are nearly its own. Known
+    # as pages are added (each pair compared once), not when each page's frame is asked for: a
+    # portal of a hundred listing pages would otherwise compare the same pairs a million times
+    _copies: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @property
     def size(self) -> int:
@@ -194,21 +198,37 @@ class FrameRegistry:
 
     def add(self, page: str, blocks: list[Block]) -> None:
         links = frozenset(u for b in blocks for u in b.urls)
-        self.pages[page] = _PageBlocks(links, [(b.signature, b.urls) for b in blocks])
+        by_signature: dict[str, list[frozenset[str]]] = {}
+        for block in blocks:
+            by_signature.setdefault(block.signature, []).append(block.urls)
+        for copy in self._copies.pop(page, set()):   # read again: compared anew
+            self._copies[copy].discard(page)
+        copies = set()
+        for key, other in self.pages.items():
+            if key != page and _jaccard(other.links, links) >= DUPLICATE_SIMILARITY:
+                copies.add(key)
+                self._copies[key].add(page)
+        self._copies[page] = copies
+        self.pages[page] = _PageBlocks(links, by_signature)
 
     def frame(self, page: str, blocks: list[Block], *, required: int = 2) -> set[int]:
         """Indices of ``blocks`` (of ``page``) that other pages repeat: found with the same
         signature and nearly the same posts on at least ``required`` other pages (fewer when
         fewer pages were read), copies of ``page`` itself not counting."""
-        own = self.pages.get(page)
-        own_links = own.links if own else frozenset(u for b in blocks for u in b.urls)
-        others = [p for key, p in self.pages.items()
-                  if key != page and _jaccard(p.links, own_links) < DUPLICATE_SIMILARITY]
-        # copies of one another count once
+        if page in self.pages:
+            copies = self._copies[page]
+            others = [key for key in self.pages if key != page and key not in copies]
+        else:
+            own_links = frozenset(u for b in blocks for u in b.urls)
+            others = [key for key, p in self.pages.items()
+                      if _jaccard(p.links, own_links) < DUPLICATE_SIMILARITY]
+        # copies of one another count once: the first of them, in the order pages were read
+        kept: set[str] = set()
         distinct: list[_PageBlocks] = []
         for other in others:
-            if all(_jaccard(other.links, d.links) < DUPLICATE_SIMILARITY for d in distinct):
-                distinct.append(other)
+            if not self._copies[other] & kept:
+                kept.add(other)
+                distinct.append(self.pages[other])
         need = max(1, min(required, len(distinct)))
         found = set()
         for index, block in enumerate(blocks):
@@ -216,8 +236,8 @@ class FrameRegistry:
             if not urls:
                 continue
             seen = sum(1 for other in distinct if any(
-                sig == block.signature and _jaccard(urls, theirs) >= FRAME_SIMILARITY
-                for sig, theirs in other.blocks))
+                _jaccard(urls, theirs) >= FRAME_SIMILARITY
+                for theirs in other.blocks.get(block.signature, ())))
             if distinct and seen >= need:
                 found.add(index)
         return found

@@ -340,9 +340,11 @@ def _bare_host(netloc: str) -> str:
     return netloc[4:] if netloc.startswith("www.") else netloc
 
 
+@functools.lru_cache(maxsize=16384)
 def canonical(url: str) -> str:
     """A URL as posts and pages are compared: w3lib's canonical form (query sorted, fragment
-    dropped), the path's case kept (ASP.NET and SharePoint paths may differ only in case)."""
+    dropped), the path's case kept (ASP.NET and SharePoint paths may differ only in case).
+    Remembered: a section's posts are compared again each time one of its pages is read."""
     return canonicalize_url(url)
 
 

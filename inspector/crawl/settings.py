@@ -18,6 +18,12 @@ SETTINGS = {
     # middleware/host_slot.py), slowed down further by AutoThrottle when a portal is slow.
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+    # The scheduler's queues per host:port too: the portal with the fewest downloads under
+    # way is served first, so no portal waits for the others to finish (middleware/host_slot.py)
+    "SCHEDULER_PRIORITY_QUEUE": "inspector.crawl.middleware.host_slot.HostSlotPriorityQueue",
+    # What a callback yields is requests, never items: Scrapy's default (100) starts a hundred
+    # asyncio tasks for each page's output to process items in parallel that never come
+    "CONCURRENT_ITEMS": 1,
     "AUTOTHROTTLE_ENABLED": True,
     "AUTOTHROTTLE_START_DELAY": 0.5,
     "AUTOTHROTTLE_MAX_DELAY": 10.0,
