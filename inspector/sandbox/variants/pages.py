@@ -87,7 +87,6 @@ def communes(p: "VariantPortal") -> str:
     children = p.child_portals()
     if not children:
         return ""
-    css = p.css
     links, news = [], []
     for child in children:
         home = child.absolute("/") if child.agency.base_url else child.href("/")
